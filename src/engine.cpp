@@ -1,0 +1,204 @@
+#include "engine.hpp"
+
+#include "backoff.hpp"
+#include "input_reader.hpp"
+#include "jsonl_writer.hpp"
+#include "progress.hpp"
+#include "reactor.hpp"
+#include "scheduler.hpp"
+#include "signals.hpp"
+#include "stats.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <unistd.h>
+
+namespace {
+
+class Engine {
+ public:
+  Engine(const Options& o, InputReader& input, JsonlWriter& writer, int wake_fd)
+      : m_options(o),
+        m_input(input),
+        m_writer(writer),
+        m_wake_fd(wake_fd),
+        m_scheduler(o.per_host, o.rate, o.read_ahead),
+        m_reactor(o),
+        m_policy{o.retries, o.retry_delay, o.retry_max_delay},
+        m_start(Clock::now()),
+        m_progress(o.progress && !o.quiet, m_start),
+        m_rng(std::random_device{}()) {
+    m_reactor.watch(m_wake_fd, true);
+  }
+
+  int run();
+
+ private:
+  void read_input();
+  void start_transfers(TimePoint now);
+  void complete(Completion& c, TimePoint now);
+  void emit(Record& r);
+  void interrupt();
+  std::optional<Duration> wait_limit(TimePoint now) const;
+
+  const Options& m_options;
+  InputReader& m_input;
+  JsonlWriter& m_writer;
+  int m_wake_fd;
+  Scheduler m_scheduler;
+  Reactor m_reactor;
+  RetryPolicy m_policy;
+  Stats m_stats;
+  TimePoint m_start;
+  Progress m_progress;
+  std::mt19937_64 m_rng;
+  std::vector<Completion> m_done;
+  bool m_input_done = false;
+  bool m_input_waiting = false;
+  JsonlWriter::Status m_output = JsonlWriter::Status::ok;
+};
+
+void Engine::emit(Record& r) {
+  m_stats.add(r);
+  if (m_output == JsonlWriter::Status::ok) m_output = m_writer.write(r);
+}
+
+void Engine::read_input() {
+  m_input_waiting = false;
+  InputItem item;
+  while (!m_input_done && m_scheduler.wants_more()) {
+    switch (m_input.next(item)) {
+      case InputReader::Status::eof: m_input_done = true; break;
+      case InputReader::Status::again: m_input_waiting = true; return;
+      case InputReader::Status::item:
+        if (item.error != ErrorKind::none) {
+          Record r;
+          r.seq = item.job.seq;
+          r.url = std::move(item.job.url);
+          r.error = item.error;
+          r.message = std::move(item.message);
+          emit(r);
+        } else {
+          m_scheduler.push(std::move(item.job));
+        }
+        break;
+    }
+  }
+}
+
+void Engine::start_transfers(TimePoint now) {
+  while (m_reactor.capacity() > 0) {
+    std::optional<Job> job = m_scheduler.next(now);
+    if (!job) break;
+    m_reactor.start(std::move(*job));
+  }
+}
+
+void Engine::complete(Completion& c, TimePoint now) {
+  m_scheduler.finished(c.job.host_key);
+  Record& r = c.record;
+  if (c.job.attempts <= m_policy.retries && is_retryable(r.error, r.status)) {
+    const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(m_rng);
+    const double delay = retry_delay(m_policy, c.job.attempts, r.retry_after, unit);
+    if (spdlog::should_log(spdlog::level::debug))
+      spdlog::debug("retry #{} in {:.3f}s after attempt {}", c.job.seq, delay, c.job.attempts);
+    m_scheduler.defer(std::move(c.job), now + from_seconds(delay));
+    return;
+  }
+  r.seq = c.job.seq;
+  r.url = std::move(c.job.url);
+  r.attempts = c.job.attempts;
+  emit(r);
+}
+
+std::optional<Duration> Engine::wait_limit(TimePoint now) const {
+  std::optional<Duration> limit;
+  if (m_reactor.capacity() > 0)
+    if (auto at = m_scheduler.next_wakeup(now)) limit = std::max(Duration::zero(), *at - now);
+  if (m_progress.enabled() && (!limit || m_progress.interval() < *limit)) limit = m_progress.interval();
+  return limit;
+}
+
+void Engine::interrupt() {
+  m_done.clear();
+  m_reactor.abort_all(m_done);
+  for (auto& c : m_done) {
+    c.record.seq = c.job.seq;
+    c.record.url = std::move(c.job.url);
+    c.record.attempts = c.job.attempts;
+    emit(c.record);
+  }
+  for (Job& job : m_scheduler.take_all()) {
+    Record r;
+    r.seq = job.seq;
+    r.url = std::move(job.url);
+    r.attempts = job.attempts;
+    r.error = ErrorKind::interrupted;
+    r.message = "interrupted before it finished";
+    emit(r);
+  }
+}
+
+int Engine::run() {
+  const auto flush = [this] {
+    if (m_output == JsonlWriter::Status::ok) m_output = m_writer.flush();
+  };
+  while (m_output == JsonlWriter::Status::ok && !received_signal()) {
+    read_input();
+    TimePoint now = Clock::now();
+    start_transfers(now);
+    if (m_input_done && m_scheduler.idle() && m_reactor.in_flight() == 0) break;
+
+    const int input_fd = m_input.wait_fd();
+    if (input_fd >= 0) m_reactor.watch(input_fd, m_input_waiting && m_scheduler.wants_more());
+    m_done.clear();
+    m_reactor.poll(wait_limit(now), m_done, flush);
+    now = Clock::now();
+    for (auto& c : m_done) complete(c, now);
+    m_progress.update(now, m_stats, m_reactor.in_flight());
+  }
+
+  const int sig = received_signal();
+  if (sig) interrupt();
+  flush();
+  m_progress.clear();
+
+  if (m_output == JsonlWriter::Status::broken_pipe) return exit_broken_pipe;
+  if (m_output == JsonlWriter::Status::failed) {
+    spdlog::error("cannot write output: {}", std::strerror(m_writer.error_number()));
+    return exit_usage;
+  }
+  if (!m_options.quiet) {
+    const double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
+    std::fputs(m_stats.summary(elapsed).c_str(), stderr);
+  }
+  if (sig) return 128 + sig;
+  return m_stats.errors() ? exit_url_errors : exit_ok;
+}
+
+}  // namespace
+
+int run(const Options& options) {
+  const int wake_fd = install_signal_handlers();
+  std::optional<InputReader> input;
+  int out_fd = STDOUT_FILENO;
+  try {
+    input.emplace(options.urls, options.inputs);
+    if (!options.output.empty()) out_fd = JsonlWriter::open_output(options.output);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return exit_usage;
+  }
+  JsonlWriter writer(out_fd);
+  try {
+    Engine engine(options, *input, writer, wake_fd);
+    return engine.run();
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return exit_usage;
+  }
+}

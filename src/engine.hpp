@@ -1,0 +1,15 @@
+#pragma once
+
+#include "options.hpp"
+
+/// Exit statuses (docs/output.md).
+enum ExitCode : int {
+  exit_ok = 0,            // every URL got a complete HTTP response
+  exit_url_errors = 1,    // at least one URL ended in an error
+  exit_usage = 2,         // bad flags, unreadable input, unwritable output
+  exit_broken_pipe = 141, // the reader of our output went away (as if killed by SIGPIPE)
+};
+
+/// Runs the whole fetch: input_reader → scheduler → reactor → result_builder → jsonl_writer,
+/// retries looping back through the scheduler. Returns the process exit status.
+int run(const Options& options);

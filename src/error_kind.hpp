@@ -1,0 +1,36 @@
+#pragma once
+
+#include <curl/curl.h>
+
+#include <string_view>
+
+/// Why a URL has no complete response. The names are part of the output format (docs/output.md).
+enum class ErrorKind {
+  none,
+  invalid_url,
+  unsupported_scheme,
+  dns,
+  connect,
+  tls,
+  timeout,
+  too_many_redirects,
+  redirect_blocked,
+  body_too_large,
+  connection,
+  partial,
+  protocol,
+  interrupted,
+  other,
+};
+
+inline constexpr int error_kind_count = static_cast<int>(ErrorKind::other) + 1;
+
+std::string_view error_kind_name(ErrorKind kind);
+
+/// What the transfer itself knew when libcurl reported `code`, beyond the code.
+struct TransferFlags {
+  bool body_too_large = false;  // our write callback refused the body
+  bool interrupted = false;
+};
+
+ErrorKind classify(CURLcode code, TransferFlags flags);

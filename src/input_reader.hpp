@@ -1,0 +1,57 @@
+#pragma once
+
+#include "error_kind.hpp"
+#include "job.hpp"
+
+#include <string>
+#include <vector>
+
+/// A URL read from the input: a Job to run, or an error to report without fetching.
+struct InputItem {
+  Job job;
+  ErrorKind error = ErrorKind::none;
+  std::string message;
+};
+
+inline constexpr std::size_t max_line_length = 1 << 20;
+
+/// Reads URLs lazily from the arguments, then each input file in turn ("-" is stdin), so memory
+/// does not grow with the list. A pipe or terminal is only read when poll() says it has data, so
+/// the reactor never blocks on a slow producer.
+class InputReader {
+ public:
+  enum class Status { item, again, eof };
+
+  /// Opens every input now, so a missing file fails the run before anything is fetched.
+  /// Throws std::runtime_error with a message for people.
+  InputReader(std::vector<std::string> urls, const std::vector<std::string>& inputs);
+  ~InputReader();
+  InputReader(const InputReader&) = delete;
+  InputReader& operator=(const InputReader&) = delete;
+
+  /// The next URL, or `again` (wait for wait_fd() to be readable), or `eof`.
+  /// Throws std::runtime_error when an input cannot be read.
+  Status next(InputItem& out);
+  int wait_fd() const;
+  std::uint64_t urls_read() const { return m_seq; }
+
+ private:
+  struct Source {
+    int fd = -1;
+    bool owned = false;
+    bool pollable = false;  // a pipe, socket or terminal, not a regular file
+  };
+
+  bool next_line(std::string_view& line, Status& status);
+  bool fill(Status& status);
+
+  std::vector<std::string> m_args;
+  std::size_t m_arg = 0;
+  std::vector<Source> m_sources;
+  std::size_t m_source = 0;
+  std::string m_buf;
+  std::size_t m_begin = 0;    // start of the unread part of m_buf
+  std::size_t m_scanned = 0;  // bytes from m_begin already known to hold no newline
+  bool m_discarding = false;  // inside the tail of an over-long line
+  std::uint64_t m_seq = 0;
+};

@@ -1,0 +1,144 @@
+#include "jsonl_writer.hpp"
+
+#include "utf8.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace {
+
+void append_string(std::string& out, std::string_view s) {
+  out += '"';
+  append_json_string_body(out, s);
+  out += '"';
+}
+
+void append_int(std::string& out, long long v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+// Microseconds as seconds with six decimals, without going through floating point.
+void append_seconds(std::string& out, std::int64_t us) {
+  if (us < 0) us = 0;
+  append_int(out, us / 1000000);
+  char frac[7];
+  std::int64_t rest = us % 1000000;
+  for (int i = 5; i >= 0; --i) {
+    frac[i] = static_cast<char>('0' + rest % 10);
+    rest /= 10;
+  }
+  out += '.';
+  out.append(frac, 6);
+}
+
+const char* http_version_name(long v) {
+  switch (v) {
+    case CURL_HTTP_VERSION_1_0: return "1.0";
+    case CURL_HTTP_VERSION_1_1: return "1.1";
+    case CURL_HTTP_VERSION_2_0: return "2";
+    case CURL_HTTP_VERSION_3: return "3";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+void append_json_line(std::string& out, const Record& r) {
+  out += "{\"url\":";
+  append_string(out, r.url);
+  out += ",\"seq\":";
+  append_int(out, static_cast<long long>(r.seq));
+  out += ",\"status\":";
+  if (r.status > 0)
+    append_int(out, r.status);
+  else
+    out += "null";
+  out += ",\"final_url\":";
+  if (r.final_url.empty())
+    out += "null";
+  else
+    append_string(out, r.final_url);
+  out += ",\"redirects\":";
+  append_int(out, r.redirects);
+  out += ",\"http_version\":";
+  if (const char* v = http_version_name(r.http_version))
+    append_string(out, v);
+  else
+    out += "null";
+  out += ",\"remote_ip\":";
+  if (r.remote_ip.empty())
+    out += "null";
+  else
+    append_string(out, r.remote_ip);
+  out += ",\"content_type\":";
+  if (r.has_content_type)
+    append_string(out, r.content_type);
+  else
+    out += "null";
+  out += ",\"size\":";
+  append_int(out, static_cast<long long>(r.size));
+  out += ",\"time\":{\"dns\":";
+  append_seconds(out, r.dns_us);
+  out += ",\"connect\":";
+  append_seconds(out, r.connect_us);
+  out += ",\"tls\":";
+  append_seconds(out, r.tls_us);
+  out += ",\"ttfb\":";
+  append_seconds(out, r.ttfb_us);
+  out += ",\"total\":";
+  append_seconds(out, r.total_us);
+  out += "},\"attempts\":";
+  append_int(out, r.attempts);
+  out += ",\"error\":";
+  if (r.error == ErrorKind::none) {
+    out += "null";
+  } else {
+    out += "{\"kind\":";
+    append_string(out, error_kind_name(r.error));
+    out += ",\"message\":";
+    append_string(out, r.message);
+    out += '}';
+  }
+  out += "}\n";
+}
+
+JsonlWriter::JsonlWriter(int fd, std::size_t block) : m_fd(fd), m_block(block) { m_buf.reserve(block * 2); }
+
+JsonlWriter::~JsonlWriter() {
+  flush();
+  if (m_fd > STDERR_FILENO) ::close(m_fd);
+}
+
+int JsonlWriter::open_output(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot open output " + path + ": " + std::strerror(errno));
+  return fd;
+}
+
+JsonlWriter::Status JsonlWriter::write(const Record& r) {
+  if (m_status != Status::ok) return m_status;
+  append_json_line(m_buf, r);
+  return m_buf.size() >= m_block ? flush() : Status::ok;
+}
+
+JsonlWriter::Status JsonlWriter::flush() {
+  std::size_t done = 0;
+  while (m_status == Status::ok && done < m_buf.size()) {
+    const ssize_t n = ::write(m_fd, m_buf.data() + done, m_buf.size() - done);
+    if (n >= 0) {
+      done += static_cast<std::size_t>(n);
+    } else if (errno != EINTR) {
+      m_errno = errno;
+      m_status = errno == EPIPE ? Status::broken_pipe : Status::failed;
+    }
+  }
+  m_buf.clear();
+  return m_status;
+}

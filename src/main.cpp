@@ -1,0 +1,102 @@
+#include "engine.hpp"
+#include "options.hpp"
+#include "units.hpp"
+
+#include <CLI/CLI.hpp>
+#include <curl/curl.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+std::string version_text() {
+  return std::string("volley ") + VOLLEY_VERSION + " (" + curl_version() + ")";
+}
+
+// -d @FILE sends the file's bytes, as curl does.
+bool load_data(Options& o) {
+  if (!o.data || o.data->empty() || o.data->front() != '@') return true;
+  const std::string path = o.data->substr(1);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    spdlog::error("cannot read --data file {}", path);
+    return false;
+  }
+  std::ostringstream body;
+  body << in.rdbuf();
+  o.data = body.str();
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto log = spdlog::stderr_color_st("volley");
+  log->set_pattern("volley: %^%l%$: %v");
+  spdlog::set_default_logger(log);
+
+  Options o;
+  std::string max_body = "10M";
+  CLI::App app{"volley: fetch many URLs concurrently, one JSON line per URL"};
+  app.option_defaults()->always_capture_default();
+  app.set_version_flag("--version", version_text());
+
+  app.add_option("urls", o.urls, "URLs to fetch (also read from --input, or stdin when neither is given)");
+  app.add_option("-i,--input", o.inputs, "File of URLs, one per line; repeatable; - is stdin")->allow_extra_args(false);
+  app.add_option("-o,--output", o.output, "Write JSON lines to FILE instead of stdout");
+  app.add_option("-c,--concurrency", o.concurrency, "Transfers in flight at most")->check(CLI::Range(1, 1000000));
+  app.add_option("--per-host", o.per_host, "Transfers in flight per host:port at most (0: no cap)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--rate", o.rate, "New requests per second at most, fractions allowed (0: no cap)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("-X,--method", o.method, "HTTP method");
+  app.add_option("-H,--header", o.headers, "Extra header 'Name: value'; repeatable")->allow_extra_args(false);
+  app.add_option("-d,--data", o.data, "Request body (implies POST); @FILE reads it from FILE");
+  app.add_option("-A,--user-agent", o.user_agent, "User-Agent header");
+  app.add_option("--resolve", o.resolve, "HOST:PORT:ADDR, as curl; repeatable")->allow_extra_args(false);
+  app.add_option("-x,--proxy", o.proxy, "Proxy URL (default: the *_proxy environment, as curl)");
+  app.add_flag("-k,--insecure", o.insecure, "Do not verify TLS certificates");
+  app.add_option("--cacert", o.cacert, "CA certificates (PEM) to verify peers with")->check(CLI::ExistingFile);
+  app.add_flag("--http1.1", o.http11, "Use HTTP/1.1 only (default: HTTP/2 where TLS offers it)");
+  app.add_option("--timeout", o.timeout, "Seconds for a whole attempt (0: none)")->check(CLI::NonNegativeNumber);
+  app.add_option("--connect-timeout", o.connect_timeout, "Seconds to connect (0: none)")->check(CLI::NonNegativeNumber);
+  app.add_option("--stall-timeout", o.stall_timeout, "Seconds without a byte received before giving up (0: none)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--retries", o.retries, "Retries after a timeout, a failed connection or 408/429/500/502/503/504")
+      ->check(CLI::Range(0, 1000));
+  app.add_option("--retry-delay", o.retry_delay, "Seconds before the first retry; doubles each time, with jitter")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--retry-max-delay", o.retry_max_delay, "Cap in seconds on a retry's wait, Retry-After included")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-redirects", o.max_redirects, "Redirects to follow (0: do not follow)")
+      ->check(CLI::Range(0, 1000));
+  app.add_option("--max-body", max_body, "Largest decoded body in bytes; suffixes k, M, G")
+      ->check([](const std::string& s) { return parse_size(s) ? std::string() : "not a size: " + s; });
+  app.add_flag("-q,--quiet", o.quiet, "No summary or progress on stderr");
+  app.add_flag("-v,--verbose", o.verbose, "Log each transfer on stderr");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return exit_usage;
+  }
+  o.max_body = *parse_size(max_body);
+  if (o.verbose) spdlog::set_level(spdlog::level::debug);
+  if (!load_data(o)) return exit_usage;
+
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    spdlog::error("cannot initialise libcurl");
+    return exit_usage;
+  }
+  const int status = run(o);
+  curl_global_cleanup();
+  return status;
+}

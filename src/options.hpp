@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+/// Everything the command line decides, in one place; every stage reads its part.
+struct Options {
+  std::vector<std::string> urls;
+  std::vector<std::string> inputs;  // "-" is stdin
+  std::string output;               // empty: stdout
+
+  int concurrency = 50;
+  int per_host = 0;   // 0: no cap
+  double rate = 0;    // new requests per second; 0: no cap
+  std::size_t read_ahead = 4096;
+
+  std::string method;
+  std::vector<std::string> headers;
+  std::optional<std::string> data;  // already loaded when given as @file
+  std::string user_agent = "volley/" VOLLEY_VERSION;
+  std::vector<std::string> resolve;
+  std::string proxy;
+  bool insecure = false;
+  std::string cacert;
+  bool http11 = false;
+
+  double timeout = 30;
+  double connect_timeout = 10;
+  double stall_timeout = 30;
+
+  int retries = 2;
+  double retry_delay = 0.25;
+  double retry_max_delay = 30;
+
+  int max_redirects = 10;
+  std::uint64_t max_body = 10ull << 20;
+
+  bool quiet = false;
+  bool verbose = false;
+  bool progress = true;  // still only drawn when stderr is a terminal
+};

@@ -1,0 +1,298 @@
+#include "reactor.hpp"
+
+#include "result_builder.hpp"
+#include "units.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+struct Reactor::Slot {
+  CURL* easy = nullptr;
+  Job job;
+  std::uint64_t body_bytes = 0;
+  std::uint64_t max_body = 0;
+  bool too_large = false;
+  char errbuf[CURL_ERROR_SIZE] = {};
+};
+
+namespace {
+
+// Tags an epoll entry as one of our own fds rather than a libcurl socket.
+constexpr std::uint64_t watched_tag = 1ull << 32;
+constexpr int max_events = 512;
+
+bool proxy_in_environment() {
+  for (const char* name : {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"})
+    if (std::getenv(name)) return true;
+  return false;
+}
+
+// Each transfer needs a socket, and a name lookup briefly needs two more (the threaded
+// resolver's socketpair); keep some for input, output and epoll.
+std::size_t fit_fd_limit(std::size_t wanted) {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return wanted;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &rl);
+    ::getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  const std::size_t reserve = 32;
+  const std::size_t fit = rl.rlim_cur > reserve ? (rl.rlim_cur - reserve) / 2 : 1;
+  if (wanted <= fit) return wanted;
+  spdlog::warn("open-file limit {} is too low for -c {}; running {} transfers at a time (raise `ulimit -Hn` for more)",
+               static_cast<unsigned long long>(rl.rlim_cur), wanted, fit);
+  return std::max<std::size_t>(fit, 1);
+}
+
+}  // namespace
+
+Reactor::Reactor(const Options& options)
+    : m_options(options), m_limit(fit_fd_limit(static_cast<std::size_t>(std::max(1, options.concurrency)))) {
+  m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
+  m_multi = curl_multi_init();
+  m_share = curl_share_init();
+  if (m_epoll < 0 || !m_multi || !m_share) throw std::runtime_error("cannot set up libcurl");
+  curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+  curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, on_timer);
+  curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this);
+  // Idle connections to many hosts are worth keeping for reuse, not only 4 per handle.
+  curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max<std::size_t>(m_limit * 2, 64)));
+  // The multi handle already shares connections and DNS; TLS sessions are per easy handle
+  // unless shared, and reused handles should resume each other's sessions.
+  curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+
+  for (const auto& h : options.headers) m_headers = curl_slist_append(m_headers, h.c_str());
+  for (const auto& r : options.resolve) m_resolve = curl_slist_append(m_resolve, r.c_str());
+  m_proxy_from_env = proxy_in_environment();
+  m_slots.reserve(m_limit);
+}
+
+Reactor::~Reactor() {
+  for (auto& slot : m_slots) {
+    curl_multi_remove_handle(m_multi, slot->easy);
+    curl_easy_cleanup(slot->easy);
+  }
+  curl_multi_cleanup(m_multi);
+  curl_share_cleanup(m_share);
+  curl_slist_free_all(m_headers);
+  curl_slist_free_all(m_resolve);
+  if (m_epoll >= 0) ::close(m_epoll);
+}
+
+// Everything that is the same for every transfer is set once per pooled handle.
+void Reactor::configure(Slot& slot) {
+  CURL* e = slot.easy;
+  const Options& o = m_options;
+  curl_easy_setopt(e, CURLOPT_PRIVATE, &slot);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &slot);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, slot.errbuf);
+  curl_easy_setopt(e, CURLOPT_SHARE, m_share);
+  // No signals: timeouts come from the multi timer, not SIGALRM around name lookups.
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, o.max_redirects > 0 ? 1L : 0L);
+  curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(o.max_redirects));
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, seconds_to_ms(o.timeout));
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, seconds_to_ms(o.connect_timeout));
+  if (o.stall_timeout > 0) {
+    // libcurl's stall check counts whole seconds: fewer than 1 byte/s over the window is a stall.
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::ceil(o.stall_timeout)));
+  }
+  curl_easy_setopt(e, CURLOPT_USERAGENT, o.user_agent.c_str());
+  if (m_headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, m_headers);
+  if (m_resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, m_resolve);
+  if (o.data) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(o.data->size()));
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, o.data->data());
+  }
+  if (o.method == "HEAD") {
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);  // a custom HEAD would wait for a body that never comes
+  } else if (!o.method.empty() && !(o.method == "GET" && !o.data) && !(o.method == "POST" && o.data)) {
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, o.method.c_str());
+  }
+  if (!o.proxy.empty()) {
+    curl_easy_setopt(e, CURLOPT_PROXY, o.proxy.c_str());
+  } else if (!m_proxy_from_env) {
+    // An explicit "no proxy" spares libcurl its getenv() calls on every transfer.
+    curl_easy_setopt(e, CURLOPT_PROXY, "");
+    curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+  }
+  if (o.insecure) {
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!o.cacert.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, o.cacert.c_str());
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, o.http11 ? CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_2TLS);
+  slot.max_body = o.max_body;
+}
+
+Reactor::Slot& Reactor::acquire() {
+  if (!m_free.empty()) {
+    Slot* s = m_free.back();
+    m_free.pop_back();
+    return *s;
+  }
+  auto slot = std::make_unique<Slot>();
+  slot->easy = curl_easy_init();
+  if (!slot->easy) throw std::runtime_error("cannot create a libcurl handle");
+  configure(*slot);
+  m_slots.push_back(std::move(slot));
+  return *m_slots.back();
+}
+
+void Reactor::start(Job job) {
+  Slot& slot = acquire();
+  slot.job = std::move(job);
+  ++slot.job.attempts;
+  slot.body_bytes = 0;
+  slot.too_large = false;
+  slot.errbuf[0] = '\0';
+  curl_easy_setopt(slot.easy, CURLOPT_URL, slot.job.target.c_str());
+  if (spdlog::should_log(spdlog::level::debug))
+    spdlog::debug("start #{} attempt {} {}", slot.job.seq, slot.job.attempts, slot.job.target);
+  ++m_in_flight;
+  if (CURLMcode rc = curl_multi_add_handle(m_multi, slot.easy); rc != CURLM_OK) {
+    --m_in_flight;
+    m_free.push_back(&slot);
+    throw std::runtime_error(std::string("curl_multi_add_handle: ") + curl_multi_strerror(rc));
+  }
+}
+
+std::size_t Reactor::on_body(char*, std::size_t size, std::size_t n, void* userp) {
+  auto* slot = static_cast<Slot*>(userp);
+  const std::size_t len = size * n;
+  // The cap lives here, on decoded bytes: CURLOPT_MAXFILESIZE only aborts a transfer in
+  // progress from libcurl 8.4.0 on, and would count encoded bytes.
+  if (slot->body_bytes + len > slot->max_body) {
+    slot->body_bytes = slot->max_body;
+    slot->too_large = true;
+    return 0;
+  }
+  slot->body_bytes += len;
+  return len;
+}
+
+int Reactor::on_socket(CURL*, curl_socket_t s, int what, void* userp, void* socketp) {
+  auto* self = static_cast<Reactor*>(userp);
+  if (what == CURL_POLL_REMOVE) {
+    // The socket may already be closed; a failing DEL is harmless.
+    ::epoll_ctl(self->m_epoll, EPOLL_CTL_DEL, s, nullptr);
+    return 0;
+  }
+  epoll_event ev{};
+  ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+  ev.data.u64 = static_cast<std::uint64_t>(s);
+  int op = socketp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+  if (::epoll_ctl(self->m_epoll, op, s, &ev) != 0) {
+    // libcurl can hand back a reused descriptor number; fall back to the other operation.
+    op = op == EPOLL_CTL_ADD ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    ::epoll_ctl(self->m_epoll, op, s, &ev);
+  }
+  if (!socketp) curl_multi_assign(self->m_multi, s, self);
+  return 0;
+}
+
+int Reactor::on_timer(CURLM*, long timeout_ms, void* userp) {
+  auto* self = static_cast<Reactor*>(userp);
+  // -1 deletes the timer; 0 means "call me now", which must not happen from inside this callback.
+  if (timeout_ms < 0)
+    self->m_timer.reset();
+  else
+    self->m_timer = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  return 0;
+}
+
+void Reactor::watch(int fd, bool on) {
+  const auto it = std::find(m_watched.begin(), m_watched.end(), fd);
+  if (on == (it != m_watched.end())) return;
+  if (on) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = watched_tag | static_cast<std::uint32_t>(fd);
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) == 0) m_watched.push_back(fd);
+  } else {
+    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+    m_watched.erase(it);
+  }
+}
+
+void Reactor::poll(std::optional<Duration> timeout, std::vector<Completion>& done,
+                   const std::function<void()>& before_block) {
+  const TimePoint now = Clock::now();
+  std::optional<TimePoint> until = m_timer;
+  if (timeout && (!until || now + *timeout < *until)) until = now + *timeout;
+  int wait_ms = -1;
+  if (until) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(*until - now).count();
+    wait_ms = static_cast<int>(std::clamp<long long>(left, 0, 60'000));
+  }
+
+  epoll_event events[max_events];
+  int n = ::epoll_wait(m_epoll, events, max_events, 0);
+  if (n == 0 && wait_ms != 0) {
+    before_block();
+    n = ::epoll_wait(m_epoll, events, max_events, wait_ms);
+  }
+  if (n < 0 && errno != EINTR) throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));
+
+  int running = 0;
+  for (int i = 0; i < n; ++i) {
+    if (events[i].data.u64 & watched_tag) continue;  // the caller looks at its own fds
+    const auto fd = static_cast<curl_socket_t>(events[i].data.u64);
+    int flags = 0;
+    if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
+    if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
+    if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
+    curl_multi_socket_action(m_multi, fd, flags, &running);
+  }
+  if (m_timer && Clock::now() >= *m_timer) {
+    m_timer.reset();
+    curl_multi_socket_action(m_multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  }
+  drain(done);
+}
+
+void Reactor::drain(std::vector<Completion>& done) {
+  int left = 0;
+  while (CURLMsg* msg = curl_multi_info_read(m_multi, &left)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    Slot* slot = nullptr;
+    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &slot);
+    finish(*slot, msg->data.result, done, false);
+  }
+}
+
+void Reactor::finish(Slot& slot, CURLcode code, std::vector<Completion>& done, bool interrupted) {
+  Completion& c = done.emplace_back();
+  build_result(slot.easy, code, TransferFlags{slot.too_large, interrupted}, slot.errbuf, c.record);
+  c.record.size = slot.body_bytes;
+  curl_multi_remove_handle(m_multi, slot.easy);
+  c.job = std::move(slot.job);
+  if (spdlog::should_log(spdlog::level::debug))
+    spdlog::debug("done #{} status {} {} {:.3f}s", c.job.seq, c.record.status, error_kind_name(c.record.error),
+                  static_cast<double>(c.record.total_us) / 1e6);
+  --m_in_flight;
+  m_free.push_back(&slot);
+}
+
+void Reactor::abort_all(std::vector<Completion>& done) {
+  for (auto& slot : m_slots) {
+    if (std::find(m_free.begin(), m_free.end(), slot.get()) != m_free.end()) continue;
+    finish(*slot, CURLE_ABORTED_BY_CALLBACK, done, true);
+  }
+}

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "clock.hpp"
+#include "job.hpp"
+#include "options.hpp"
+#include "record.hpp"
+
+#include <curl/curl.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+/// A transfer that ended: the job as it was started and what the attempt produced.
+struct Completion {
+  Job job;
+  Record record;
+};
+
+/// The one owner of the CURLM handle and every easy handle: an epoll loop driving
+/// curl_multi_socket_action (as curl's docs/examples/ephiperfifo.c), so the cost of a turn follows
+/// the sockets with events, not the number of connections open. Easy handles are pooled, set up
+/// once, and given only a new URL per transfer.
+class Reactor {
+ public:
+  explicit Reactor(const Options& options);
+  ~Reactor();
+  Reactor(const Reactor&) = delete;
+  Reactor& operator=(const Reactor&) = delete;
+
+  std::size_t capacity() const { return m_limit - m_in_flight; }
+  std::size_t in_flight() const { return m_in_flight; }
+  /// The concurrency actually in force (lowered when the open-file limit cannot fit -c).
+  std::size_t limit() const { return m_limit; }
+
+  void start(Job job);
+
+  /// Waits for socket events, libcurl's timer, a watched fd or `timeout` (nullopt: no limit of
+  /// the caller's), lets libcurl work, and appends finished transfers to `done`. `before_block`
+  /// runs when the loop is about to sleep with nothing to do.
+  void poll(std::optional<Duration> timeout, std::vector<Completion>& done, const std::function<void()>& before_block);
+
+  /// Adds or removes an fd (input pipe, signal eventfd) whose readiness ends poll().
+  void watch(int fd, bool on);
+
+  /// Ends every transfer in flight, reporting each as interrupted.
+  void abort_all(std::vector<Completion>& done);
+
+ private:
+  struct Slot;
+  static int on_socket(CURL* easy, curl_socket_t s, int what, void* userp, void* socketp);
+  static int on_timer(CURLM* multi, long timeout_ms, void* userp);
+  static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* userp);
+
+  Slot& acquire();
+  void configure(Slot& slot);
+  void drain(std::vector<Completion>& done);
+  void finish(Slot& slot, CURLcode code, std::vector<Completion>& done, bool interrupted);
+
+  const Options& m_options;
+  CURLM* m_multi = nullptr;
+  CURLSH* m_share = nullptr;
+  curl_slist* m_headers = nullptr;
+  curl_slist* m_resolve = nullptr;
+  int m_epoll = -1;
+  std::size_t m_limit;
+  std::size_t m_in_flight = 0;
+  std::optional<TimePoint> m_timer;
+  std::vector<std::unique_ptr<Slot>> m_slots;
+  std::vector<Slot*> m_free;
+  std::vector<int> m_watched;
+  bool m_proxy_from_env = false;
+};

@@ -1,0 +1,39 @@
+#include "signals.hpp"
+
+#include <csignal>
+#include <cstdint>
+#include <stdexcept>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+namespace {
+
+volatile std::sig_atomic_t g_signal = 0;
+int g_wake_fd = -1;
+
+extern "C" void on_signal(int sig) {
+  if (g_signal == 0) g_signal = sig;
+  const std::uint64_t one = 1;
+  // Async-signal-safe; a full counter cannot happen with so few signals.
+  [[maybe_unused]] ssize_t n = ::write(g_wake_fd, &one, sizeof one);
+}
+
+}  // namespace
+
+int install_signal_handlers() {
+  if (g_wake_fd < 0) {
+    g_wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (g_wake_fd < 0) throw std::runtime_error("cannot create eventfd");
+  }
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, nullptr);
+  return g_wake_fd;
+}
+
+int received_signal() { return g_signal; }

@@ -1,0 +1,31 @@
+#include "units.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+std::optional<std::uint64_t> parse_size(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::uint64_t shift = 0;
+  switch (std::tolower(static_cast<unsigned char>(text.back()))) {
+    case 'k': shift = 10; break;
+    case 'm': shift = 20; break;
+    case 'g': shift = 30; break;
+    default: break;
+  }
+  if (shift) text.remove_suffix(1);
+  if (text.empty()) return std::nullopt;
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  if (value > (std::numeric_limits<std::uint64_t>::max() >> shift)) return std::nullopt;
+  return value << shift;
+}
+
+long seconds_to_ms(double seconds) {
+  if (!(seconds > 0)) return 0;
+  const double ms = std::ceil(seconds * 1000.0);
+  if (ms > static_cast<double>(std::numeric_limits<long>::max() / 2)) return std::numeric_limits<long>::max() / 2;
+  return static_cast<long>(ms);
+}

@@ -1,0 +1,92 @@
+#include "url_check.hpp"
+
+#include "utf8.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// The scheme as written before "://", lower-cased; empty when the line has none.
+std::string scheme_of(std::string_view url) {
+  const auto colon = url.find("://");
+  if (colon == std::string_view::npos || colon == 0) return {};
+  std::string scheme;
+  for (char c : url.substr(0, colon)) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '+' || c == '-' || c == '.';
+    if (!ok) return {};
+    scheme += lower(c);
+  }
+  return scheme;
+}
+
+ParsedLine fail(ParsedLine p, ErrorKind kind, std::string message) {
+  p.kind = ParsedLine::Kind::error;
+  p.error = kind;
+  p.message = std::move(message);
+  return p;
+}
+
+struct UrlDeleter {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+
+}  // namespace
+
+ParsedLine parse_input_line(std::string_view line) {
+  ParsedLine p;
+  p.url = trim(line);
+  if (p.url.empty() || p.url.front() == '#') return p;
+
+  if (p.url.size() > max_url_length)
+    return fail(std::move(p), ErrorKind::invalid_url, "URL longer than " + std::to_string(max_url_length) + " bytes");
+  if (p.url.find('\0') != std::string_view::npos)
+    return fail(std::move(p), ErrorKind::invalid_url, "URL contains a NUL byte");
+  if (!is_valid_utf8(p.url)) return fail(std::move(p), ErrorKind::invalid_url, "URL is not valid UTF-8");
+  if (std::any_of(p.url.begin(), p.url.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == ' '; }))
+    return fail(std::move(p), ErrorKind::invalid_url, "URL contains whitespace or control characters");
+
+  const std::string scheme = scheme_of(p.url);
+  if (scheme.empty()) {
+    p.target = "http://";
+    p.target += p.url;
+  } else if (scheme == "http" || scheme == "https") {
+    p.target = std::string(p.url);
+  } else {
+    return fail(std::move(p), ErrorKind::unsupported_scheme, "scheme \"" + scheme + "\" is not http or https");
+  }
+
+  std::unique_ptr<CURLU, UrlDeleter> u(curl_url());
+  if (!u) return fail(std::move(p), ErrorKind::other, "out of memory");
+  if (CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, p.target.c_str(), 0); rc != CURLUE_OK)
+    return fail(std::move(p), ErrorKind::invalid_url, curl_url_strerror(rc));
+
+  char* host = nullptr;
+  char* port = nullptr;
+  if (curl_url_get(u.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK || !host || !*host) {
+    curl_free(host);
+    return fail(std::move(p), ErrorKind::invalid_url, "URL has no host");
+  }
+  curl_url_get(u.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+  p.host_key = host;
+  for (char& c : p.host_key) c = lower(c);
+  p.host_key += ':';
+  p.host_key += port ? port : "";
+  curl_free(host);
+  curl_free(port);
+  p.kind = ParsedLine::Kind::url;
+  return p;
+}
