@@ -1,1 +1,37 @@
+#include "error_kind.hpp"
+
 #include <catch2/catch.hpp>
+
+#include <set>
+
+TEST_CASE("error_kind: libcurl codes map to the documented kinds") {
+  const TransferFlags none{};
+  CHECK(classify(CURLE_OK, none) == ErrorKind::none);
+  CHECK(classify(CURLE_COULDNT_RESOLVE_HOST, none) == ErrorKind::dns);
+  CHECK(classify(CURLE_COULDNT_CONNECT, none) == ErrorKind::connect);
+  CHECK(classify(CURLE_PEER_FAILED_VERIFICATION, none) == ErrorKind::tls);
+  CHECK(classify(CURLE_SSL_CONNECT_ERROR, none) == ErrorKind::tls);
+  CHECK(classify(CURLE_OPERATION_TIMEDOUT, none) == ErrorKind::timeout);
+  CHECK(classify(CURLE_TOO_MANY_REDIRECTS, none) == ErrorKind::too_many_redirects);
+  CHECK(classify(CURLE_UNSUPPORTED_PROTOCOL, none) == ErrorKind::redirect_blocked);
+  CHECK(classify(CURLE_GOT_NOTHING, none) == ErrorKind::connection);
+  CHECK(classify(CURLE_RECV_ERROR, none) == ErrorKind::connection);
+  CHECK(classify(CURLE_PARTIAL_FILE, none) == ErrorKind::partial);
+  CHECK(classify(CURLE_WEIRD_SERVER_REPLY, none) == ErrorKind::protocol);
+  CHECK(classify(CURLE_BAD_CONTENT_ENCODING, none) == ErrorKind::protocol);
+  CHECK(classify(CURLE_URL_MALFORMAT, none) == ErrorKind::invalid_url);
+  CHECK(classify(CURLE_FAILED_INIT, none) == ErrorKind::other);
+}
+
+TEST_CASE("error_kind: our own aborts are named by why we aborted, not by libcurl's code") {
+  CHECK(classify(CURLE_WRITE_ERROR, TransferFlags{true, false}) == ErrorKind::body_too_large);
+  CHECK(classify(CURLE_ABORTED_BY_CALLBACK, TransferFlags{false, true}) == ErrorKind::interrupted);
+  CHECK(classify(CURLE_WRITE_ERROR, TransferFlags{}) == ErrorKind::other);
+}
+
+TEST_CASE("error_kind: every kind has a distinct name") {
+  std::set<std::string_view> names;
+  for (int k = 0; k < error_kind_count; ++k) names.insert(error_kind_name(static_cast<ErrorKind>(k)));
+  CHECK(names.size() == static_cast<std::size_t>(error_kind_count));
+  CHECK(error_kind_name(ErrorKind::body_too_large) == "body_too_large");
+}

@@ -1,1 +1,116 @@
+#include "input_reader.hpp"
+#include "url_check.hpp"
+
 #include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+TEST_CASE("input_reader: lines are trimmed; blanks and comments are skipped") {
+  CHECK(parse_input_line("").kind == ParsedLine::Kind::skip);
+  CHECK(parse_input_line("   \t\r").kind == ParsedLine::Kind::skip);
+  CHECK(parse_input_line("  # a comment").kind == ParsedLine::Kind::skip);
+  const auto p = parse_input_line("  https://Example.com/a?b=1 \r");
+  REQUIRE(p.kind == ParsedLine::Kind::url);
+  CHECK(p.url == "https://Example.com/a?b=1");
+  CHECK(p.target == "https://Example.com/a?b=1");
+  CHECK(p.host_key == "example.com:443");
+}
+
+TEST_CASE("input_reader: a URL without a scheme gets http:// as curl gives it") {
+  const auto p = parse_input_line("127.0.0.1:8080/x");
+  REQUIRE(p.kind == ParsedLine::Kind::url);
+  CHECK(p.url == "127.0.0.1:8080/x");
+  CHECK(p.target == "http://127.0.0.1:8080/x");
+  CHECK(p.host_key == "127.0.0.1:8080");
+  CHECK(parse_input_line("example.com").host_key == "example.com:80");
+}
+
+TEST_CASE("input_reader: other schemes are refused as unsupported") {
+  for (const char* line : {"ftp://x/y", "file:///etc/passwd", "gopher://h/", "HTTPX://a"}) {
+    const auto p = parse_input_line(line);
+    CHECK(p.kind == ParsedLine::Kind::error);
+    CHECK(p.error == ErrorKind::unsupported_scheme);
+  }
+  CHECK(parse_input_line("HTTP://a/").kind == ParsedLine::Kind::url);
+}
+
+TEST_CASE("input_reader: malformed lines are invalid_url, with a reason") {
+  const std::string nul("http://a/\0b", 11);
+  const std::string huge = "http://a/" + std::string(max_url_length, 'x');
+  for (const std::string& line :
+       {nul, std::string("http://a/\xE9"), huge, std::string("http://a b/"), std::string("http://"),
+        std::string("http://[::1/")}) {
+    const auto p = parse_input_line(line);
+    CHECK(p.kind == ParsedLine::Kind::error);
+    CHECK(p.error == ErrorKind::invalid_url);
+    CHECK_FALSE(p.message.empty());
+  }
+}
+
+namespace {
+std::string write_temp(const std::string& text) {
+  char name[] = "/tmp/volley-input-XXXXXX";
+  const int fd = mkstemp(name);
+  REQUIRE(fd >= 0);
+  REQUIRE(write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  close(fd);
+  return name;
+}
+}  // namespace
+
+TEST_CASE("input_reader: arguments come first, then files; seq counts URLs, errors included") {
+  const std::string path = write_temp("# list\n\nb.test/1\n  ftp://no \nc.test/2");  // no final newline
+  InputReader reader({"a.test/0"}, {path});
+  std::vector<InputItem> items;
+  InputItem item;
+  while (reader.next(item) == InputReader::Status::item) items.push_back(item);
+  std::remove(path.c_str());
+  REQUIRE(items.size() == 4);
+  CHECK(items[0].job.url == "a.test/0");
+  CHECK(items[1].job.url == "b.test/1");
+  CHECK(items[2].error == ErrorKind::unsupported_scheme);
+  CHECK(items[3].job.url == "c.test/2");
+  for (std::size_t i = 0; i < items.size(); ++i) CHECK(items[i].job.seq == i + 1);
+}
+
+TEST_CASE("input_reader: an over-long line is one error and the next line is read") {
+  const std::string path = write_temp("http://a/" + std::string(3 * max_line_length, 'x') + "\nhttp://b/\n");
+  InputReader reader({}, {path});
+  InputItem item;
+  REQUIRE(reader.next(item) == InputReader::Status::item);
+  CHECK(item.error == ErrorKind::invalid_url);
+  REQUIRE(reader.next(item) == InputReader::Status::item);
+  CHECK(item.job.url == "http://b/");
+  CHECK(item.job.seq == 2);
+  CHECK(reader.next(item) == InputReader::Status::eof);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("input_reader: an empty pipe says again instead of blocking") {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  const int saved = dup(STDIN_FILENO);
+  dup2(fds[0], STDIN_FILENO);
+  {
+    InputReader reader({}, {"-"});
+    InputItem item;
+    CHECK(reader.next(item) == InputReader::Status::again);
+    REQUIRE(write(fds[1], "http://a/\nhttp://b", 18) == 18);
+    REQUIRE(reader.next(item) == InputReader::Status::item);
+    CHECK(item.job.url == "http://a/");
+    CHECK(reader.next(item) == InputReader::Status::again);  // "http://b" may still grow
+    close(fds[1]);
+    REQUIRE(reader.next(item) == InputReader::Status::item);
+    CHECK(item.job.url == "http://b");
+    CHECK(reader.next(item) == InputReader::Status::eof);
+  }
+  dup2(saved, STDIN_FILENO);
+  close(saved);
+  close(fds[0]);
+}
+
+TEST_CASE("input_reader: a missing file fails at once with its name") {
+  CHECK_THROWS_WITH(InputReader({}, {"/nonexistent/list.txt"}), Catch::Contains("/nonexistent/list.txt"));
+}

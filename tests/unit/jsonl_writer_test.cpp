@@ -1,1 +1,107 @@
+#include "jsonl_writer.hpp"
+
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <csignal>
+#include <unistd.h>
+
+TEST_CASE("jsonl_writer: a response becomes one line with every field") {
+  Record r;
+  r.seq = 7;
+  r.url = "example.com/a";
+  r.status = 200;
+  r.final_url = "http://example.com/a";
+  r.http_version = CURL_HTTP_VERSION_1_1;
+  r.remote_ip = "127.0.0.1";
+  r.content_type = "text/html";
+  r.has_content_type = true;
+  r.size = 1234;
+  r.dns_us = 1;
+  r.connect_us = 250;
+  r.ttfb_us = 1500000;
+  r.total_us = 2000001;
+  r.attempts = 1;
+  std::string line;
+  append_json_line(line, r);
+  REQUIRE(line.back() == '\n');
+  REQUIRE(std::count(line.begin(), line.end(), '\n') == 1);
+  const auto j = nlohmann::json::parse(line);
+  CHECK(j["url"] == "example.com/a");
+  CHECK(j["seq"] == 7);
+  CHECK(j["status"] == 200);
+  CHECK(j["http_version"] == "1.1");
+  CHECK(j["size"] == 1234);
+  CHECK(j["time"]["dns"].get<double>() == Approx(0.000001));
+  CHECK(j["time"]["ttfb"].get<double>() == Approx(1.5));
+  CHECK(j["time"]["total"].get<double>() == Approx(2.000001));
+  CHECK(j["time"]["tls"] == 0);
+  CHECK(j["error"].is_null());
+  const std::vector<std::string> keys{"url", "seq", "status", "final_url", "redirects", "http_version", "remote_ip",
+                                      "content_type", "size", "time", "attempts", "error"};
+  for (const auto& k : keys) CHECK(j.contains(k));
+  CHECK(j.size() == keys.size());
+}
+
+TEST_CASE("jsonl_writer: a failure has null status and an error object") {
+  Record r;
+  r.seq = 1;
+  r.url = "ftp://x";
+  r.error = ErrorKind::unsupported_scheme;
+  r.message = "scheme \"ftp\" is not http or https";
+  std::string line;
+  append_json_line(line, r);
+  const auto j = nlohmann::json::parse(line);
+  CHECK(j["status"].is_null());
+  CHECK(j["http_version"].is_null());
+  CHECK(j["content_type"].is_null());
+  CHECK(j["error"]["kind"] == "unsupported_scheme");
+  CHECK(j["error"]["message"] == "scheme \"ftp\" is not http or https");
+}
+
+TEST_CASE("jsonl_writer: invalid UTF-8 and control bytes still give valid JSON") {
+  Record r;
+  r.url = std::string("http://x/\xE9\xFF\x00\n\"", 14);
+  r.content_type = "text/html; charset=\xE9";
+  r.has_content_type = true;
+  std::string line;
+  append_json_line(line, r);
+  CHECK(std::count(line.begin(), line.end(), '\n') == 1);
+  const auto j = nlohmann::json::parse(line);  // throws on invalid UTF-8
+  CHECK(j["url"] == std::string("http://x/\xEF\xBF\xBD\xEF\xBF\xBD\0\n\"", 18));
+}
+
+TEST_CASE("jsonl_writer: lines reach the fd whole, in large writes") {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  {
+    JsonlWriter w(fds[1], 1 << 20);
+    Record r;
+    r.url = "http://x/";
+    for (int i = 0; i < 10; ++i) {
+      r.seq = static_cast<std::uint64_t>(i + 1);
+      CHECK(w.write(r) == JsonlWriter::Status::ok);
+    }
+    CHECK(w.pending());
+    CHECK(w.flush() == JsonlWriter::Status::ok);
+    CHECK_FALSE(w.pending());
+  }
+  std::string got(65536, '\0');
+  const auto n = read(fds[0], got.data(), got.size());
+  close(fds[0]);
+  REQUIRE(n > 0);
+  got.resize(static_cast<std::size_t>(n));
+  CHECK(std::count(got.begin(), got.end(), '\n') == 10);
+}
+
+TEST_CASE("jsonl_writer: a closed pipe is reported as broken, not as a crash") {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  close(fds[0]);
+  signal(SIGPIPE, SIG_IGN);
+  JsonlWriter w(fds[1], 16);
+  Record r;
+  CHECK(w.write(r) == JsonlWriter::Status::broken_pipe);
+  CHECK(w.write(r) == JsonlWriter::Status::broken_pipe);
+}

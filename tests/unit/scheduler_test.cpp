@@ -1,1 +1,126 @@
+#include "scheduler.hpp"
+
 #include <catch2/catch.hpp>
+
+#include <map>
+
+using namespace std::chrono_literals;
+
+namespace {
+Job job(std::uint64_t seq, std::string host) {
+  Job j;
+  j.seq = seq;
+  j.url = "http://" + host + "/" + std::to_string(seq);
+  j.target = j.url;
+  j.host_key = host + ":80";
+  return j;
+}
+const TimePoint t0 = TimePoint{} + 1h;
+}  // namespace
+
+TEST_CASE("scheduler: without caps jobs start in input order") {
+  Scheduler s(0, 0, 100);
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  for (std::uint64_t i = 1; i <= 3; ++i) CHECK(s.next(t0)->seq == i);
+  CHECK_FALSE(s.next(t0));
+  CHECK(s.idle());
+}
+
+TEST_CASE("scheduler: a saturated host does not block others") {
+  Scheduler s(2, 0, 100);
+  // A list sorted by host: a's URLs first.
+  for (std::uint64_t i = 1; i <= 5; ++i) s.push(job(i, "a"));
+  for (std::uint64_t i = 6; i <= 10; ++i) s.push(job(i, "b"));
+  std::map<std::string, int> started;
+  while (auto j = s.next(t0)) ++started[j->host_key];
+  CHECK(started["a:80"] == 2);
+  CHECK(started["b:80"] == 2);
+  s.finished("a:80");
+  auto j = s.next(t0);
+  REQUIRE(j);
+  CHECK(j->host_key == "a:80");
+  CHECK(j->seq == 3);
+  CHECK_FALSE(s.next(t0));
+}
+
+TEST_CASE("scheduler: hosts take turns") {
+  Scheduler s(0, 0, 100);
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  for (std::uint64_t i = 4; i <= 6; ++i) s.push(job(i, "b"));
+  std::vector<std::uint64_t> order;
+  while (auto j = s.next(t0)) order.push_back(j->seq);
+  CHECK(order == std::vector<std::uint64_t>{1, 4, 2, 5, 3, 6});
+}
+
+TEST_CASE("scheduler: the read-ahead window bounds what is queued") {
+  Scheduler s(1, 0, 3);
+  CHECK(s.wants_more());
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  CHECK_FALSE(s.wants_more());
+  CHECK(s.next(t0));
+  CHECK(s.wants_more());
+}
+
+TEST_CASE("scheduler: a retry waits for its time without holding its host's slot") {
+  Scheduler s(1, 0, 100);
+  s.push(job(1, "a"));
+  s.push(job(2, "a"));
+  auto first = s.next(t0);
+  REQUIRE(first);
+  s.finished("a:80");
+  s.defer(std::move(*first), t0 + 500ms);
+  CHECK(s.next_wakeup(t0) <= t0 + 500ms);
+  auto second = s.next(t0);
+  REQUIRE(second);
+  CHECK(second->seq == 2);
+  s.finished("a:80");
+  CHECK_FALSE(s.next(t0 + 499ms));
+  REQUIRE(s.next_wakeup(t0 + 499ms) == t0 + 500ms);
+  auto retry = s.next(t0 + 500ms);
+  REQUIRE(retry);
+  CHECK(retry->seq == 1);
+}
+
+TEST_CASE("scheduler: a due retry goes ahead of its host's new URLs") {
+  Scheduler s(0, 0, 100);
+  s.push(job(1, "a"));
+  auto j = s.next(t0);
+  s.finished("a:80");
+  s.push(job(2, "a"));
+  s.defer(std::move(*j), t0);
+  CHECK(s.next(t0)->seq == 1);
+  CHECK(s.next(t0)->seq == 2);
+}
+
+TEST_CASE("scheduler: the rate caps starts and says when the next is due") {
+  Scheduler s(0, 4, 100);  // one start per 250 ms
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  CHECK(s.next(t0));
+  CHECK_FALSE(s.next(t0));
+  CHECK(s.next_wakeup(t0) == t0 + 250ms);
+  CHECK(s.next(t0 + 250ms));
+}
+
+TEST_CASE("scheduler: take_all returns queued and waiting jobs") {
+  Scheduler s(1, 0, 100);
+  s.push(job(1, "a"));
+  s.push(job(2, "a"));
+  auto j = s.next(t0);
+  s.finished("a:80");
+  s.defer(std::move(*j), t0 + 10s);
+  auto all = s.take_all();
+  CHECK(all.size() == 2);
+  CHECK(s.idle());
+}
+
+TEST_CASE("scheduler: hosts with nothing left are forgotten") {
+  Scheduler s(0, 0, 100);
+  for (std::uint64_t i = 1; i <= 1000; ++i) {
+    s.push(job(i, "h" + std::to_string(i)));
+    auto j = s.next(t0);
+    REQUIRE(j);
+    s.finished(j->host_key);
+  }
+  CHECK(s.idle());
+  CHECK_FALSE(s.next_wakeup(t0));
+}

@@ -1,1 +1,48 @@
+#include "stats.hpp"
+
 #include <catch2/catch.hpp>
+
+namespace {
+Record response(long status, std::int64_t total_us) {
+  Record r;
+  r.status = status;
+  r.total_us = total_us;
+  return r;
+}
+}  // namespace
+
+TEST_CASE("stats: counts responses by class and errors by kind") {
+  Stats s;
+  s.add(response(200, 1000));
+  s.add(response(404, 1000));
+  s.add(response(503, 1000));
+  Record failed;
+  failed.error = ErrorKind::timeout;
+  s.add(failed);
+  CHECK(s.done() == 4);
+  CHECK(s.by_class(2) == 1);
+  CHECK(s.by_class(4) == 1);
+  CHECK(s.by_class(5) == 1);
+  CHECK(s.errors() == 1);
+  CHECK(s.by_kind(ErrorKind::timeout) == 1);
+  const std::string text = s.summary(2.0);
+  CHECK(text.find("4 URLs") != std::string::npos);
+  CHECK(text.find("timeout=1") != std::string::npos);
+  CHECK(text.find("2xx=1") != std::string::npos);
+}
+
+TEST_CASE("stats: percentiles of time.total") {
+  Stats s;
+  for (int i = 1; i <= 100; ++i) s.add(response(200, i * 1000));
+  CHECK(s.percentile(50) == Approx(0.050).margin(0.0011));
+  CHECK(s.percentile(90) == Approx(0.090).margin(0.0011));
+  CHECK(s.percentile(99) == Approx(0.099).margin(0.0011));
+}
+
+TEST_CASE("stats: the sample stays bounded and representative over a long run") {
+  Stats s(1000, 42);
+  for (int i = 0; i < 200000; ++i) s.add(response(200, (i % 2 == 0) ? 1000 : 3000));
+  CHECK(s.done() == 200000);
+  CHECK(s.percentile(10) == Approx(0.001));
+  CHECK(s.percentile(90) == Approx(0.003));
+}

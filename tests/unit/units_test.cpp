@@ -1,1 +1,24 @@
+#include "units.hpp"
+
 #include <catch2/catch.hpp>
+
+TEST_CASE("units: sizes take k, M and G suffixes in powers of 1024") {
+  CHECK(parse_size("0") == 0u);
+  CHECK(parse_size("512") == 512u);
+  CHECK(parse_size("1k") == 1024u);
+  CHECK(parse_size("10M") == 10u * 1024 * 1024);
+  CHECK(parse_size("2g") == 2ull << 30);
+  CHECK_FALSE(parse_size(""));
+  CHECK_FALSE(parse_size("M"));
+  CHECK_FALSE(parse_size("1.5M"));
+  CHECK_FALSE(parse_size("-1"));
+  CHECK_FALSE(parse_size("10X"));
+  CHECK_FALSE(parse_size("99999999999999999999G"));
+}
+
+TEST_CASE("units: seconds become milliseconds without rounding a limit down to none") {
+  CHECK(seconds_to_ms(0) == 0);
+  CHECK(seconds_to_ms(1.5) == 1500);
+  CHECK(seconds_to_ms(0.0001) == 1);
+  CHECK(seconds_to_ms(-3) == 0);
+}
