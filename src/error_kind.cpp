@@ -21,16 +21,18 @@ std::string_view error_kind_name(ErrorKind kind) {
   return "other";
 }
 
-ErrorKind classify(CURLcode code, TransferFlags flags) {
-  // Our own callbacks abort with generic codes; the flags say why.
-  if (flags.interrupted) return ErrorKind::interrupted;
-  if (flags.body_too_large) return ErrorKind::body_too_large;
+ErrorKind classify(CURLcode code, const TransferFacts& facts) {
+  // Our own callbacks abort with generic codes; the facts say why.
+  if (facts.interrupted) return ErrorKind::interrupted;
+  if (facts.body_too_large) return ErrorKind::body_too_large;
   switch (code) {
     case CURLE_OK: return ErrorKind::none;
     case CURLE_URL_MALFORMAT: return ErrorKind::invalid_url;
-    // Input schemes are checked before fetching, so libcurl refusing a protocol
-    // means a redirect pointed somewhere CURLOPT_REDIR_PROTOCOLS_STR forbids.
-    case CURLE_UNSUPPORTED_PROTOCOL: return ErrorKind::redirect_blocked;
+    // Input schemes are checked before fetching, so after a 3xx this is a redirect to a scheme
+    // CURLOPT_REDIR_PROTOCOLS_STR forbids; otherwise the reply was not HTTP (libcurl calls
+    // that "HTTP/0.9 not allowed").
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return facts.status >= 300 && facts.status < 400 ? ErrorKind::redirect_blocked : ErrorKind::protocol;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY: return ErrorKind::dns;
     case CURLE_COULDNT_CONNECT: return ErrorKind::connect;
@@ -52,8 +54,12 @@ ErrorKind classify(CURLcode code, TransferFlags flags) {
     case CURLE_TOO_MANY_REDIRECTS: return ErrorKind::too_many_redirects;
     case CURLE_FILESIZE_EXCEEDED: return ErrorKind::body_too_large;
     case CURLE_GOT_NOTHING:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR: return ErrorKind::connection;
+    case CURLE_SEND_ERROR: return ErrorKind::connection;
+    // libcurl 7.88 also reports bad chunking and oversized headers as a receive error; only a
+    // failing socket leaves an errno behind.
+    case CURLE_RECV_ERROR: return facts.os_errno != 0 ? ErrorKind::connection : ErrorKind::protocol;
+    // A header line longer than CURL_MAX_HTTP_HEADER (100 KiB) is refused as out of memory.
+    case CURLE_OUT_OF_MEMORY: return ErrorKind::protocol;
     case CURLE_PARTIAL_FILE: return ErrorKind::partial;
     case CURLE_WEIRD_SERVER_REPLY:
     case CURLE_BAD_CONTENT_ENCODING:

@@ -27,10 +27,13 @@ inline constexpr int error_kind_count = static_cast<int>(ErrorKind::other) + 1;
 
 std::string_view error_kind_name(ErrorKind kind);
 
-/// What the transfer itself knew when libcurl reported `code`, beyond the code.
-struct TransferFlags {
+/// What was known of the transfer when libcurl reported `code`, beyond the code: libcurl gives
+/// one code to failures that users tell apart.
+struct TransferFacts {
   bool body_too_large = false;  // our write callback refused the body
   bool interrupted = false;
+  long status = 0;              // last HTTP status received, 0 if none
+  long os_errno = 0;            // CURLINFO_OS_ERRNO
 };
 
-ErrorKind classify(CURLcode code, TransferFlags flags);
+ErrorKind classify(CURLcode code, const TransferFacts& facts);

@@ -279,7 +279,7 @@ void Reactor::drain(std::vector<Completion>& done) {
 
 void Reactor::finish(Slot& slot, CURLcode code, std::vector<Completion>& done, bool interrupted) {
   Completion& c = done.emplace_back();
-  build_result(slot.easy, code, TransferFlags{slot.too_large, interrupted}, slot.errbuf, c.record);
+  build_result(slot.easy, code, TransferFacts{slot.too_large, interrupted, 0, 0}, slot.errbuf, c.record);
   c.record.size = slot.body_bytes;
   curl_multi_remove_handle(m_multi, slot.easy);
   c.job = std::move(slot.job);

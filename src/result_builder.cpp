@@ -17,7 +17,7 @@ void assign(std::string& out, const char* s) {
 
 }  // namespace
 
-void build_result(CURL* easy, CURLcode code, TransferFlags flags, const char* errbuf, Record& out) {
+void build_result(CURL* easy, CURLcode code, TransferFacts facts, const char* errbuf, Record& out) {
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &out.status);
   char* s = nullptr;
   curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &s);
@@ -43,13 +43,17 @@ void build_result(CURL* easy, CURLcode code, TransferFlags flags, const char* er
   if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK && retry_after > 0)
     out.retry_after = static_cast<double>(retry_after);
 
-  out.error = classify(code, flags);
+  facts.status = out.status;
+  if (code != CURLE_OK) curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &facts.os_errno);
+  out.error = classify(code, facts);
   if (out.error == ErrorKind::none) {
     out.message.clear();
   } else if (out.error == ErrorKind::body_too_large) {
     out.message = "body larger than --max-body";
   } else if (out.error == ErrorKind::interrupted) {
     out.message = "interrupted";
+  } else if (code == CURLE_OUT_OF_MEMORY && out.status > 0) {
+    out.message = "response header line longer than libcurl accepts (100 KiB)";
   } else {
     out.message = (errbuf && *errbuf) ? errbuf : curl_easy_strerror(code);
   }

@@ -5,7 +5,7 @@
 #include <set>
 
 TEST_CASE("error_kind: libcurl codes map to the documented kinds") {
-  const TransferFlags none{};
+  const TransferFacts none{};
   CHECK(classify(CURLE_OK, none) == ErrorKind::none);
   CHECK(classify(CURLE_COULDNT_RESOLVE_HOST, none) == ErrorKind::dns);
   CHECK(classify(CURLE_COULDNT_CONNECT, none) == ErrorKind::connect);
@@ -13,9 +13,8 @@ TEST_CASE("error_kind: libcurl codes map to the documented kinds") {
   CHECK(classify(CURLE_SSL_CONNECT_ERROR, none) == ErrorKind::tls);
   CHECK(classify(CURLE_OPERATION_TIMEDOUT, none) == ErrorKind::timeout);
   CHECK(classify(CURLE_TOO_MANY_REDIRECTS, none) == ErrorKind::too_many_redirects);
-  CHECK(classify(CURLE_UNSUPPORTED_PROTOCOL, none) == ErrorKind::redirect_blocked);
   CHECK(classify(CURLE_GOT_NOTHING, none) == ErrorKind::connection);
-  CHECK(classify(CURLE_RECV_ERROR, none) == ErrorKind::connection);
+  CHECK(classify(CURLE_SEND_ERROR, none) == ErrorKind::connection);
   CHECK(classify(CURLE_PARTIAL_FILE, none) == ErrorKind::partial);
   CHECK(classify(CURLE_WEIRD_SERVER_REPLY, none) == ErrorKind::protocol);
   CHECK(classify(CURLE_BAD_CONTENT_ENCODING, none) == ErrorKind::protocol);
@@ -24,9 +23,19 @@ TEST_CASE("error_kind: libcurl codes map to the documented kinds") {
 }
 
 TEST_CASE("error_kind: our own aborts are named by why we aborted, not by libcurl's code") {
-  CHECK(classify(CURLE_WRITE_ERROR, TransferFlags{true, false}) == ErrorKind::body_too_large);
-  CHECK(classify(CURLE_ABORTED_BY_CALLBACK, TransferFlags{false, true}) == ErrorKind::interrupted);
-  CHECK(classify(CURLE_WRITE_ERROR, TransferFlags{}) == ErrorKind::other);
+  CHECK(classify(CURLE_WRITE_ERROR, TransferFacts{true, false, 200, 0}) == ErrorKind::body_too_large);
+  CHECK(classify(CURLE_ABORTED_BY_CALLBACK, TransferFacts{false, true, 0, 0}) == ErrorKind::interrupted);
+  CHECK(classify(CURLE_WRITE_ERROR, TransferFacts{}) == ErrorKind::other);
+}
+
+TEST_CASE("error_kind: codes libcurl shares between failures are told apart by what else is known") {
+  // A refused scheme after a redirect status is a blocked redirect; before any status, not HTTP.
+  CHECK(classify(CURLE_UNSUPPORTED_PROTOCOL, TransferFacts{false, false, 302, 0}) == ErrorKind::redirect_blocked);
+  CHECK(classify(CURLE_UNSUPPORTED_PROTOCOL, TransferFacts{}) == ErrorKind::protocol);
+  // A reset leaves ECONNRESET; bad chunking and oversized headers leave no errno.
+  CHECK(classify(CURLE_RECV_ERROR, TransferFacts{false, false, 0, 104}) == ErrorKind::connection);
+  CHECK(classify(CURLE_RECV_ERROR, TransferFacts{false, false, 200, 0}) == ErrorKind::protocol);
+  CHECK(classify(CURLE_OUT_OF_MEMORY, TransferFacts{false, false, 200, 0}) == ErrorKind::protocol);
 }
 
 TEST_CASE("error_kind: every kind has a distinct name") {
