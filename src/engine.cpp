@@ -57,6 +57,7 @@ class Engine {
   Progress m_progress;
   std::mt19937_64 m_rng;
   std::vector<Completion> m_done;
+  TimePoint m_now;  // this loop turn's time, so a turn reads the clock once
   bool m_input_done = false;
   bool m_input_waiting = false;
   JsonlWriter::Status m_output = JsonlWriter::Status::ok;
@@ -64,7 +65,7 @@ class Engine {
 
 void Engine::emit(Record& r) {
   m_stats.add(r);
-  if (m_output == JsonlWriter::Status::ok) m_output = m_writer.write(r);
+  if (m_output == JsonlWriter::Status::ok) m_output = m_writer.write(r, m_now);
 }
 
 void Engine::read_input() {
@@ -116,11 +117,15 @@ void Engine::complete(Completion& c, TimePoint now) {
 }
 
 std::optional<Duration> Engine::wait_limit(TimePoint now) const {
-  std::optional<Duration> limit;
-  if (m_reactor.capacity() > 0)
-    if (auto at = m_scheduler.next_wakeup(now)) limit = std::max(Duration::zero(), *at - now);
-  if (m_progress.enabled() && (!limit || m_progress.interval() < *limit)) limit = m_progress.interval();
-  return limit;
+  std::optional<TimePoint> until;
+  const auto sooner = [&until](std::optional<TimePoint> t) {
+    if (t && (!until || *t < *until)) until = t;
+  };
+  if (m_reactor.capacity() > 0) sooner(m_scheduler.next_wakeup(now));
+  sooner(m_writer.flush_due());
+  if (m_progress.enabled()) sooner(now + m_progress.interval());
+  if (!until) return std::nullopt;
+  return std::max(Duration::zero(), *until - now);
 }
 
 void Engine::interrupt() {
@@ -147,19 +152,20 @@ int Engine::run() {
   const auto flush = [this] {
     if (m_output == JsonlWriter::Status::ok) m_output = m_writer.flush();
   };
+  m_now = Clock::now();
   while (m_output == JsonlWriter::Status::ok && !received_signal()) {
     read_input();
-    TimePoint now = Clock::now();
-    start_transfers(now);
+    start_transfers(m_now);
     if (m_input_done && m_scheduler.idle() && m_reactor.in_flight() == 0) break;
+    if (auto due = m_writer.flush_due(); due && *due <= m_now) flush();
 
     const int input_fd = m_input.wait_fd();
     if (input_fd >= 0) m_reactor.watch(input_fd, m_input_waiting && m_scheduler.wants_more());
     m_done.clear();
-    m_reactor.poll(wait_limit(now), m_done, flush);
-    now = Clock::now();
-    for (auto& c : m_done) complete(c, now);
-    m_progress.update(now, m_stats, m_reactor.in_flight());
+    m_reactor.poll(wait_limit(m_now), m_done);
+    m_now = Clock::now();
+    for (auto& c : m_done) complete(c, m_now);
+    m_progress.update(m_now, m_stats, m_reactor.in_flight());
   }
 
   const int sig = received_signal();

@@ -109,7 +109,10 @@ void append_json_line(std::string& out, const Record& r) {
   out += "}\n";
 }
 
-JsonlWriter::JsonlWriter(int fd, std::size_t block) : m_fd(fd), m_block(block) { m_buf.reserve(block * 2); }
+JsonlWriter::JsonlWriter(int fd, std::size_t block, Duration flush_delay)
+    : m_fd(fd), m_block(block), m_flush_delay(flush_delay) {
+  m_buf.reserve(block * 2);
+}
 
 JsonlWriter::~JsonlWriter() {
   flush();
@@ -122,10 +125,16 @@ int JsonlWriter::open_output(const std::string& path) {
   return fd;
 }
 
-JsonlWriter::Status JsonlWriter::write(const Record& r) {
+JsonlWriter::Status JsonlWriter::write(const Record& r, TimePoint now) {
   if (m_status != Status::ok) return m_status;
+  if (m_buf.empty()) m_oldest = now;
   append_json_line(m_buf, r);
   return m_buf.size() >= m_block ? flush() : Status::ok;
+}
+
+std::optional<TimePoint> JsonlWriter::flush_due() const {
+  if (m_buf.empty()) return std::nullopt;
+  return m_oldest + m_flush_delay;
 }
 
 JsonlWriter::Status JsonlWriter::flush() {

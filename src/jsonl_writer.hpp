@@ -1,21 +1,24 @@
 #pragma once
 
+#include "clock.hpp"
 #include "record.hpp"
 
+#include <optional>
 #include <string>
 
 /// Appends the JSON line for `r` (with its "\n") to `out`. The one definition of the output
 /// schema; docs/output.md describes the same fields in the same order.
 void append_json_line(std::string& out, const Record& r);
 
-/// Writes JSON lines to a file descriptor in large blocks: lines are never split or interleaved,
-/// and flush() is called when the reactor is about to wait, so a reader sees results promptly
-/// without a write per line under load.
+/// Writes JSON lines to a file descriptor in large blocks: lines are never split or interleaved.
+/// The engine flushes a line at most `flush_delay` after it was written, so a reader sees results
+/// promptly without a write per line under load.
 class JsonlWriter {
  public:
   enum class Status { ok, broken_pipe, failed };
 
-  explicit JsonlWriter(int fd, std::size_t block = 64 * 1024);
+  explicit JsonlWriter(int fd, std::size_t block = 64 * 1024,
+                       Duration flush_delay = std::chrono::milliseconds(20));
   ~JsonlWriter();
   JsonlWriter(const JsonlWriter&) = delete;
   JsonlWriter& operator=(const JsonlWriter&) = delete;
@@ -23,15 +26,18 @@ class JsonlWriter {
   /// Opens `path` for writing (truncating); throws std::runtime_error when it cannot.
   static int open_output(const std::string& path);
 
-  Status write(const Record& r);
+  Status write(const Record& r, TimePoint now);
   Status flush();
-  bool pending() const { return !m_buf.empty(); }
+  /// When the oldest line not yet written must go out; nullopt when none waits.
+  std::optional<TimePoint> flush_due() const;
   int error_number() const { return m_errno; }
 
  private:
   int m_fd;
   std::size_t m_block;
+  Duration m_flush_delay;
   std::string m_buf;
+  TimePoint m_oldest{};
   Status m_status = Status::ok;
   int m_errno = 0;
 };

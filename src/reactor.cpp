@@ -231,8 +231,7 @@ void Reactor::watch(int fd, bool on) {
   }
 }
 
-void Reactor::poll(std::optional<Duration> timeout, std::vector<Completion>& done,
-                   const std::function<void()>& before_block) {
+void Reactor::poll(std::optional<Duration> timeout, std::vector<Completion>& done) {
   const TimePoint now = Clock::now();
   std::optional<TimePoint> until = m_timer;
   if (timeout && (!until || now + *timeout < *until)) until = now + *timeout;
@@ -243,11 +242,7 @@ void Reactor::poll(std::optional<Duration> timeout, std::vector<Completion>& don
   }
 
   epoll_event events[max_events];
-  int n = ::epoll_wait(m_epoll, events, max_events, 0);
-  if (n == 0 && wait_ms != 0) {
-    before_block();
-    n = ::epoll_wait(m_epoll, events, max_events, wait_ms);
-  }
+  const int n = ::epoll_wait(m_epoll, events, max_events, wait_ms);
   if (n < 0 && errno != EINTR) throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));
 
   int running = 0;

@@ -7,7 +7,6 @@
 
 #include <curl/curl.h>
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -37,9 +36,8 @@ class Reactor {
   void start(Job job);
 
   /// Waits for socket events, libcurl's timer, a watched fd or `timeout` (nullopt: no limit of
-  /// the caller's), lets libcurl work, and appends finished transfers to `done`. `before_block`
-  /// runs when the loop is about to sleep with nothing to do.
-  void poll(std::optional<Duration> timeout, std::vector<Completion>& done, const std::function<void()>& before_block);
+  /// the caller's), lets libcurl work, and appends finished transfers to `done`.
+  void poll(std::optional<Duration> timeout, std::vector<Completion>& done);
 
   /// Adds or removes an fd (input pipe, signal eventfd) whose readiness ends poll().
   void watch(int fd, bool on);

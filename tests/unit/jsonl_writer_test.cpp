@@ -81,11 +81,11 @@ TEST_CASE("jsonl_writer: lines reach the fd whole, in large writes") {
     r.url = "http://x/";
     for (int i = 0; i < 10; ++i) {
       r.seq = static_cast<std::uint64_t>(i + 1);
-      CHECK(w.write(r) == JsonlWriter::Status::ok);
+      CHECK(w.write(r, TimePoint{}) == JsonlWriter::Status::ok);
     }
-    CHECK(w.pending());
+    CHECK(w.flush_due() == TimePoint{} + std::chrono::milliseconds(20));
     CHECK(w.flush() == JsonlWriter::Status::ok);
-    CHECK_FALSE(w.pending());
+    CHECK_FALSE(w.flush_due());
   }
   std::string got(65536, '\0');
   const auto n = read(fds[0], got.data(), got.size());
@@ -102,6 +102,6 @@ TEST_CASE("jsonl_writer: a closed pipe is reported as broken, not as a crash") {
   signal(SIGPIPE, SIG_IGN);
   JsonlWriter w(fds[1], 16);
   Record r;
-  CHECK(w.write(r) == JsonlWriter::Status::broken_pipe);
-  CHECK(w.write(r) == JsonlWriter::Status::broken_pipe);
+  CHECK(w.write(r, TimePoint{}) == JsonlWriter::Status::broken_pipe);
+  CHECK(w.write(r, TimePoint{}) == JsonlWriter::Status::broken_pipe);
 }
