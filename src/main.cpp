@@ -31,6 +31,22 @@ bool load_data(Options& o) {
   return true;
 }
 
+// curl's HOST:PORT:ADDR[,ADDR]..., optionally "+" (time out) or "-HOST:PORT" (remove). libcurl
+// only complains when a transfer starts, which would turn a typo into an error on every URL.
+std::string check_resolve(const std::string& entry) {
+  std::string_view e = entry;
+  const bool remove = !e.empty() && e.front() == '-';
+  if (!e.empty() && (e.front() == '+' || e.front() == '-')) e.remove_prefix(1);
+  const auto c1 = e.find(':');
+  const auto c2 = c1 == std::string_view::npos ? c1 : e.find(':', c1 + 1);
+  const std::string_view port = e.substr(c1 + 1, c2 == std::string_view::npos ? std::string_view::npos : c2 - c1 - 1);
+  const bool port_ok = !port.empty() && port.size() <= 5 &&
+                       port.find_first_not_of("0123456789") == std::string_view::npos;
+  const bool ok = c1 != 0 && c1 != std::string_view::npos && port_ok &&
+                  (remove ? c2 == std::string_view::npos : c2 != std::string_view::npos && c2 + 1 < e.size());
+  return ok ? std::string() : "expected HOST:PORT:ADDR, got " + entry;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,7 +72,9 @@ int main(int argc, char** argv) {
   app.add_option("-H,--header", o.headers, "Extra header 'Name: value'; repeatable")->allow_extra_args(false);
   app.add_option("-d,--data", o.data, "Request body (implies POST); @FILE reads it from FILE");
   app.add_option("-A,--user-agent", o.user_agent, "User-Agent header");
-  app.add_option("--resolve", o.resolve, "HOST:PORT:ADDR, as curl; repeatable")->allow_extra_args(false);
+  app.add_option("--resolve", o.resolve, "HOST:PORT:ADDR, as curl; repeatable")
+      ->allow_extra_args(false)
+      ->check(check_resolve);
   app.add_option("-x,--proxy", o.proxy, "Proxy URL (default: the *_proxy environment, as curl)");
   app.add_flag("-k,--insecure", o.insecure, "Do not verify TLS certificates");
   app.add_option("--cacert", o.cacert, "CA certificates (PEM) to verify peers with")->check(CLI::ExistingFile);
