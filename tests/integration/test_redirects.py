@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Redirect following, limits, blocked schemes, credentials across hosts."""
+
+import os
+import sys
+from urllib.parse import quote
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import VolleyTestCase  # noqa: E402
+
+
+class TestRedirects(VolleyTestCase):
+    def test_follow_three(self):
+        u = self.url("/redirect/3")
+        o = self.volley("-q", u, rc=0).one()
+        self.assertOk(o)
+        self.assertEqual(o["redirects"], 3)
+        self.assertEqual(o["final_url"], self.url("/redirect/0"))
+        self.assertEqual(o["url"], u)
+        self.assertEqual(o["size"], len("landed\n"))
+        self.assertEqual(o["attempts"], 1)
+        for n in range(4):
+            self.assertEqual(self.path_count("/redirect/%d" % n), 1)
+
+    def test_max_redirects_0_does_not_follow(self):
+        u = self.url("/redirect/3")
+        o = self.volley("-q", "--max-redirects", "0", u, rc=0).one()
+        self.assertOk(o, status=302)
+        self.assertEqual(o["redirects"], 0)
+        self.assertEqual(o["final_url"], u)
+        self.assertEqual(self.path_count("/redirect/2"), 0)
+
+    def test_max_redirects_exceeded(self):
+        o = self.volley("-q", "--max-redirects", "2", self.url("/redirect/3"), rc=1).one()
+        self.assertErrorKind(o, "too_many_redirects")
+        self.assertEqual(self.path_count("/redirect/0"), 0)
+
+    def test_max_redirects_exact_limit(self):
+        o = self.volley("-q", "--max-redirects", "3", self.url("/redirect/3"), rc=0).one()
+        self.assertOk(o)
+        self.assertEqual(o["redirects"], 3)
+
+    def test_default_limit_is_10(self):
+        r = self.volley("-q", self.url("/redirect/10"), self.url("/redirect/11"), rc=1)
+        got = r.by_url()
+        self.assertOk(got[self.url("/redirect/10")])
+        self.assertEqual(got[self.url("/redirect/10")]["redirects"], 10)
+        self.assertErrorKind(got[self.url("/redirect/11")], "too_many_redirects")
+
+    def test_loop(self):
+        r = self.volley("-q", self.url("/loop"), rc=1, timeout=30)
+        o = r.one()
+        self.assertErrorKind(o, "too_many_redirects")
+        self.assertEqual(o["attempts"], 1)
+        self.assertLessEqual(self.path_count("/loop"), 12)
+        self.assertGreaterEqual(self.path_count("/loop"), 10)
+
+    def test_blocked_schemes(self):
+        r = self.volley("-q", self.url("/to-file"), self.url("/to-gopher"), rc=1)
+        for p in ("/to-file", "/to-gopher"):
+            with self.subTest(path=p):
+                o = r.by_url()[self.url(p)]
+                self.assertErrorKind(o, "redirect_blocked")
+                self.assertEqual(o["size"], 0, "nothing may be read from the target")
+
+    def test_cross_host_redirect_drops_authorization(self):
+        target = "http://other.test:%d/echo" % self.port
+        u = self.url("/to-host?url=" + quote(target, safe=""))
+        o = self.volley("-q", "--resolve", "other.test:%d:127.0.0.1" % self.port,
+                        "-H", "Authorization: Bearer s3cret", "-H", "X-Keep: 1", u, rc=0).one()
+        self.assertOk(o)
+        self.assertEqual(o["redirects"], 1)
+        self.assertEqual(o["final_url"], target)
+        first = self.requests_seen(path="/to-host")
+        second = self.requests_seen(path="/echo")
+        self.assertEqual(len(first), 1)
+        self.assertEqual(len(second), 1)
+        hdr1 = {k.lower(): v for k, v in first[0]["headers"]}
+        hdr2 = {k.lower(): v for k, v in second[0]["headers"]}
+        self.assertEqual(hdr1.get("authorization"), "Bearer s3cret",
+                         "the first host must get the header")
+        self.assertEqual(second[0]["host"], "other.test:%d" % self.port)
+        self.assertNotIn("authorization", hdr2, "Authorization leaked to another host")
+
+    def test_same_host_redirect_keeps_custom_headers(self):
+        self.volley("-q", "-H", "X-Custom: yes", self.url("/redirect/1"), rc=0)
+        for p in ("/redirect/1", "/redirect/0"):
+            rec = self.requests_seen(path=p)[0]
+            self.assertIn(["X-Custom", "yes"], rec["headers"], p)
+
+    def test_redirect_to_closed_port_is_connect_error(self):
+        target = "http://127.0.0.1:%d/" % harness.closed_port()
+        u = self.url("/to-host?url=" + quote(target, safe=""))
+        o = self.volley("-q", "--retries", "0", u, rc=1).one()
+        self.assertErrorKind(o, "connect")
+
+
+if __name__ == "__main__":
+    harness.main()
