@@ -7,6 +7,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -47,6 +48,13 @@ std::string check_resolve(const std::string& entry) {
   return ok ? std::string() : "expected HOST:PORT:ADDR, got " + entry;
 }
 
+// CLI::NonNegativeNumber names its upper bound, DBL_MAX, in 300 digits.
+std::string check_non_negative(const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  return end != text.c_str() && *end == '\0' && v >= 0 ? std::string() : "must be a number >= 0, got " + text;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -65,9 +73,9 @@ int main(int argc, char** argv) {
   app.add_option("-o,--output", o.output, "Write JSON lines to FILE instead of stdout");
   app.add_option("-c,--concurrency", o.concurrency, "Transfers in flight at most")->check(CLI::Range(1, 1000000));
   app.add_option("--per-host", o.per_host, "Transfers in flight per host:port at most (0: no cap)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(check_non_negative);
   app.add_option("--rate", o.rate, "New requests per second at most, fractions allowed (0: no cap)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(check_non_negative);
   app.add_option("-X,--method", o.method, "HTTP method");
   app.add_option("-H,--header", o.headers, "Extra header 'Name: value'; repeatable")->allow_extra_args(false);
   app.add_option("-d,--data", o.data, "Request body (implies POST); @FILE reads it from FILE");
@@ -79,16 +87,16 @@ int main(int argc, char** argv) {
   app.add_flag("-k,--insecure", o.insecure, "Do not verify TLS certificates");
   app.add_option("--cacert", o.cacert, "CA certificates (PEM) to verify peers with")->check(CLI::ExistingFile);
   app.add_flag("--http1.1", o.http11, "Use HTTP/1.1 only (default: HTTP/2 where TLS offers it)");
-  app.add_option("--timeout", o.timeout, "Seconds for a whole attempt (0: none)")->check(CLI::NonNegativeNumber);
-  app.add_option("--connect-timeout", o.connect_timeout, "Seconds to connect (0: none)")->check(CLI::NonNegativeNumber);
+  app.add_option("--timeout", o.timeout, "Seconds for a whole attempt (0: none)")->check(check_non_negative);
+  app.add_option("--connect-timeout", o.connect_timeout, "Seconds to connect (0: none)")->check(check_non_negative);
   app.add_option("--stall-timeout", o.stall_timeout, "Seconds without a byte received before giving up (0: none)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(check_non_negative);
   app.add_option("--retries", o.retries, "Retries after a timeout, a failed connection or 408/429/500/502/503/504")
       ->check(CLI::Range(0, 1000));
   app.add_option("--retry-delay", o.retry_delay, "Seconds before the first retry; doubles each time, with jitter")
-      ->check(CLI::NonNegativeNumber);
+      ->check(check_non_negative);
   app.add_option("--retry-max-delay", o.retry_max_delay, "Cap in seconds on a retry's wait, Retry-After included")
-      ->check(CLI::NonNegativeNumber);
+      ->check(check_non_negative);
   app.add_option("--max-redirects", o.max_redirects, "Redirects to follow (0: do not follow)")
       ->check(CLI::Range(0, 1000));
   app.add_option("--max-body", max_body, "Largest decoded body in bytes; suffixes k, M, G")
