@@ -4,6 +4,7 @@ std::string_view error_kind_name(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::none: return "none";
     case ErrorKind::invalid_url: return "invalid_url";
+    case ErrorKind::invalid_input: return "invalid_input";
     case ErrorKind::unsupported_scheme: return "unsupported_scheme";
     case ErrorKind::dns: return "dns";
     case ErrorKind::connect: return "connect";
@@ -16,6 +17,7 @@ std::string_view error_kind_name(ErrorKind kind) {
     case ErrorKind::partial: return "partial";
     case ErrorKind::protocol: return "protocol";
     case ErrorKind::interrupted: return "interrupted";
+    case ErrorKind::save: return "save";
     case ErrorKind::other: return "other";
   }
   return "other";

@@ -8,6 +8,7 @@
 enum class ErrorKind {
   none,
   invalid_url,
+  invalid_input,
   unsupported_scheme,
   dns,
   connect,
@@ -20,6 +21,7 @@ enum class ErrorKind {
   partial,
   protocol,
   interrupted,
+  save,
   other,
 };
 

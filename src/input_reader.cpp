@@ -58,10 +58,11 @@ InputReader::Status InputReader::next(InputItem& out) {
     if (parsed.kind == ParsedLine::Kind::skip) continue;
 
     out.job.seq = ++m_seq;
-    out.job.url.assign(parsed.url);
+    out.job.url = std::move(parsed.url);
     out.job.target = std::move(parsed.target);
     out.job.host_key = std::move(parsed.host_key);
     out.job.attempts = 0;
+    out.job.request = std::move(parsed.request);
     out.error = parsed.error;
     out.message = std::move(parsed.message);
     return Status::item;

@@ -1,7 +1,19 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
+
+/// What a request object on input ({"url": ..., "method": ..., ...}) sets for its own request,
+/// over the command line's flags.
+struct RequestOverrides {
+  std::optional<std::string> method;
+  std::vector<std::string> headers;  // "Name: value"
+  std::optional<std::string> body;
+  std::string meta;  // compact JSON copied into the output line; empty when absent
+};
 
 /// One URL on its way through the stages; a retry is the same Job again.
 struct Job {
@@ -10,4 +22,5 @@ struct Job {
   std::string target;    // what libcurl fetches
   std::string host_key;  // "host:port"
   int attempts = 0;      // attempts started so far
+  std::shared_ptr<const RequestOverrides> request;  // null for a plain URL line
 };

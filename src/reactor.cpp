@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -21,6 +22,11 @@ struct Reactor::Slot {
   std::uint64_t body_bytes = 0;
   std::uint64_t max_body = 0;
   bool too_large = false;
+  bool keep_body = false;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  curl_slist* request_headers = nullptr;  // for a request object's own headers
+  bool customised = false;                // options differ from configure()'s: reset after use
   char errbuf[CURL_ERROR_SIZE] = {};
 };
 
@@ -82,6 +88,7 @@ Reactor::~Reactor() {
   for (auto& slot : m_slots) {
     curl_multi_remove_handle(m_multi, slot->easy);
     curl_easy_cleanup(slot->easy);
+    curl_slist_free_all(slot->request_headers);
   }
   curl_multi_cleanup(m_multi);
   curl_share_cleanup(m_share);
@@ -138,7 +145,48 @@ void Reactor::configure(Slot& slot) {
   }
   if (!o.cacert.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, o.cacert.c_str());
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, o.http11 ? CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_2TLS);
+  if (o.response_headers) {
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, &slot);
+  }
   slot.max_body = o.max_body;
+  slot.keep_body = o.keeps_body();
+}
+
+// A request object's method, headers and body, set on top of the shared configuration; its
+// headers replace the command line's headers of the same name.
+void Reactor::apply_request(Slot& slot) {
+  const RequestOverrides& r = *slot.job.request;
+  CURL* e = slot.easy;
+  slot.customised = true;
+  if (!r.headers.empty()) {
+    const auto name_of = [](std::string_view h) { return h.substr(0, h.find(':')); };
+    const auto same_name = [&](std::string_view a, std::string_view b) {
+      return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+             });
+    };
+    for (const auto& h : m_options.headers) {
+      const bool replaced = std::any_of(r.headers.begin(), r.headers.end(),
+                                        [&](const std::string& mine) { return same_name(name_of(mine), name_of(h)); });
+      if (!replaced) slot.request_headers = curl_slist_append(slot.request_headers, h.c_str());
+    }
+    for (const auto& h : r.headers) slot.request_headers = curl_slist_append(slot.request_headers, h.c_str());
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, slot.request_headers);
+  }
+  if (r.body) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body->size()));
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.body->data());
+  }
+  if (r.method) {
+    if (*r.method == "HEAD") {
+      curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    } else {
+      curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
+      if (*r.method == "GET" && !r.body && !m_options.data) curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r.method->c_str());
+    }
+  }
 }
 
 Reactor::Slot& Reactor::acquire() {
@@ -161,7 +209,10 @@ void Reactor::start(Job job) {
   ++slot.job.attempts;
   slot.body_bytes = 0;
   slot.too_large = false;
+  slot.body.clear();
+  slot.headers.clear();
   slot.errbuf[0] = '\0';
+  if (slot.job.request) apply_request(slot);
   curl_easy_setopt(slot.easy, CURLOPT_URL, slot.job.target.c_str());
   if (spdlog::should_log(spdlog::level::debug))
     spdlog::debug("start #{} attempt {} {}", slot.job.seq, slot.job.attempts, slot.job.target);
@@ -173,7 +224,7 @@ void Reactor::start(Job job) {
   }
 }
 
-std::size_t Reactor::on_body(char*, std::size_t size, std::size_t n, void* userp) {
+std::size_t Reactor::on_body(char* data, std::size_t size, std::size_t n, void* userp) {
   auto* slot = static_cast<Slot*>(userp);
   const std::size_t len = size * n;
   // The cap lives here, on decoded bytes: CURLOPT_MAXFILESIZE only aborts a transfer in
@@ -184,6 +235,29 @@ std::size_t Reactor::on_body(char*, std::size_t size, std::size_t n, void* userp
     return 0;
   }
   slot->body_bytes += len;
+  if (slot->keep_body) slot->body.append(data, len);
+  return len;
+}
+
+// Keeps the headers of the last response only: each status line starts a new set, so a
+// redirect's or a 100 Continue's headers are dropped.
+std::size_t Reactor::on_header(char* data, std::size_t size, std::size_t n, void* userp) {
+  auto* slot = static_cast<Slot*>(userp);
+  const std::size_t len = size * n;
+  std::string_view line(data, len);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (line.substr(0, 5) == "HTTP/") {
+    slot->headers.clear();
+    return len;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return len;
+  std::string name(line.substr(0, colon));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  slot->headers.emplace_back(std::move(name), std::string(value));
   return len;
 }
 
@@ -276,7 +350,17 @@ void Reactor::finish(Slot& slot, CURLcode code, std::vector<Completion>& done, b
   Completion& c = done.emplace_back();
   build_result(slot.easy, code, TransferFacts{slot.too_large, interrupted, 0, 0}, slot.errbuf, c.record);
   c.record.size = slot.body_bytes;
+  c.record.body = std::move(slot.body);
+  c.record.headers = std::move(slot.headers);
   curl_multi_remove_handle(m_multi, slot.easy);
+  if (slot.customised) {
+    // Back to the shared configuration for the next URL this handle carries.
+    curl_easy_reset(slot.easy);
+    configure(slot);
+    curl_slist_free_all(slot.request_headers);
+    slot.request_headers = nullptr;
+    slot.customised = false;
+  }
   c.job = std::move(slot.job);
   if (spdlog::should_log(spdlog::level::debug))
     spdlog::debug("done #{} status {} {} {:.3f}s", c.job.seq, c.record.status, error_kind_name(c.record.error),

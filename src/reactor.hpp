@@ -50,6 +50,8 @@ class Reactor {
   static int on_socket(CURL* easy, curl_socket_t s, int what, void* userp, void* socketp);
   static int on_timer(CURLM* multi, long timeout_ms, void* userp);
   static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* userp);
+  static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* userp);
+  void apply_request(Slot& slot);
 
   Slot& acquire();
   void configure(Slot& slot);

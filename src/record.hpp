@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 /// Everything one output line says about one URL. The reactor fills the transport facts,
 /// result_builder the error; jsonl_writer turns it into the line (docs/output.md).
@@ -24,4 +26,10 @@ struct Record {
   ErrorKind error = ErrorKind::none;
   std::string message;
   double retry_after = -1;  // seconds the server asked us to wait; < 0 when it did not
+
+  // Kept only when a flag asks for them (Options::keeps_body, --headers).
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // final response, names lower-cased
+  std::string meta;   // a request object's "meta", as compact JSON
+  std::string saved;  // where --save wrote the body
 };

@@ -1,5 +1,6 @@
 #include "url_check.hpp"
 
+#include "request_object.hpp"
 #include "utf8.hpp"
 
 #include <curl/curl.h>
@@ -48,8 +49,19 @@ struct UrlDeleter {
 
 ParsedLine parse_input_line(std::string_view line) {
   ParsedLine p;
-  p.url = trim(line);
-  if (p.url.empty() || p.url.front() == '#') return p;
+  const std::string_view trimmed = trim(line);
+  if (trimmed.empty() || trimmed.front() == '#') return p;
+  if (trimmed.front() == '{') {
+    RequestObject object;
+    if (std::string err = parse_request_object(trimmed, object); !err.empty()) {
+      p.url = trimmed;
+      return fail(std::move(p), ErrorKind::invalid_input, std::move(err));
+    }
+    p.url = std::move(object.url);
+    if (object.has_overrides) p.request = std::make_shared<const RequestOverrides>(std::move(object.overrides));
+  } else {
+    p.url = trimmed;
+  }
 
   if (p.url.size() > max_url_length)
     return fail(std::move(p), ErrorKind::invalid_url, "URL longer than " + std::to_string(max_url_length) + " bytes");
@@ -64,7 +76,7 @@ ParsedLine parse_input_line(std::string_view line) {
     p.target = "http://";
     p.target += p.url;
   } else if (scheme == "http" || scheme == "https") {
-    p.target = std::string(p.url);
+    p.target = p.url;
   } else {
     return fail(std::move(p), ErrorKind::unsupported_scheme, "scheme \"" + scheme + "\" is not http or https");
   }
