@@ -48,9 +48,45 @@ const char* http_version_name(long v) {
   }
 }
 
+// Repeated headers become arrays; names keep the order of their first appearance.
+void append_headers(std::string& out, const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::vector<bool> done(headers.size());
+  out += '{';
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    if (done[i]) continue;
+    if (i) out += ',';
+    append_string(out, headers[i].first);
+    out += ':';
+    std::vector<std::size_t> same{i};
+    for (std::size_t k = i + 1; k < headers.size(); ++k)
+      if (!done[k] && headers[k].first == headers[i].first) {
+        same.push_back(k);
+        done[k] = true;
+      }
+    if (same.size() == 1) {
+      append_string(out, headers[i].second);
+      continue;
+    }
+    out += '[';
+    for (std::size_t k = 0; k < same.size(); ++k) {
+      if (k) out += ',';
+      append_string(out, headers[same[k]].second);
+    }
+    out += ']';
+  }
+  out += '}';
+}
+
+void append_optional_string(std::string& out, const std::string& s) {
+  if (s.empty())
+    out += "null";
+  else
+    append_string(out, s);
+}
+
 }  // namespace
 
-void append_json_line(std::string& out, const Record& r) {
+void append_json_line(std::string& out, const Record& r, const OutputFields& fields) {
   out += "{\"url\":";
   append_string(out, r.url);
   out += ",\"seq\":";
@@ -106,11 +142,24 @@ void append_json_line(std::string& out, const Record& r) {
     append_string(out, r.message);
     out += '}';
   }
+  if (fields.headers) {
+    out += ",\"headers\":";
+    append_headers(out, r.headers);
+  }
+  if (fields.saved) {
+    out += ",\"saved\":";
+    append_optional_string(out, r.saved);
+  }
+  // A request object's meta is JSON already, produced by nlohmann: valid UTF-8, no newline.
+  if (!r.meta.empty()) {
+    out += ",\"meta\":";
+    out += r.meta;
+  }
   out += "}\n";
 }
 
-JsonlWriter::JsonlWriter(int fd, std::size_t block, Duration flush_delay)
-    : m_fd(fd), m_block(block), m_flush_delay(flush_delay) {
+JsonlWriter::JsonlWriter(int fd, OutputFields fields, std::size_t block, Duration flush_delay)
+    : m_fd(fd), m_fields(fields), m_block(block), m_flush_delay(flush_delay) {
   m_buf.reserve(block * 2);
 }
 
@@ -128,7 +177,7 @@ int JsonlWriter::open_output(const std::string& path) {
 JsonlWriter::Status JsonlWriter::write(const Record& r, TimePoint now) {
   if (m_status != Status::ok) return m_status;
   if (m_buf.empty()) m_oldest = now;
-  append_json_line(m_buf, r);
+  append_json_line(m_buf, r, m_fields);
   return m_buf.size() >= m_block ? flush() : Status::ok;
 }
 

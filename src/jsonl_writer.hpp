@@ -8,7 +8,7 @@
 
 /// Appends the JSON line for `r` (with its "\n") to `out`. The one definition of the output
 /// schema; docs/output.md describes the same fields in the same order.
-void append_json_line(std::string& out, const Record& r);
+void append_json_line(std::string& out, const Record& r, const OutputFields& fields = {});
 
 /// Writes JSON lines to a file descriptor in large blocks: lines are never split or interleaved.
 /// The engine flushes a line at most `flush_delay` after it was written, so a reader sees results
@@ -17,7 +17,7 @@ class JsonlWriter {
  public:
   enum class Status { ok, broken_pipe, failed };
 
-  explicit JsonlWriter(int fd, std::size_t block = 64 * 1024,
+  explicit JsonlWriter(int fd, OutputFields fields = {}, std::size_t block = 64 * 1024,
                        Duration flush_delay = std::chrono::milliseconds(20));
   ~JsonlWriter();
   JsonlWriter(const JsonlWriter&) = delete;
@@ -34,6 +34,7 @@ class JsonlWriter {
 
  private:
   int m_fd;
+  OutputFields m_fields;
   std::size_t m_block;
   Duration m_flush_delay;
   std::string m_buf;

@@ -7,6 +7,16 @@
 #include <utility>
 #include <vector>
 
+/// The optional fields a line carries, each asked for by its flag.
+struct OutputFields {
+  bool title = false;
+  bool links = false;
+  bool extract = false;
+  bool hash = false;
+  bool headers = false;
+  bool saved = false;
+};
+
 /// Everything one output line says about one URL. The reactor fills the transport facts,
 /// result_builder the error; jsonl_writer turns it into the line (docs/output.md).
 struct Record {

@@ -76,7 +76,7 @@ TEST_CASE("jsonl_writer: lines reach the fd whole, in large writes") {
   int fds[2];
   REQUIRE(pipe(fds) == 0);
   {
-    JsonlWriter w(fds[1], 1 << 20);
+    JsonlWriter w(fds[1], {}, 1 << 20);
     Record r;
     r.url = "http://x/";
     for (int i = 0; i < 10; ++i) {
@@ -100,8 +100,32 @@ TEST_CASE("jsonl_writer: a closed pipe is reported as broken, not as a crash") {
   REQUIRE(pipe(fds) == 0);
   close(fds[0]);
   signal(SIGPIPE, SIG_IGN);
-  JsonlWriter w(fds[1], 16);
+  JsonlWriter w(fds[1], {}, 16);
   Record r;
   CHECK(w.write(r, TimePoint{}) == JsonlWriter::Status::broken_pipe);
   CHECK(w.write(r, TimePoint{}) == JsonlWriter::Status::broken_pipe);
+}
+
+TEST_CASE("jsonl_writer: asked-for fields follow; repeated headers become arrays; meta is verbatim") {
+  Record r;
+  r.url = "http://x/";
+  r.headers = {{"content-type", "text/html"}, {"set-cookie", "a=1"}, {"x-latin", "caf\xE9"}, {"set-cookie", "b=2"}};
+  r.meta = R"({"user":7,"tags":["a"]})";
+  OutputFields fields;
+  fields.headers = true;
+  fields.saved = true;
+  std::string line;
+  append_json_line(line, r, fields);
+  const auto j = nlohmann::ordered_json::parse(line);
+  CHECK(j["headers"]["content-type"] == "text/html");
+  CHECK(j["headers"]["set-cookie"] == nlohmann::json::array({"a=1", "b=2"}));
+  CHECK(j["headers"]["x-latin"] == "caf\xEF\xBF\xBD");
+  CHECK(j["saved"].is_null());
+  CHECK(j["meta"].dump() == R"({"user":7,"tags":["a"]})");
+
+  line.clear();
+  append_json_line(line, Record{});
+  const auto plain = nlohmann::json::parse(line);
+  CHECK_FALSE(plain.contains("headers"));
+  CHECK_FALSE(plain.contains("meta"));
 }
