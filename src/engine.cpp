@@ -1,6 +1,7 @@
 #include "engine.hpp"
 
 #include "backoff.hpp"
+#include "body_store.hpp"
 #include "input_reader.hpp"
 #include "jsonl_writer.hpp"
 #include "progress.hpp"
@@ -21,10 +22,11 @@ namespace {
 
 class Engine {
  public:
-  Engine(const Options& o, InputReader& input, JsonlWriter& writer, int wake_fd)
+  Engine(const Options& o, InputReader& input, JsonlWriter& writer, const BodyStore* store, int wake_fd)
       : m_options(o),
         m_input(input),
         m_writer(writer),
+        m_store(store),
         m_wake_fd(wake_fd),
         m_scheduler(o.per_host, o.rate, o.read_ahead),
         m_reactor(o),
@@ -42,12 +44,14 @@ class Engine {
   void start_transfers(TimePoint now);
   void complete(Completion& c, TimePoint now);
   void emit(Record& r);
+  void finish_record(Record& r, const Job& job);
   void interrupt();
   std::optional<Duration> wait_limit(TimePoint now) const;
 
   const Options& m_options;
   InputReader& m_input;
   JsonlWriter& m_writer;
+  const BodyStore* m_store;
   int m_wake_fd;
   Scheduler m_scheduler;
   Reactor m_reactor;
@@ -78,7 +82,7 @@ void Engine::read_input() {
       case InputReader::Status::item:
         if (item.error != ErrorKind::none) {
           Record r;
-          r.seq = item.job.seq;
+          finish_record(r, item.job);
           r.url = std::move(item.job.url);
           r.error = item.error;
           r.message = std::move(item.message);
@@ -110,10 +114,27 @@ void Engine::complete(Completion& c, TimePoint now) {
     m_scheduler.defer(std::move(c.job), now + from_seconds(delay));
     return;
   }
-  r.seq = c.job.seq;
+  finish_record(r, c.job);
   r.url = std::move(c.job.url);
-  r.attempts = c.job.attempts;
   emit(r);
+}
+
+// The final attempt's record: what only the last attempt gets (extraction, saving) happens here,
+// and the body is dropped as soon as it has served.
+void Engine::finish_record(Record& r, const Job& job) {
+  r.seq = job.seq;
+  r.attempts = job.attempts;
+  if (job.request) r.meta = job.request->meta;
+  if (m_store && r.error == ErrorKind::none) {
+    std::string error;
+    r.saved = m_store->save(r.seq, r.body, error);
+    if (r.saved.empty()) {
+      r.error = ErrorKind::save;
+      r.message = std::move(error);
+    }
+  }
+  r.body.clear();
+  r.body.shrink_to_fit();
 }
 
 std::optional<Duration> Engine::wait_limit(TimePoint now) const {
@@ -132,16 +153,14 @@ void Engine::interrupt() {
   m_done.clear();
   m_reactor.abort_all(m_done);
   for (auto& c : m_done) {
-    c.record.seq = c.job.seq;
+    finish_record(c.record, c.job);
     c.record.url = std::move(c.job.url);
-    c.record.attempts = c.job.attempts;
     emit(c.record);
   }
   for (Job& job : m_scheduler.take_all()) {
     Record r;
-    r.seq = job.seq;
+    finish_record(r, job);
     r.url = std::move(job.url);
-    r.attempts = job.attempts;
     r.error = ErrorKind::interrupted;
     r.message = "interrupted before it finished";
     emit(r);
@@ -199,9 +218,14 @@ int run(const Options& options) {
     spdlog::error("{}", e.what());
     return exit_usage;
   }
-  JsonlWriter writer(out_fd);
+  OutputFields fields;
+  fields.headers = options.response_headers;
+  fields.saved = !options.save_dir.empty();
+  JsonlWriter writer(out_fd, fields);
   try {
-    Engine engine(options, *input, writer, wake_fd);
+    std::optional<BodyStore> store;
+    if (!options.save_dir.empty()) store.emplace(options.save_dir);
+    Engine engine(options, *input, writer, store ? &*store : nullptr, wake_fd);
     return engine.run();
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

@@ -101,6 +101,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 1000));
   app.add_option("--max-body", max_body, "Largest decoded body in bytes; suffixes k, M, G")
       ->check([](const std::string& s) { return parse_size(s) ? std::string() : "not a size: " + s; });
+  app.add_flag("--headers", o.response_headers, "Add the final response's headers (names lower-cased)");
+  app.add_option("--save", o.save_dir, "Save each complete response's body as DIR/<seq>.body");
   app.add_flag("-q,--quiet", o.quiet, "No summary or progress on stderr");
   app.add_flag("-v,--verbose", o.verbose, "Log each transfer on stderr");
 

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+/// Where --save puts bodies: DIR/<seq>.body. The name comes from the sequence number alone, so no
+/// URL, header or redirect can steer a write outside DIR.
+class BodyStore {
+ public:
+  /// Creates DIR when missing (one level, as `mkdir`); throws std::runtime_error when it cannot.
+  explicit BodyStore(std::string dir);
+
+  /// Writes the body; returns the path, or sets `error` and returns an empty string.
+  std::string save(std::uint64_t seq, std::string_view body, std::string& error) const;
+
+ private:
+  std::string m_dir;
+};
