@@ -1,0 +1,477 @@
+#!/usr/bin/env bash
+# Benchmarks volley against curl --parallel, wget2, xargs -P curl and aiohttp on
+# a private nginx bound to 127.0.0.1-127.0.0.50 (loopback only). See --help.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+usage: scripts/bench.sh [--quick] [--runs N] [--scenario N[,N...]] [--out FILE]
+
+  --quick         small version of every scenario, 1 run each (under a minute)
+  --runs N        runs per tool, alternated round-robin (default 3; 1 with --quick)
+  --scenario N    run only scenario N (1-6; repeatable or comma-separated)
+  --out FILE      also write the Markdown report, with a machine header, to FILE
+
+Scenarios:
+  1  20,000 URLs of a 100-byte file, one host, c=100 (+ xargs -P curl, wrk ceiling)
+  2  the same spread over 50 hosts (127.0.0.1-127.0.0.50)
+  3  5,000 URLs answered after 100 ms, c=500 (ideal wall 1 s)
+  4  20,000 URLs answered after 100 ms, c=2,000 (ideal wall 1 s)
+  5  volley alone: 1,000,000 URLs, c=100, and its peak RSS at 10,000 URLs
+  6  HTTPS with a self-signed certificate, 5,000 URLs, c=100 (+ wrk ceiling)
+
+Environment: VOLLEY=path of the binary (default build/volley, built with
+scripts/setup.sh when missing).
+EOF
+}
+
+# Parsed numbers (bash's `times`, awk) need a "." decimal point.
+export LC_ALL=C
+
+log() { echo "bench: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+invocation_dir=$PWD
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+QUICK=0 RUNS="" OUT="" SCENARIOS=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) QUICK=1 ;;
+    --runs) RUNS=${2:?--runs needs a number}; shift ;;
+    --runs=*) RUNS=${1#*=} ;;
+    --scenario) IFS=, read -ra s <<<"${2:?--scenario needs a number}"; SCENARIOS+=("${s[@]}"); shift ;;
+    --scenario=*) IFS=, read -ra s <<<"${1#*=}"; SCENARIOS+=("${s[@]}") ;;
+    --out) OUT=${2:?--out needs a file}; shift ;;
+    --out=*) OUT=${1#*=} ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+  shift
+done
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6)
+for s in "${SCENARIOS[@]}"; do
+  [[ $s =~ ^[1-6]$ ]] || die "unknown scenario '$s' (1-6)"
+done
+if [ -z "$RUNS" ]; then
+  if [ "$QUICK" = 1 ]; then RUNS=1; else RUNS=3; fi
+fi
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs needs a positive number"
+case $OUT in "" | /*) ;; *) OUT=$invocation_dir/$OUT ;; esac
+
+if [ -n "${VOLLEY:-}" ]; then
+  case $VOLLEY in /*) ;; */*) VOLLEY=$invocation_dir/$VOLLEY ;; esac
+  volley_default=0
+else
+  VOLLEY=$ROOT/build/volley
+  volley_default=1
+fi
+
+# --- sizes -------------------------------------------------------------------
+if [ "$QUICK" = 1 ]; then
+  N1=2000 N3=2000 N4=4000 N5=50000 N5_SMALL=10000 N6=2000 N_BASE=1000
+  WRK_SECS=1 TOOL_TIMEOUT=60
+else
+  N1=20000 N3=5000 N4=20000 N5=1000000 N5_SMALL=10000 N6=5000 N_BASE=2000
+  WRK_SECS=5 TOOL_TIMEOUT=900
+fi
+CURL_MAX_PARALLEL=300 # curl silently caps --parallel-max here
+DELAY=0.1             # seconds, the /delay location's echo_sleep
+
+# --- packages ----------------------------------------------------------------
+ensure_packages() {
+  local pkgs=(nginx libnginx-mod-http-echo wrk curl wget2 python3 python3-aiohttp time openssl)
+  local missing=() p
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  log "installing ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -q >&2
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+}
+ensure_packages
+
+# Debian's own interpreter: python3-aiohttp is installed for it, not for any
+# other python3 that may come first in PATH.
+PY=/usr/bin/python3
+ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
+if [ ! -f "$ECHO_MODULE" ]; then
+  ECHO_MODULE=$(dpkg -L libnginx-mod-http-echo | grep '/ngx_http_echo_module\.so$' | head -n1)
+  [ -n "$ECHO_MODULE" ] || die "ngx_http_echo_module.so not found"
+fi
+
+ulimit -n "$(ulimit -Hn)"
+NOFILE=$(ulimit -n)
+[ "$NOFILE" -ge 4200 ] || log "warning: ulimit -n is $NOFILE; c=2000 needs about 4,200"
+
+if ! command -v "$VOLLEY" >/dev/null 2>&1; then
+  [ "$volley_default" = 1 ] || die "VOLLEY=$VOLLEY is not an executable"
+  log "building volley with scripts/setup.sh"
+  scripts/setup.sh >&2
+  [ -x "$VOLLEY" ] || die "scripts/setup.sh did not produce $VOLLEY"
+fi
+
+# --- temp dir, nginx -----------------------------------------------------------
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/volley-bench.XXXXXX")
+NGINX_PID=""
+cleanup() {
+  if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
+    kill "$NGINX_PID" 2>/dev/null || true
+    wait "$NGINX_PID" 2>/dev/null || true
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+# nginx's workers drop root for www-data: they must be able to read the docroot.
+chmod 755 "$TMP"
+mkdir -p "$TMP/www" "$TMP/lists" "$TMP/nginx-temp"
+head -c 100 /dev/zero | tr '\0' x >"$TMP/www/f100"
+
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 \
+  -keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>"$TMP/openssl.log" ||
+  die "openssl: $(cat "$TMP/openssl.log")"
+
+read -r PORT TLS_PORT < <("$PY" -c '
+import socket
+socks = [socket.socket() for _ in range(2)]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in socks))
+')
+
+worker_connections=$((NOFILE > 16484 ? 16384 : NOFILE - 100))
+{
+  echo "load_module $ECHO_MODULE;"
+  cat <<EOF
+worker_processes 1;
+worker_rlimit_nofile $NOFILE;
+daemon off;
+pid $TMP/nginx.pid;
+error_log $TMP/nginx-error.log warn;
+events {
+  worker_connections $worker_connections;
+  multi_accept on;
+}
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 120s;
+  default_type application/octet-stream;
+  client_body_temp_path $TMP/nginx-temp/body;
+  proxy_temp_path $TMP/nginx-temp/proxy;
+  fastcgi_temp_path $TMP/nginx-temp/fastcgi;
+  uwsgi_temp_path $TMP/nginx-temp/uwsgi;
+  scgi_temp_path $TMP/nginx-temp/scgi;
+  server {
+EOF
+  # A deep accept queue: c=2000 clients connect at once and nginx's default
+  # backlog (511) would turn the overflow into 1 s SYN retransmits.
+  for i in $(seq 1 50); do echo "    listen 127.0.0.$i:$PORT backlog=4096;"; done
+  cat <<EOF
+    root $TMP/www;
+    location /delay { echo_sleep $DELAY; echo ok; }
+  }
+  server {
+    listen 127.0.0.1:$TLS_PORT ssl backlog=4096;
+    ssl_certificate $TMP/cert.pem;
+    ssl_certificate_key $TMP/key.pem;
+    root $TMP/www;
+    location /delay { echo_sleep $DELAY; echo ok; }
+  }
+}
+EOF
+} >"$TMP/nginx.conf"
+
+nginx -e "$TMP/nginx-error.log" -c "$TMP/nginx.conf" -p "$TMP/" >"$TMP/nginx.out" 2>&1 &
+NGINX_PID=$!
+ready=0
+for _ in $(seq 1 100); do
+  if curl -sf -o /dev/null "http://127.0.0.50:$PORT/f100" &&
+    curl -sf -o /dev/null --cacert "$TMP/cert.pem" "https://127.0.0.1:$TLS_PORT/delay"; then
+    ready=1
+    break
+  fi
+  kill -0 "$NGINX_PID" 2>/dev/null || break
+  sleep 0.05
+done
+if [ "$ready" != 1 ]; then
+  cat "$TMP/nginx.out" "$TMP/nginx-error.log" >&2 2>/dev/null || true
+  die "nginx did not start"
+fi
+log "nginx on 127.0.0.1-50:$PORT, https 127.0.0.1:$TLS_PORT (pid $NGINX_PID)"
+
+# --- measuring -----------------------------------------------------------------
+RESULTS=$TMP/results.tsv META=$TMP/meta.tsv COMMANDS=$TMP/commands.txt REPORT=$TMP/report.md
+: >"$RESULTS"
+: >"$META"
+: >"$COMMANDS"
+: >"$REPORT"
+FAILED=()
+# A status-200 field in any of the JSON shapes the tools write.
+OK_RE='"(status|status_code|http_code|response_code|code)" ?: ?200([^0-9]|$)'
+
+meta() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$META"; }
+
+# make_list FILE N SCHEME PORT PATH HOSTS — unique URLs (wget2 skips repeats),
+# host k cycles over 127.0.0.1..127.0.0.HOSTS.
+make_list() {
+  seq 1 "$2" | awk -v s="$3" -v p="$4" -v path="$5" -v h="$6" \
+    '{ print s "://127.0.0." (($1 - 1) % h + 1) ":" p path "?i=" $1 }' >"$1"
+  # curl applies -o to one URL only: a config gives every URL its own output.
+  awk '{ print "url = \"" $0 "\"\noutput = \"/dev/null\"" }' "$1" >"$1.curl"
+}
+
+# shell_words ARG... — the command as one would type it, for the report.
+shell_words() {
+  local a words=()
+  for a in "$@"; do
+    if [[ $a =~ ^[A-Za-z0-9_./:=,+@%-]+$ ]]; then words+=("$a"); else words+=("'${a//\'/\'\\\'\'}'"); fi
+  done
+  echo "${words[*]}"
+}
+
+# measure SCEN LABEL RUN URLS CONC FMT OUT -- CMD...
+# FMT json: CMD's stdout is its per-URL output, saved to OUT.
+# FMT csv: CMD writes OUT itself (wget2's stats CSV, one header line).
+measure() {
+  local scen=$1 label=$2 run=$3 urls=$4 conc=$5 fmt=$6 out=$7
+  shift 8
+  local tf=$TMP/time.txt stdout_to=$out rc=0 lines ok t0 t1
+  [ "$fmt" = csv ] && stdout_to=/dev/null
+  rm -f "$out" "$tf"
+  # GNU time gives the peak RSS; wall and CPU come from the shell's clock and
+  # its children's rusage (bash's `times`), as GNU time rounds them to 10 ms.
+  times >"$TMP/times0"
+  t0=$EPOCHREALTIME
+  /usr/bin/time -f '%e %U %S %M' -o "$tf" \
+    timeout -k 5 "$TOOL_TIMEOUT" "$@" >"$stdout_to" 2>"$TMP/stderr.txt" || rc=$?
+  t1=$EPOCHREALTIME
+  times >"$TMP/times1"
+  [ -f "$out" ] || : >"$out"
+  if [ "$fmt" = csv ]; then
+    read -r lines ok < <(awk -F, 'NR > 1 { n++; if ($4 == 200) ok++ } END { print n + 0, ok + 0 }' "$out")
+  else
+    lines=$(wc -l <"$out")
+    ok=$(grep -cE "$OK_RE" "$out" || true)
+  fi
+  local wall user sys rss
+  local gt_user gt_sys
+  read -r _ gt_user gt_sys rss < <(tail -n1 "$tf")
+  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
+  # `times` line 2 is the children's "XmY.YYYs XmY.YYYs" (user, sys).
+  read -r user sys < <(awk 'FNR == 2 {
+      split($1, u, /[ms]/); split($2, k, /[ms]/)
+      if (NR == FNR) { u0 = u[1] * 60 + u[2]; k0 = k[1] * 60 + k[2] }
+      else printf "%.3f %.3f\n", u[1] * 60 + u[2] - u0, k[1] * 60 + k[2] - k0
+    }' "$TMP/times0" "$TMP/times1")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    "$scen" "$label" "$run" "$urls" "$conc" "$wall" "$user" "$sys" "$rss" "$lines" "$ok" "$rc" >>"$RESULTS"
+  if [ "$run" = 1 ]; then
+    printf '# scenario %s, %s\n%s > %s\n' "$scen" "$label" "$(shell_words "$@")" "$stdout_to" >>"$COMMANDS"
+  fi
+  log "s$scen run $run $label: ${wall}s, cpu ${user}+${sys}s (GNU time ${gt_user}+${gt_sys}), $lines/$urls lines, exit $rc"
+  if [ "$rc" != 0 ]; then
+    head -n3 "$TMP/stderr.txt" | sed 's/^/  | /' >&2
+    [ "$lines" -gt 0 ] || FAILED+=("s$scen $label")
+  fi
+  rm -f "$out"
+}
+
+# run_tool SCEN RUN LABEL TOOL LIST URLS CONC [CACERT]
+run_tool() {
+  local scen=$1 run=$2 label=$3 tool=$4 list=$5 urls=$6 conc=$7 ca=${8:-}
+  local out=$TMP/out tls=() wtls=()
+  if [ -n "$ca" ]; then
+    tls=(--cacert "$ca")
+    wtls=("--ca-certificate=$ca")
+  fi
+  case $tool in
+    volley)
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$VOLLEY" -q -c "$conc" -i "$list" "${tls[@]}" ;;
+    curl)
+      local pc=$((conc > CURL_MAX_PARALLEL ? CURL_MAX_PARALLEL : conc))
+      # -s alone does not silence curl 7.88's parallel progress meter.
+      measure "$scen" "$label" "$run" "$urls" "$pc" json "$out" -- \
+        curl --parallel --parallel-max "$pc" --parallel-immediate -s --no-progress-meter \
+        -w '%{json}\n' "${tls[@]}" --config "$list.curl" ;;
+    wget2)
+      # No config, HSTS/HPKP/OCSP or netrc: nothing read or written in $HOME.
+      measure "$scen" "$label" "$run" "$urls" "$conc" csv "$out" -- \
+        wget2 --no-config --no-hsts --no-hpkp --no-ocsp --no-netrc -q -O /dev/null \
+        --max-threads "$conc" --stats-site="csv:$out" "${wtls[@]}" -i "$list" ;;
+    xargs)
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        xargs -P "$conc" -n 1 -a "$list" curl -s -o /dev/null -w '%{json}\n' "${tls[@]}" ;;
+    aiohttp)
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$PY" "$ROOT/bench/aiohttp_fetch.py" -c "$conc" -i "$list" "${tls[@]}" ;;
+    *) die "unknown tool $tool" ;;
+  esac
+}
+
+# round_robin SCEN SPEC... with SPEC = "label|tool|list|urls|conc|cacert".
+# Run r starts one tool further along, so no tool is always first or last.
+round_robin() {
+  local scen=$1
+  shift
+  local specs=("$@") r k label tool list urls conc ca
+  for ((r = 1; r <= RUNS; r++)); do
+    for ((k = 0; k < ${#specs[@]}; k++)); do
+      IFS='|' read -r label tool list urls conc ca <<<"${specs[(k + r - 1) % ${#specs[@]}]}"
+      run_tool "$scen" "$r" "$label" "$tool" "$list" "$urls" "$conc" "$ca"
+    done
+  done
+}
+
+# run_wrk SCEN URL [CACERT-less: wrk does not verify certificates]
+run_wrk() {
+  local scen=$1 url=$2 tf=$TMP/time.txt rc=0
+  /usr/bin/time -f '%e %U %S %M' -o "$tf" \
+    wrk -t1 -c100 -d"${WRK_SECS}s" "$url" >"$TMP/wrk.txt" 2>&1 || rc=$?
+  local requests rps non2xx wall user sys rss
+  requests=$(awk '/ requests in / { print $1 }' "$TMP/wrk.txt")
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' "$TMP/wrk.txt")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$TMP/wrk.txt")
+  if [ -z "$requests" ] || [ -z "$rps" ]; then
+    cat "$TMP/wrk.txt" >&2
+    FAILED+=("s$scen wrk")
+    return 0
+  fi
+  read -r _ user sys rss < <(tail -n1 "$tf")
+  wall=$(awk -v n="$requests" -v r="$rps" 'BEGIN { printf "%.3f", n / r }')
+  printf '%s\twrk (ceiling)\t1\t%s\t100\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    "$scen" "$requests" "$wall" "$user" "$sys" "$rss" "$requests" "$((requests - ${non2xx:-0}))" "$rc" >>"$RESULTS"
+  printf '# scenario %s, wrk (ceiling)\nwrk -t1 -c100 -d%ss %s\n' "$scen" "$WRK_SECS" "$url" >>"$COMMANDS"
+  meta "$scen" no_lines "wrk (ceiling)"
+  meta "$scen" no_ideal "wrk (ceiling)"
+  log "s$scen wrk: $rps req/s"
+}
+
+report() {
+  "$PY" "$ROOT/bench/summarize.py" "$RESULTS" "$META" "$1" | tee -a "$REPORT"
+}
+
+fmt_n() { sed ':a; s/\B[0-9]\{3\}\>/,&/; ta' <<<"$1"; }
+ideal() { awk -v n="$1" -v c="$2" -v d="$DELAY" 'BEGIN { printf "%g", int((n + c - 1) / c) * d }'; }
+url() { echo "http://127.0.0.1:$PORT/f100"; }
+
+WRK_NOTE="wrk (ceiling): one fixed URL, -t1 -c100 for ${WRK_SECS} s; its URLs column is the requests it made."
+CURL_NOTE="curl caps --parallel-max at $CURL_MAX_PARALLEL, so it ran at c=$CURL_MAX_PARALLEL."
+
+scenario_1() {
+  local list=$TMP/lists/s1
+  make_list "$list" "$N1" http "$PORT" /f100 1
+  meta 1 title "$(fmt_n "$N1") URLs of a 100-byte file, one host, c=100"
+  meta 1 note "xargs: \`xargs -P 100 -n 1 curl\`, one process per URL; its peak RSS is one curl's, not the sum of 100."
+  meta 1 note "$WRK_NOTE"
+  round_robin 1 "volley|volley|$list|$N1|100" "curl --parallel|curl|$list|$N1|100" \
+    "wget2|wget2|$list|$N1|100" "xargs -P curl|xargs|$list|$N1|100" "aiohttp|aiohttp|$list|$N1|100"
+  run_wrk 1 "$(url)"
+  report 1
+}
+
+scenario_2() {
+  local list=$TMP/lists/s2
+  make_list "$list" "$N1" http "$PORT" /f100 50
+  meta 2 title "$(fmt_n "$N1") URLs of a 100-byte file over 50 hosts (127.0.0.1–127.0.0.50), c=100"
+  round_robin 2 "volley|volley|$list|$N1|100" "curl --parallel|curl|$list|$N1|100" \
+    "wget2|wget2|$list|$N1|100" "aiohttp|aiohttp|$list|$N1|100"
+  report 2
+}
+
+# delay_scenario SCEN URLS CONC — fixed 100 ms answers; volley at c=100 on
+# N_BASE URLs is the baseline for "CPU per request grows with concurrency?".
+delay_scenario() {
+  local scen=$1 n=$2 c=$3 list=$TMP/lists/s$1 base=$TMP/lists/base
+  make_list "$list" "$n" http "$PORT" /delay 1
+  [ -f "$base" ] || make_list "$base" "$N_BASE" http "$PORT" /delay 1
+  local base_label="volley c=100 baseline"
+  meta "$scen" title "$(fmt_n "$n") URLs answered after 100 ms, c=$(fmt_n "$c")"
+  meta "$scen" ideal "$(ideal "$n" "$c")"
+  meta "$scen" no_ideal "$base_label"
+  meta "$scen" cpu_base "$base_label"
+  meta "$scen" no_ratio "$base_label"
+  meta "$scen" note "ideal wall = ⌈URLs ÷ c⌉ × 100 ms. $CURL_NOTE"
+  meta "$scen" note "$base_label: volley on $(fmt_n "$N_BASE") delay URLs at c=100 (ideal $(ideal "$N_BASE" 100) s)."
+  round_robin "$scen" "volley|volley|$list|$n|$c" "curl --parallel|curl|$list|$n|$c" \
+    "wget2|wget2|$list|$n|$c" "aiohttp|aiohttp|$list|$n|$c" "$base_label|volley|$base|$N_BASE|100"
+  report "$scen"
+}
+scenario_3() { delay_scenario 3 "$N3" 500; }
+scenario_4() { delay_scenario 4 "$N4" 2000; }
+
+scenario_5() {
+  local list=$TMP/lists/s5 small=$TMP/lists/s5small
+  local small_label
+  small_label="volley $(fmt_n "$N5_SMALL") URLs"
+  make_list "$list" "$N5" http "$PORT" /f100 1
+  make_list "$small" "$N5_SMALL" http "$PORT" /f100 1
+  rm -f "$list.curl" "$small.curl"
+  meta 5 title "volley alone, $(fmt_n "$N5") URLs of a 100-byte file, c=100"
+  meta 5 rss_small "$small_label"
+  meta 5 no_ratio "$small_label"
+  round_robin 5 "volley|volley|$list|$N5|100" "$small_label|volley|$small|$N5_SMALL|100"
+  report 5
+}
+
+scenario_6() {
+  local list=$TMP/lists/s6 ca=$TMP/cert.pem
+  make_list "$list" "$N6" https "$TLS_PORT" /f100 1
+  meta 6 title "HTTPS (self-signed, --cacert), $(fmt_n "$N6") URLs of a 100-byte file, c=100"
+  meta 6 note "wget2 verifies with --ca-certificate; aiohttp with ssl.create_default_context(cafile=...); wrk does not verify."
+  meta 6 note "$WRK_NOTE"
+  round_robin 6 "volley|volley|$list|$N6|100|$ca" "curl --parallel|curl|$list|$N6|100|$ca" \
+    "wget2|wget2|$list|$N6|100|$ca" "aiohttp|aiohttp|$list|$N6|100|$ca"
+  run_wrk 6 "https://127.0.0.1:$TLS_PORT/f100"
+  report 6
+}
+
+started=$(date +%s)
+for s in "${SCENARIOS[@]}"; do
+  log "scenario $s"
+  "scenario_$s"
+  rm -f "$TMP"/lists/s"$s"*
+done
+
+if [ -n "$OUT" ]; then
+  volley_version=$("$VOLLEY" --version 2>/dev/null | head -n1 || true)
+  aiohttp_version=$("$PY" -c 'import aiohttp; print(aiohttp.__version__)')
+  {
+    echo "# volley benchmark"
+    echo
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+    echo "- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)," \
+      "$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -sr)"
+    echo "- mode: $([ "$QUICK" = 1 ] && echo quick || echo full), $RUNS run(s) per tool, scenarios ${SCENARIOS[*]}, $(($(date +%s) - started)) s"
+    echo "- volley: $VOLLEY ${volley_version:+($volley_version)}"
+    echo "- $(curl --version | head -n1)"
+    echo "- $(wget2 --version | head -n1)"
+    echo "- $(nginx -v 2>&1), worker_processes 1, echo module; ulimit -n $NOFILE"
+    echo "- $("$PY" --version), aiohttp $aiohttp_version"
+    echo "- $(wrk -v 2>&1 | head -n1)"
+    echo
+    echo "## Commands (\$TMP is the run's temp dir)"
+    echo
+    echo '```'
+    sed -e "s|$TMP|\$TMP|g" -e "s|$ROOT/||g" "$COMMANDS"
+    echo "# \$TMP/lists/sN.curl holds, per URL: url = \"...\" and output = \"/dev/null\""
+    echo '```'
+    echo
+    cat "$REPORT"
+  } >"$OUT"
+  log "report written to $OUT"
+fi
+
+if [ ${#FAILED[@]} -gt 0 ]; then
+  log "FAILED: ${FAILED[*]} produced no output"
+  exit 1
+fi
+echo "bench: done"
