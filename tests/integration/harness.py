@@ -34,7 +34,7 @@ DEFAULT_TIMEOUT = 60.0
 ERROR_KINDS = {
     "invalid_url", "unsupported_scheme", "dns", "connect", "tls", "timeout",
     "too_many_redirects", "redirect_blocked", "body_too_large", "connection",
-    "partial", "protocol", "interrupted",
+    "partial", "protocol", "interrupted", "invalid_input", "save",
 }
 TIME_KEYS = ("dns", "connect", "tls", "ttfb", "total")
 FIELDS = ("url", "seq", "status", "final_url", "redirects", "http_version",
@@ -385,6 +385,12 @@ class VolleyTestCase(unittest.TestCase):
     def requests_seen(self, srv=None, path=None):
         log = (srv or self.srv).state.request_log()
         return [r for r in log if path is None or r["path"] == path]
+
+    @staticmethod
+    def header(rec, name):
+        """A request header the server saw: its value, a list if repeated, None if absent."""
+        vals = [v for k, v in rec["headers"] if k.lower() == name.lower()]
+        return vals[0] if len(vals) == 1 else (vals or None)
 
     def path_count(self, path, srv=None):
         return self.stats(srv)["count_by_path"].get(path, 0)

@@ -279,10 +279,6 @@ class TestInput(VolleyTestCase):
 
 
 class TestRequestOptions(VolleyTestCase):
-    def header(self, rec, name):
-        vals = [v for k, v in rec["headers"] if k.lower() == name.lower()]
-        return vals[0] if len(vals) == 1 else (vals or None)
-
     def test_default_user_agent(self):
         self.volley("-q", self.url("/echo"), rc=0)
         rec = self.requests_seen(path="/echo")[0]

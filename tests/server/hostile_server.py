@@ -62,6 +62,20 @@ DEFLATE_BODY = zlib.compress(b"a" * GZIP_PLAIN_LEN)
 BOMB_PLAIN_LEN = 200 * 1024 * 1024
 LATIN1_BODY = b"Caf\xe9 \xfcber\n"
 LATIN1_CONTENT_TYPE = b"text/html; charset=iso-8859-1; x=Caf\xe9"
+# Pages for the scraping flags: name -> (Content-Type, body).
+PAGES = {
+    "latin1-title": (b"text/html",
+                     b"<html><head><title>Caf\xe9 \xfcber</title></head><body>x</body></html>"),
+    "links": (b"text/html; charset=utf-8",
+              b"<html><head><base href='/dir/'><title>\n  Links &amp; more\r\n </title>"
+              b"<link rel=stylesheet href='s.css'><script src='//cdn.test/app.js'></script></head><body>"
+              b"<a href='a.html#top'>a</a> <a href='../up.html'>up</a> <a href='a.html'>again</a>"
+              b"<a href='javascript:void(0)'>js</a> <a href='mailto:x@y.z'>mail</a>"
+              b"<a href='data:text/plain,hi'>data</a> <a href='https://other.test/x?q=1#f'>abs</a>"
+              b"<img src='/img.png'><iframe src='frame.html'></iframe><a>none</a></body></html>"),
+    "prices": (b"text/plain", b"total: 12 EUR, tax: 3 EUR, id=abc-42\n"),
+}
+
 WEIRD_CONTENT_TYPE = b'text/plain; q="a\\b"; c=\x01\x1f\x7f; u=\xc3\xa9; t=\t!'
 
 _bomb_lock = threading.Lock()
@@ -465,6 +479,12 @@ class Handler(BaseHTTPRequestHandler):
         self._respond(200, LATIN1_BODY, ctype=LATIN1_CONTENT_TYPE,
                       headers=[(b"X-Latin1", b"Caf\xe9 \xfcber")])
 
+    def h_page(self, name, **kw):
+        if name not in PAGES:
+            return self._respond(404, "no such page\n")
+        ctype, body = PAGES[name]
+        self._respond(200, body, ctype=ctype)
+
     def h_weirdtype(self, **kw):
         # JSON-hostile but legal-ish header bytes: quote, backslash, control
         # characters, valid UTF-8 (U+00E9) -- all must survive JSON encoding.
@@ -557,6 +577,7 @@ ROUTES = [(re.compile(rx), fn) for rx, fn in [
     (r"/manyheaders", Handler.h_manyheaders),
     (r"/latin1", Handler.h_latin1),
     (r"/weirdtype", Handler.h_weirdtype),
+    (r"/page/([\w-]+)", Handler.h_page),
     (r"/redirect/(\d+)", Handler.h_redirect),
     (r"/loop", Handler.h_loop),
     (r"/to-file", Handler.h_to_file),
