@@ -181,8 +181,7 @@ int Engine::run() {
     const int input_fd = m_input.wait_fd();
     if (input_fd >= 0) m_reactor.watch(input_fd, m_input_waiting && m_scheduler.wants_more());
     m_done.clear();
-    m_reactor.poll(wait_limit(m_now), m_done);
-    m_now = Clock::now();
+    m_now = m_reactor.poll(wait_limit(m_now), m_done);
     for (auto& c : m_done) complete(c, m_now);
     m_progress.update(m_now, m_stats, m_reactor.in_flight());
   }

@@ -284,10 +284,12 @@ int Reactor::on_socket(CURL*, curl_socket_t s, int what, void* userp, void* sock
 int Reactor::on_timer(CURLM*, long timeout_ms, void* userp) {
   auto* self = static_cast<Reactor*>(userp);
   // -1 deletes the timer; 0 means "call me now", which must not happen from inside this callback.
+  // The base is when the loop woke, not the clock: a little early is harmless (libcurl sets the
+  // timer again), and libcurl calls this often enough per transfer for clock reads to show.
   if (timeout_ms < 0)
     self->m_timer.reset();
   else
-    self->m_timer = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    self->m_timer = self->m_woke + std::chrono::milliseconds(timeout_ms);
   return 0;
 }
 
@@ -305,7 +307,7 @@ void Reactor::watch(int fd, bool on) {
   }
 }
 
-void Reactor::poll(std::optional<Duration> timeout, std::vector<Completion>& done) {
+TimePoint Reactor::poll(std::optional<Duration> timeout, std::vector<Completion>& done) {
   const TimePoint now = Clock::now();
   std::optional<TimePoint> until = m_timer;
   if (timeout && (!until || now + *timeout < *until)) until = now + *timeout;
@@ -318,6 +320,7 @@ void Reactor::poll(std::optional<Duration> timeout, std::vector<Completion>& don
   epoll_event events[max_events];
   const int n = ::epoll_wait(m_epoll, events, max_events, wait_ms);
   if (n < 0 && errno != EINTR) throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));
+  m_woke = Clock::now();
 
   int running = 0;
   for (int i = 0; i < n; ++i) {
@@ -329,11 +332,12 @@ void Reactor::poll(std::optional<Duration> timeout, std::vector<Completion>& don
     if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
     curl_multi_socket_action(m_multi, fd, flags, &running);
   }
-  if (m_timer && Clock::now() >= *m_timer) {
+  if (m_timer && m_woke >= *m_timer) {
     m_timer.reset();
     curl_multi_socket_action(m_multi, CURL_SOCKET_TIMEOUT, 0, &running);
   }
   drain(done);
+  return m_woke;
 }
 
 void Reactor::drain(std::vector<Completion>& done) {

@@ -36,8 +36,9 @@ class Reactor {
   void start(Job job);
 
   /// Waits for socket events, libcurl's timer, a watched fd or `timeout` (nullopt: no limit of
-  /// the caller's), lets libcurl work, and appends finished transfers to `done`.
-  void poll(std::optional<Duration> timeout, std::vector<Completion>& done);
+  /// the caller's), lets libcurl work, and appends finished transfers to `done`. Returns the time
+  /// the wait ended, so the caller need not read the clock again.
+  TimePoint poll(std::optional<Duration> timeout, std::vector<Completion>& done);
 
   /// Adds or removes an fd (input pipe, signal eventfd) whose readiness ends poll().
   void watch(int fd, bool on);
@@ -67,6 +68,7 @@ class Reactor {
   std::size_t m_limit;
   std::size_t m_in_flight = 0;
   std::optional<TimePoint> m_timer;
+  TimePoint m_woke = Clock::now();  // when the last wait ended: libcurl's timer is set relative to it
   std::vector<std::unique_ptr<Slot>> m_slots;
   std::vector<Slot*> m_free;
   std::vector<int> m_watched;
