@@ -261,24 +261,43 @@ std::size_t Reactor::on_header(char* data, std::size_t size, std::size_t n, void
   return len;
 }
 
+// A connection that goes idle between two transfers is "removed" by libcurl and added again
+// moments later; keeping it registered turns that DEL + ADD into at most one MOD.
 int Reactor::on_socket(CURL*, curl_socket_t s, int what, void* userp, void* socketp) {
   auto* self = static_cast<Reactor*>(userp);
+  if (s < 0) return 0;
+  auto& reg = self->m_registered;
+  if (static_cast<std::size_t>(s) >= reg.size()) reg.resize(static_cast<std::size_t>(s) + 64, unregistered);
+  std::uint32_t& state = reg[static_cast<std::size_t>(s)];
   if (what == CURL_POLL_REMOVE) {
-    // The socket may already be closed; a failing DEL is harmless.
-    ::epoll_ctl(self->m_epoll, EPOLL_CTL_DEL, s, nullptr);
+    if (state != unregistered) state |= idle_flag;
     return 0;
   }
+  const std::uint32_t events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
   epoll_event ev{};
-  ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+  ev.events = events;
   ev.data.u64 = static_cast<std::uint64_t>(s);
-  int op = socketp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-  if (::epoll_ctl(self->m_epoll, op, s, &ev) != 0) {
-    // libcurl can hand back a reused descriptor number; fall back to the other operation.
-    op = op == EPOLL_CTL_ADD ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-    ::epoll_ctl(self->m_epoll, op, s, &ev);
+  if (!socketp) {
+    // New to libcurl: whatever we remember of this number may belong to a socket since closed
+    // (the kernel drops a closed socket from epoll), so MOD proves the registration or fails.
+    if (state == unregistered || ::epoll_ctl(self->m_epoll, EPOLL_CTL_MOD, s, &ev) != 0)
+      if (::epoll_ctl(self->m_epoll, EPOLL_CTL_ADD, s, &ev) != 0) ::epoll_ctl(self->m_epoll, EPOLL_CTL_MOD, s, &ev);
+    curl_multi_assign(self->m_multi, s, self);
+  } else if ((state & ~idle_flag) != events) {
+    ::epoll_ctl(self->m_epoll, EPOLL_CTL_MOD, s, &ev);
   }
-  if (!socketp) curl_multi_assign(self->m_multi, s, self);
+  state = events;
   return 0;
+}
+
+// An event on a socket libcurl no longer watches (an idle connection the server closed) would
+// repeat on every wait; now is the time to really remove it.
+bool Reactor::drop_if_idle(int fd) {
+  if (static_cast<std::size_t>(fd) >= m_registered.size() || !(m_registered[static_cast<std::size_t>(fd)] & idle_flag))
+    return false;
+  ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+  m_registered[static_cast<std::size_t>(fd)] = unregistered;
+  return true;
 }
 
 int Reactor::on_timer(CURLM*, long timeout_ms, void* userp) {
@@ -326,6 +345,7 @@ TimePoint Reactor::poll(std::optional<Duration> timeout, std::vector<Completion>
   for (int i = 0; i < n; ++i) {
     if (events[i].data.u64 & watched_tag) continue;  // the caller looks at its own fds
     const auto fd = static_cast<curl_socket_t>(events[i].data.u64);
+    if (drop_if_idle(fd)) continue;
     int flags = 0;
     if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
     if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;

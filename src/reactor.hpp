@@ -53,6 +53,7 @@ class Reactor {
   static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* userp);
   static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* userp);
   void apply_request(Slot& slot);
+  bool drop_if_idle(int fd);
 
   Slot& acquire();
   void configure(Slot& slot);
@@ -72,5 +73,9 @@ class Reactor {
   std::vector<std::unique_ptr<Slot>> m_slots;
   std::vector<Slot*> m_free;
   std::vector<int> m_watched;
+  // Per socket number: the epoll events registered, idle_flag once libcurl stopped watching it.
+  static constexpr std::uint32_t unregistered = 0xFFFFFFFFu;
+  static constexpr std::uint32_t idle_flag = 1u << 31;
+  std::vector<std::uint32_t> m_registered;
   bool m_proxy_from_env = false;
 };
