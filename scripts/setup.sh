@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libcli11-dev nlohmann-json3-dev libspdlog-dev catch2
   openssl python3
+  libgumbo-dev libre2-dev libssl-dev
 )
 
 missing=()

@@ -2,6 +2,7 @@
 
 #include "backoff.hpp"
 #include "body_store.hpp"
+#include "extract.hpp"
 #include "input_reader.hpp"
 #include "jsonl_writer.hpp"
 #include "progress.hpp"
@@ -9,6 +10,7 @@
 #include "scheduler.hpp"
 #include "signals.hpp"
 #include "stats.hpp"
+#include "status_filter.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -20,13 +22,22 @@
 
 namespace {
 
+/// What the final record of a URL goes through besides the transfer: extraction, saving, the
+/// status filters. Built once from the flags.
+struct Finishing {
+  ExtractConfig extract;
+  std::optional<BodyStore> store;
+  std::optional<StatusSet> match;
+  std::optional<StatusSet> filter;
+};
+
 class Engine {
  public:
-  Engine(const Options& o, InputReader& input, JsonlWriter& writer, const BodyStore* store, int wake_fd)
+  Engine(const Options& o, InputReader& input, JsonlWriter& writer, const Finishing& finishing, int wake_fd)
       : m_options(o),
         m_input(input),
         m_writer(writer),
-        m_store(store),
+        m_finishing(finishing),
         m_wake_fd(wake_fd),
         m_scheduler(o.per_host, o.rate, o.read_ahead),
         m_reactor(o),
@@ -51,7 +62,7 @@ class Engine {
   const Options& m_options;
   InputReader& m_input;
   JsonlWriter& m_writer;
-  const BodyStore* m_store;
+  const Finishing& m_finishing;
   int m_wake_fd;
   Scheduler m_scheduler;
   Reactor m_reactor;
@@ -67,8 +78,11 @@ class Engine {
   JsonlWriter::Status m_output = JsonlWriter::Status::ok;
 };
 
+// Lines dropped by --match-status/--filter-status still count in the summary and exit status.
 void Engine::emit(Record& r) {
   m_stats.add(r);
+  const auto& f = m_finishing;
+  if ((f.match && !f.match->contains(r.status)) || (f.filter && f.filter->contains(r.status))) return;
   if (m_output == JsonlWriter::Status::ok) m_output = m_writer.write(r, m_now);
 }
 
@@ -125,9 +139,11 @@ void Engine::finish_record(Record& r, const Job& job) {
   r.seq = job.seq;
   r.attempts = job.attempts;
   if (job.request) r.meta = job.request->meta;
-  if (m_store && r.error == ErrorKind::none) {
+  if (r.error == ErrorKind::none && m_finishing.extract.wants_body())
+    r.extracted = extract(m_finishing.extract, r.body, r.content_type, r.final_url);
+  if (m_finishing.store && r.error == ErrorKind::none) {
     std::string error;
-    r.saved = m_store->save(r.seq, r.body, error);
+    r.saved = m_finishing.store->save(r.seq, r.body, error);
     if (r.saved.empty()) {
       r.error = ErrorKind::save;
       r.message = std::move(error);
@@ -204,6 +220,25 @@ int Engine::run() {
   return m_stats.errors() ? exit_url_errors : exit_ok;
 }
 
+// Throws std::runtime_error naming the flag whose value is wrong.
+Finishing prepare_finishing(const Options& o) {
+  Finishing f;
+  f.extract.title = o.title;
+  if (o.links == "all")
+    f.extract.links = ExtractConfig::Links::all;
+  else if (!o.links.empty())
+    f.extract.links = ExtractConfig::Links::anchors;
+  for (const auto& spec : o.extract)
+    if (auto err = f.extract.add_pattern(spec)) throw std::runtime_error("--extract " + spec + ": " + *err);
+  f.extract.hash = o.hash;
+  if (!o.match_status.empty() && !(f.match = parse_status_list(o.match_status)))
+    throw std::runtime_error("--match-status: not a list of statuses and ranges: " + o.match_status);
+  if (!o.filter_status.empty() && !(f.filter = parse_status_list(o.filter_status)))
+    throw std::runtime_error("--filter-status: not a list of statuses and ranges: " + o.filter_status);
+  if (!o.save_dir.empty()) f.store.emplace(o.save_dir);
+  return f;
+}
+
 }  // namespace
 
 int run(const Options& options) {
@@ -217,14 +252,24 @@ int run(const Options& options) {
     spdlog::error("{}", e.what());
     return exit_usage;
   }
+  Finishing finishing;
+  try {
+    finishing = prepare_finishing(options);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    if (out_fd != STDOUT_FILENO) ::close(out_fd);
+    return exit_usage;
+  }
   OutputFields fields;
+  fields.title = options.title;
+  fields.links = !options.links.empty();
+  fields.extract = !options.extract.empty();
+  fields.hash = options.hash;
   fields.headers = options.response_headers;
   fields.saved = !options.save_dir.empty();
   JsonlWriter writer(out_fd, fields);
   try {
-    std::optional<BodyStore> store;
-    if (!options.save_dir.empty()) store.emplace(options.save_dir);
-    Engine engine(options, *input, writer, store ? &*store : nullptr, wake_fd);
+    Engine engine(options, *input, writer, finishing, wake_fd);
     return engine.run();
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

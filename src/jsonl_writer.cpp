@@ -77,6 +77,15 @@ void append_headers(std::string& out, const std::vector<std::pair<std::string, s
   out += '}';
 }
 
+void append_string_array(std::string& out, const std::vector<std::string>& items) {
+  out += '[';
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    append_string(out, items[i]);
+  }
+  out += ']';
+}
+
 void append_optional_string(std::string& out, const std::string& s) {
   if (s.empty())
     out += "null";
@@ -141,6 +150,31 @@ void append_json_line(std::string& out, const Record& r, const OutputFields& fie
     out += ",\"message\":";
     append_string(out, r.message);
     out += '}';
+  }
+  if (fields.title) {
+    out += ",\"title\":";
+    if (r.extracted.title)
+      append_string(out, *r.extracted.title);
+    else
+      out += "null";
+  }
+  if (fields.links) {
+    out += ",\"links\":";
+    append_string_array(out, r.extracted.links);
+  }
+  if (fields.extract) {
+    out += ",\"extract\":{";
+    for (std::size_t i = 0; i < r.extracted.matches.size(); ++i) {
+      if (i) out += ',';
+      append_string(out, r.extracted.matches[i].first);
+      out += ':';
+      append_string_array(out, r.extracted.matches[i].second);
+    }
+    out += '}';
+  }
+  if (fields.hash) {
+    out += ",\"sha256\":";
+    append_optional_string(out, r.extracted.sha256);
   }
   if (fields.headers) {
     out += ",\"headers\":";

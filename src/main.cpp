@@ -101,8 +101,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 1000));
   app.add_option("--max-body", max_body, "Largest decoded body in bytes; suffixes k, M, G")
       ->check([](const std::string& s) { return parse_size(s) ? std::string() : "not a size: " + s; });
+  app.add_flag("--title", o.title, "Add the HTML <title>, as UTF-8");
+  app.add_flag("--links{a}", o.links, "Add the page's absolute http(s) links: <a href>; --links=all adds link, script, img, iframe")
+      ->check(CLI::IsMember({"a", "all"}));
+  app.add_option("--extract", o.extract, "Add the matches of an RE2 REGEX or NAME=REGEX; repeatable")
+      ->allow_extra_args(false);
+  app.add_flag("--hash", o.hash, "Add the sha256 of the decoded body");
   app.add_flag("--headers", o.response_headers, "Add the final response's headers (names lower-cased)");
   app.add_option("--save", o.save_dir, "Save each complete response's body as DIR/<seq>.body");
+  app.add_option("--match-status", o.match_status, "Write only lines whose status is in LIST, e.g. 200,301-399");
+  app.add_option("--filter-status", o.filter_status, "Do not write lines whose status is in LIST");
   app.add_flag("-q,--quiet", o.quiet, "No summary or progress on stderr");
   app.add_flag("-v,--verbose", o.verbose, "Log each transfer on stderr");
 

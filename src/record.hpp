@@ -1,6 +1,7 @@
 #pragma once
 
 #include "error_kind.hpp"
+#include "extract.hpp"
 
 #include <cstdint>
 #include <string>
@@ -42,4 +43,5 @@ struct Record {
   std::vector<std::pair<std::string, std::string>> headers;  // final response, names lower-cased
   std::string meta;   // a request object's "meta", as compact JSON
   std::string saved;  // where --save wrote the body
+  Extracted extracted;
 };

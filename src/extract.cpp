@@ -1,0 +1,203 @@
+#include "extract.hpp"
+
+#include "charset.hpp"
+#include "html.hpp"
+#include "utf8.hpp"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool is_name(std::string_view s) {
+  if (s.empty() || !(is_alpha(s[0]) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return is_alpha(c) || is_digit(c) || c == '_' || c == '-'; });
+}
+
+bool is_html(std::string_view content_type, std::string_view body) {
+  std::string media(trim(content_type.substr(0, content_type.find(';'))));
+  for (char& c : media) c = lower(c);
+  if (!media.empty()) return media == "text/html" || media == "application/xhtml+xml";
+  if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
+  body = trim(body);
+  return !body.empty() && body.front() == '<' && body.substr(0, 5) != "<?xml";
+}
+
+std::string sha256_hex(std::string_view data) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), md, &len) != 1)
+    return {};
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 0xF];
+  }
+  return out;
+}
+
+struct UrlDeleter {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+using Url = std::unique_ptr<CURLU, UrlDeleter>;
+
+// The scheme a reference names, lower-cased; empty when it names none (it is relative).
+std::string scheme_of(std::string_view ref) {
+  std::string scheme;
+  for (char c : ref) {
+    if (c == ':') return scheme;
+    if (!(is_alpha(c) || (!scheme.empty() && (is_digit(c) || c == '+' || c == '-' || c == '.')))) return {};
+    scheme += lower(c);
+  }
+  return {};
+}
+
+// The URL standard's cleanup before parsing: no C0 controls or spaces at either end, and no tab
+// or newline anywhere (an href split over lines still works in a browser).
+std::string clean_ref(std::string_view ref) {
+  while (!ref.empty() && static_cast<unsigned char>(ref.front()) <= 0x20) ref.remove_prefix(1);
+  while (!ref.empty() && static_cast<unsigned char>(ref.back()) <= 0x20) ref.remove_suffix(1);
+  std::string out;
+  for (char c : ref)
+    if (c != '\t' && c != '\n' && c != '\r') out += c;
+  return out;
+}
+
+bool is_http(CURLU* u) {
+  char* scheme = nullptr;
+  const bool ok = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+                  (std::string_view(scheme) == "http" || std::string_view(scheme) == "https");
+  curl_free(scheme);
+  return ok;
+}
+
+// `ref` resolved against `base` (which may be null: then only absolute references resolve), as
+// an http(s) URL without fragment; null for any other scheme or anything libcurl cannot parse.
+Url resolve(CURLU* base, std::string_view raw_ref) {
+  const std::string ref = clean_ref(raw_ref);
+  if (const std::string scheme = scheme_of(ref); !scheme.empty() && scheme != "http" && scheme != "https") return {};
+  // libcurl 7.88 resolves "" and "#x" to the base's directory, not to the base itself.
+  const bool same_document = ref.empty() || ref.front() == '#';
+  if (same_document && !base) return {};
+  Url u(base ? curl_url_dup(base) : curl_url());
+  if (!u) return {};
+  // CURLU_URLENCODE percent-encodes spaces and non-ASCII bytes, as a browser does.
+  if (!same_document && curl_url_set(u.get(), CURLUPART_URL, ref.c_str(), CURLU_URLENCODE) != CURLUE_OK) return {};
+  if (!is_http(u.get())) return {};
+  curl_url_set(u.get(), CURLUPART_FRAGMENT, nullptr, 0);
+  return u;
+}
+
+std::optional<std::string> url_text(CURLU* u) {
+  char* text = nullptr;
+  std::optional<std::string> out;
+  if (curl_url_get(u, CURLUPART_URL, &text, 0) == CURLUE_OK && text && is_valid_utf8(text)) out = text;
+  curl_free(text);
+  return out;
+}
+
+std::vector<std::string> resolve_links(const HtmlScan& scan, std::string_view base_url) {
+  Url base = resolve(nullptr, base_url);
+  if (scan.base_href) {
+    if (Url declared = resolve(base.get(), *scan.base_href)) base = std::move(declared);
+  }
+  std::vector<std::string> links;
+  links.reserve(scan.refs.size());  // never reallocates, so the views in `seen` stay valid
+  std::unordered_set<std::string_view> seen;
+  for (const std::string& ref : scan.refs) {
+    const Url u = resolve(base.get(), ref);
+    if (!u) continue;
+    std::optional<std::string> text = url_text(u.get());
+    if (!text || seen.count(*text)) continue;
+    links.push_back(std::move(*text));
+    seen.insert(links.back());
+  }
+  return links;
+}
+
+std::vector<std::string> find_all(const re2::RE2& re, std::string_view text, std::size_t max_matches) {
+  std::vector<std::string> found;
+  const int groups = std::min(re.NumberOfCapturingGroups(), 1);
+  re2::StringPiece sub[2];
+  std::size_t at = 0;
+  while (found.size() < max_matches && at <= text.size()) {
+    // Matching from `at` within the whole text keeps ^ and \b true to their context.
+    if (!re.Match(text, at, text.size(), re2::RE2::UNANCHORED, sub, 1 + groups)) break;
+    const std::size_t end = static_cast<std::size_t>(sub[0].data() - text.data()) + sub[0].size();
+    if (sub[0].empty()) {
+      // An empty match says nothing; step over one whole character so that the next starts on one.
+      at = end + 1;
+      while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) ++at;
+      continue;
+    }
+    const re2::StringPiece value = groups ? sub[1] : sub[0];
+    found.emplace_back(value.data() ? std::string(value.data(), value.size()) : std::string());
+    at = end;
+  }
+  return found;
+}
+
+}  // namespace
+
+std::optional<std::string> ExtractConfig::add_pattern(std::string_view spec) {
+  if (spec.empty()) return std::string("empty regular expression");
+  std::string_view name = spec;
+  std::string_view regex = spec;
+  if (const std::size_t eq = spec.find('='); eq != std::string_view::npos && is_name(spec.substr(0, eq))) {
+    name = spec.substr(0, eq);
+    regex = spec.substr(eq + 1);
+  }
+  return add_pattern(name, regex);
+}
+
+std::optional<std::string> ExtractConfig::add_pattern(std::string_view name, std::string_view regex) {
+  if (name.empty()) return std::string("empty pattern name");
+  if (regex.empty()) return "empty regular expression for \"" + std::string(name) + "\"";
+  for (const Pattern& p : patterns)
+    if (p.name == name) return "pattern name \"" + std::string(name) + "\" given twice";
+  re2::RE2::Options options;  // RE2's defaults (UTF-8), except that
+  options.set_log_errors(false);  // it would print its own complaint to stderr
+  auto re = std::make_unique<re2::RE2>(re2::StringPiece(regex.data(), regex.size()), options);
+  if (!re->ok()) return "invalid regular expression \"" + std::string(regex) + "\": " + re->error();
+  patterns.push_back({std::string(name), std::move(re)});
+  return std::nullopt;
+}
+
+bool ExtractConfig::wants_body() const { return title || links != Links::none || !patterns.empty() || hash; }
+
+Extracted extract(const ExtractConfig& cfg, std::string_view body, std::string_view content_type,
+                  std::string_view base_url) {
+  Extracted out;
+  if (cfg.hash) out.sha256 = sha256_hex(body);
+  const bool html = is_html(content_type, body);
+  const bool parse = html && (cfg.title || cfg.links != ExtractConfig::Links::none);
+  if (!parse && cfg.patterns.empty()) return out;
+
+  const std::string text = to_utf8(body, sniff_charset(body, content_type, html));
+  if (parse) {
+    const HtmlWants wants{cfg.title, cfg.links != ExtractConfig::Links::none, cfg.links == ExtractConfig::Links::all};
+    HtmlScan scan = scan_html(text, wants);
+    out.title = std::move(scan.title);
+    if (wants.anchors) out.links = resolve_links(scan, base_url);
+  }
+  for (const ExtractConfig::Pattern& p : cfg.patterns)
+    out.matches.emplace_back(p.name, find_all(*p.re, text, cfg.max_matches));
+  return out;
+}

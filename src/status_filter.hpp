@@ -1,0 +1,24 @@
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+/// A set of HTTP status codes, as --match-status and --filter-status name them.
+class StatusSet {
+ public:
+  using Range = std::pair<long, long>;  // inclusive
+
+  explicit StatusSet(std::vector<Range> ranges) : m_ranges(std::move(ranges)) {}
+
+  bool contains(long status) const;
+
+ private:
+  std::vector<Range> m_ranges;
+};
+
+/// "200,301-399" → {200, 301…399}. Items are three-digit codes (100–999) or ranges of them with
+/// the low end first, separated by commas; spaces around items are allowed. Anything else,
+/// including an empty list or an empty item, is nullopt.
+std::optional<StatusSet> parse_status_list(std::string_view text);
