@@ -15,3 +15,19 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOLLEY_SANITIZE=ON 
 cmake --build build-asan -j2
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j2 --timeout 300
+
+# The extraction code reads hostile bytes; a short libFuzzer run catches what fixtures miss.
+if command -v clang++ >/dev/null 2>&1; then
+  echo "== fuzz (extract, 30 s)"
+  cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DVOLLEY_FUZZ=ON -DBUILD_TESTING=OFF \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build build-fuzz -j2 --target extract_fuzz
+  mkdir -p build-fuzz/corpus
+  build-fuzz/extract_fuzz -max_total_time=30 -rss_limit_mb=2048 build-fuzz/corpus tests/fixtures
+else
+  echo "== fuzz skipped: clang++ not found"
+fi
+
+echo "== benchmark (quick: checks that it runs, not how fast)"
+scripts/bench.sh --quick | tee build/bench-quick.md
+grep -q '^bench: done' build/bench-quick.md
