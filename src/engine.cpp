@@ -1,8 +1,8 @@
 #include "engine.hpp"
 
 #include "backoff.hpp"
-#include "body_store.hpp"
-#include "extract.hpp"
+#include "body_worker.hpp"
+#include "finishing.hpp"
 #include "input_reader.hpp"
 #include "jsonl_writer.hpp"
 #include "progress.hpp"
@@ -10,7 +10,6 @@
 #include "scheduler.hpp"
 #include "signals.hpp"
 #include "stats.hpp"
-#include "status_filter.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -21,15 +20,6 @@
 #include <unistd.h>
 
 namespace {
-
-/// What the final record of a URL goes through besides the transfer: extraction, saving, the
-/// status filters. Built once from the flags.
-struct Finishing {
-  ExtractConfig extract;
-  std::optional<BodyStore> store;
-  std::optional<StatusSet> match;
-  std::optional<StatusSet> filter;
-};
 
 class Engine {
  public:
@@ -46,6 +36,10 @@ class Engine {
         m_progress(o.progress && !o.quiet, m_start),
         m_rng(std::random_device{}()) {
     m_reactor.watch(m_wake_fd, true);
+    if (finishing.has_body_work()) {
+      m_worker.emplace(finishing);
+      m_reactor.watch(m_worker->wake_fd(), true);
+    }
   }
 
   int run();
@@ -55,7 +49,10 @@ class Engine {
   void start_transfers(TimePoint now);
   void complete(Completion& c, TimePoint now);
   void emit(Record& r);
-  void finish_record(Record& r, const Job& job);
+  void stamp(Record& r, Job& job);
+  void collect_finished(bool wait);
+  std::size_t busy() const { return m_reactor.in_flight() + (m_worker ? m_worker->pending() : 0); }
+  bool has_room() const { return busy() < m_reactor.limit(); }
   void interrupt();
   std::optional<Duration> wait_limit(TimePoint now) const;
 
@@ -71,7 +68,9 @@ class Engine {
   TimePoint m_start;
   Progress m_progress;
   std::mt19937_64 m_rng;
+  std::optional<BodyWorker> m_worker;
   std::vector<Completion> m_done;
+  std::vector<Record> m_finished;
   TimePoint m_now;  // this loop turn's time, so a turn reads the clock once
   bool m_input_done = false;
   bool m_input_waiting = false;
@@ -81,8 +80,7 @@ class Engine {
 // Lines dropped by --match-status/--filter-status still count in the summary and exit status.
 void Engine::emit(Record& r) {
   m_stats.add(r);
-  const auto& f = m_finishing;
-  if ((f.match && !f.match->contains(r.status)) || (f.filter && f.filter->contains(r.status))) return;
+  if (!m_finishing.keeps(r)) return;
   if (m_output == JsonlWriter::Status::ok) m_output = m_writer.write(r, m_now);
 }
 
@@ -96,8 +94,7 @@ void Engine::read_input() {
       case InputReader::Status::item:
         if (item.error != ErrorKind::none) {
           Record r;
-          finish_record(r, item.job);
-          r.url = std::move(item.job.url);
+          stamp(r, item.job);
           r.error = item.error;
           r.message = std::move(item.message);
           emit(r);
@@ -109,8 +106,9 @@ void Engine::read_input() {
   }
 }
 
+// Records in the body worker count against the cap: that bounds the bodies held in memory.
 void Engine::start_transfers(TimePoint now) {
-  while (m_reactor.capacity() > 0) {
+  while (has_room()) {
     std::optional<Job> job = m_scheduler.next(now);
     if (!job) break;
     m_reactor.start(std::move(*job));
@@ -128,29 +126,27 @@ void Engine::complete(Completion& c, TimePoint now) {
     m_scheduler.defer(std::move(c.job), now + from_seconds(delay));
     return;
   }
-  finish_record(r, c.job);
-  r.url = std::move(c.job.url);
+  stamp(r, c.job);
+  if (m_worker && r.error == ErrorKind::none) {
+    m_worker->submit(std::move(r));
+    return;
+  }
   emit(r);
 }
 
-// The final attempt's record: what only the last attempt gets (extraction, saving) happens here,
-// and the body is dropped as soon as it has served.
-void Engine::finish_record(Record& r, const Job& job) {
+// What the line takes from the job, once the URL is done with.
+void Engine::stamp(Record& r, Job& job) {
   r.seq = job.seq;
+  r.url = std::move(job.url);
   r.attempts = job.attempts;
   if (job.request) r.meta = job.request->meta;
-  if (r.error == ErrorKind::none && m_finishing.extract.wants_body())
-    r.extracted = extract(m_finishing.extract, r.body, r.content_type, r.final_url);
-  if (m_finishing.store && r.error == ErrorKind::none) {
-    std::string error;
-    r.saved = m_finishing.store->save(r.seq, r.body, error);
-    if (r.saved.empty()) {
-      r.error = ErrorKind::save;
-      r.message = std::move(error);
-    }
-  }
-  r.body.clear();
-  r.body.shrink_to_fit();
+}
+
+void Engine::collect_finished(bool wait) {
+  if (!m_worker) return;
+  m_finished.clear();
+  m_worker->collect(m_finished, wait);
+  for (auto& r : m_finished) emit(r);
 }
 
 std::optional<Duration> Engine::wait_limit(TimePoint now) const {
@@ -158,7 +154,7 @@ std::optional<Duration> Engine::wait_limit(TimePoint now) const {
   const auto sooner = [&until](std::optional<TimePoint> t) {
     if (t && (!until || *t < *until)) until = t;
   };
-  if (m_reactor.capacity() > 0) sooner(m_scheduler.next_wakeup(now));
+  if (has_room()) sooner(m_scheduler.next_wakeup(now));
   sooner(m_writer.flush_due());
   if (m_progress.enabled()) sooner(now + m_progress.interval());
   if (!until) return std::nullopt;
@@ -169,14 +165,14 @@ void Engine::interrupt() {
   m_done.clear();
   m_reactor.abort_all(m_done);
   for (auto& c : m_done) {
-    finish_record(c.record, c.job);
-    c.record.url = std::move(c.job.url);
+    stamp(c.record, c.job);
     emit(c.record);
   }
+  // Responses already complete are only being parsed: they finish, briefly, as they are.
+  collect_finished(true);
   for (Job& job : m_scheduler.take_all()) {
     Record r;
-    finish_record(r, job);
-    r.url = std::move(job.url);
+    stamp(r, job);
     r.error = ErrorKind::interrupted;
     r.message = "interrupted before it finished";
     emit(r);
@@ -191,7 +187,7 @@ int Engine::run() {
   while (m_output == JsonlWriter::Status::ok && !received_signal()) {
     read_input();
     start_transfers(m_now);
-    if (m_input_done && m_scheduler.idle() && m_reactor.in_flight() == 0) break;
+    if (m_input_done && m_scheduler.idle() && busy() == 0) break;
     if (auto due = m_writer.flush_due(); due && *due <= m_now) flush();
 
     const int input_fd = m_input.wait_fd();
@@ -199,7 +195,8 @@ int Engine::run() {
     m_done.clear();
     m_now = m_reactor.poll(wait_limit(m_now), m_done);
     for (auto& c : m_done) complete(c, m_now);
-    m_progress.update(m_now, m_stats, m_reactor.in_flight());
+    collect_finished(false);
+    m_progress.update(m_now, m_stats, busy());
   }
 
   const int sig = received_signal();
@@ -218,25 +215,6 @@ int Engine::run() {
   }
   if (sig) return 128 + sig;
   return m_stats.errors() ? exit_url_errors : exit_ok;
-}
-
-// Throws std::runtime_error naming the flag whose value is wrong.
-Finishing prepare_finishing(const Options& o) {
-  Finishing f;
-  f.extract.title = o.title;
-  if (o.links == "all")
-    f.extract.links = ExtractConfig::Links::all;
-  else if (!o.links.empty())
-    f.extract.links = ExtractConfig::Links::anchors;
-  for (const auto& spec : o.extract)
-    if (auto err = f.extract.add_pattern(spec)) throw std::runtime_error("--extract " + spec + ": " + *err);
-  f.extract.hash = o.hash;
-  if (!o.match_status.empty() && !(f.match = parse_status_list(o.match_status)))
-    throw std::runtime_error("--match-status: not a list of statuses and ranges: " + o.match_status);
-  if (!o.filter_status.empty() && !(f.filter = parse_status_list(o.filter_status)))
-    throw std::runtime_error("--filter-status: not a list of statuses and ranges: " + o.filter_status);
-  if (!o.save_dir.empty()) f.store.emplace(o.save_dir);
-  return f;
 }
 
 }  // namespace

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "finishing.hpp"
+#include "record.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+/// Runs finish_body (parsing, matching, hashing, saving) on a thread of its own, so a slow page
+/// costs the reactor nothing: transfers go on while it is parsed. The engine counts submitted
+/// records against the concurrency cap, which bounds the bodies held in memory.
+class BodyWorker {
+ public:
+  explicit BodyWorker(const Finishing& finishing);
+  ~BodyWorker();
+  BodyWorker(const BodyWorker&) = delete;
+  BodyWorker& operator=(const BodyWorker&) = delete;
+
+  /// Readable while finished records wait to be collected.
+  int wake_fd() const { return m_wake_fd; }
+  void submit(Record r);
+  /// Moves out the finished records; with `wait`, first waits until every submitted one is done.
+  void collect(std::vector<Record>& out, bool wait = false);
+  /// Submitted and not yet collected.
+  std::size_t pending() const { return m_pending; }
+
+ private:
+  void run();
+
+  const Finishing& m_finishing;
+  int m_wake_fd = -1;
+  std::size_t m_pending = 0;  // only touched by the engine's thread
+  std::mutex m_mutex;
+  std::condition_variable m_work;
+  std::condition_variable m_done_cv;
+  std::deque<Record> m_todo;
+  std::vector<Record> m_done;
+  bool m_stop = false;
+  std::thread m_thread;
+};

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "body_store.hpp"
+#include "extract.hpp"
+#include "options.hpp"
+#include "record.hpp"
+#include "status_filter.hpp"
+
+#include <optional>
+
+/// What a URL's final record goes through besides its transfer: extraction and saving of the
+/// body, then the status filters. Built once from the flags, then only read (from two threads).
+struct Finishing {
+  ExtractConfig extract;
+  std::optional<BodyStore> store;
+  std::optional<StatusSet> match;
+  std::optional<StatusSet> filter;
+
+  /// Whether a complete response's body needs work before its line is written.
+  bool has_body_work() const { return extract.wants_body() || store.has_value(); }
+  /// Whether the line is written (--match-status, --filter-status).
+  bool keeps(const Record& r) const;
+};
+
+/// Throws std::runtime_error naming the flag whose value is wrong.
+Finishing prepare_finishing(const Options& options);
+
+/// Extracts from and saves the body of a complete response, then empties it. The memory goes back
+/// with the record to the thread that allocated it: freeing it elsewhere costs glibc a trim.
+void finish_body(const Finishing& f, Record& r);
