@@ -9,7 +9,7 @@ usage: scripts/bench.sh [--quick] [--runs N] [--scenario N[,N...]] [--out FILE]
 
   --quick         small version of every scenario, 1 run each (under a minute)
   --runs N        runs per tool, alternated round-robin (default 3; 1 with --quick)
-  --scenario N    run only scenario N (1-6; repeatable or comma-separated)
+  --scenario N    run only scenario N (1-7; repeatable or comma-separated)
   --out FILE      also write the Markdown report, with a machine header, to FILE
 
 Scenarios:
@@ -50,9 +50,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7)
 for s in "${SCENARIOS[@]}"; do
-  [[ $s =~ ^[1-6]$ ]] || die "unknown scenario '$s' (1-6)"
+  [[ $s =~ ^[1-7]$ ]] || die "unknown scenario '$s' (1-7)"
 done
 if [ -z "$RUNS" ]; then
   if [ "$QUICK" = 1 ]; then RUNS=1; else RUNS=3; fi
@@ -70,10 +70,10 @@ fi
 
 # --- sizes -------------------------------------------------------------------
 if [ "$QUICK" = 1 ]; then
-  N1=2000 N3=2000 N4=4000 N5=50000 N5_SMALL=10000 N6=2000 N_BASE=1000
+  N1=2000 N3=2000 N4=4000 N5=50000 N5_SMALL=10000 N6=2000 N_BASE=1000 N7=500 N7_BIG=10
   WRK_SECS=1 TOOL_TIMEOUT=60
 else
-  N1=20000 N3=5000 N4=20000 N5=1000000 N5_SMALL=10000 N6=5000 N_BASE=2000
+  N1=20000 N3=5000 N4=20000 N5=1000000 N5_SMALL=10000 N6=5000 N_BASE=2000 N7=5000 N7_BIG=100
   WRK_SECS=5 TOOL_TIMEOUT=900
 fi
 CURL_MAX_PARALLEL=300 # curl silently caps --parallel-max here
@@ -132,6 +132,15 @@ trap 'exit 130' INT TERM
 chmod 755 "$TMP"
 mkdir -p "$TMP/www" "$TMP/lists" "$TMP/nginx-temp"
 head -c 100 /dev/zero | tr '\0' x >"$TMP/www/f100"
+# Pages for the scraping cost: ~100 KB with 1,000 links, and ~5 MB with 50,000.
+page() {
+  awk -v n="$1" 'BEGIN {
+    print "<!doctype html><html><head><meta charset=utf-8><title>Bench &amp; page</title></head><body>"
+    for (i = 0; i < n; i++) printf "<p>Item %d, some text to parse <a href=\"/item/%d?x=1#f\">item %d</a></p>\n", i, i, i
+    print "</body></html>" }'
+}
+page 1000 >"$TMP/www/page100k.html"
+page 50000 >"$TMP/www/page5m.html"
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
   -addext subjectAltName=IP:127.0.0.1 \
@@ -296,6 +305,9 @@ run_tool() {
     volley)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         "$VOLLEY" -q -c "$conc" -i "$list" "${tls[@]}" ;;
+    volley-scrape)
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$VOLLEY" -q -c "$conc" -i "$list" --title --links=all "${tls[@]}" ;;
     curl)
       local pc=$((conc > CURL_MAX_PARALLEL ? CURL_MAX_PARALLEL : conc))
       # -s alone does not silence curl 7.88's parallel progress meter.
@@ -432,6 +444,20 @@ scenario_6() {
     "wget2|wget2|$list|$N6|100|$ca" "aiohttp|aiohttp|$list|$N6|100|$ca"
   run_wrk 6 "https://127.0.0.1:$TLS_PORT/f100"
   report 6
+}
+
+# The cost of --title --links: the same pages fetched plain and scraped; the CPU difference per
+# request is the parse cost per page (extraction runs on the reactor's thread).
+scenario_7() {
+  local list=$TMP/lists/s7 big=$TMP/lists/s7big
+  make_list "$list" "$N7" http "$PORT" /page100k.html 1
+  make_list "$big" "$N7_BIG" http "$PORT" /page5m.html 1
+  meta 7 title "scraping cost: --title --links=all on $(fmt_n "$N7") 100 KB pages (1,000 links) and $(fmt_n "$N7_BIG") 5 MB pages (50,000 links)"
+  meta 7 note "parse cost per page = CPU µs/req of the scraped row minus the plain row of the same page."
+  for l in "plain 100 KB" "scraped 100 KB" "plain 5 MB" "scraped 5 MB"; do meta 7 no_ratio "volley $l"; done
+  round_robin 7 "volley plain 100 KB|volley|$list|$N7|100" "volley scraped 100 KB|volley-scrape|$list|$N7|100" \
+    "volley plain 5 MB|volley|$big|$N7_BIG|10" "volley scraped 5 MB|volley-scrape|$big|$N7_BIG|10"
+  report 7
 }
 
 started=$(date +%s)
