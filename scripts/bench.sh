@@ -19,6 +19,7 @@ Scenarios:
   4  20,000 URLs answered after 100 ms, c=2,000 (ideal wall 1 s)
   5  volley alone: 1,000,000 URLs, c=100, and its peak RSS at 10,000 URLs
   6  HTTPS with a self-signed certificate, 5,000 URLs, c=100 (+ wrk ceiling)
+  7  scraping cost: --title --links=all on 100 KB and 5 MB pages, against the plain fetch
 
 Environment: VOLLEY=path of the binary (default build/volley, built with
 scripts/setup.sh when missing).

@@ -172,9 +172,9 @@ std::string_view limit_html_cost(std::string_view s, std::string& storage, std::
     std::string name;
     while (i < s.size() && !is_space(s[i]) && s[i] != '/' && s[i] != '>') name += lower(s[i++]);
     const TagEnd end = tag_end(s, i, max_html_attributes);
-    if (end.close == std::string_view::npos) break;
+    if (end.excess != std::string_view::npos) blanks.emplace_back(end.excess, std::min(end.close, s.size()));
+    if (end.close == std::string_view::npos) break;  // gumbo drops a tag cut off by the end
     const std::size_t close = end.close;
-    if (end.excess != std::string_view::npos) blanks.emplace_back(end.excess, close);
     const std::size_t start = at;
     at = close + 1;
 
