@@ -54,12 +54,16 @@ ErrorKind classify(CURLcode code, const TransferFacts& facts) {
     case CURLE_USE_SSL_FAILED: return ErrorKind::tls;
     case CURLE_OPERATION_TIMEDOUT: return ErrorKind::timeout;
     case CURLE_TOO_MANY_REDIRECTS: return ErrorKind::too_many_redirects;
-    case CURLE_FILESIZE_EXCEEDED: return ErrorKind::body_too_large;
     case CURLE_GOT_NOTHING:
     case CURLE_SEND_ERROR: return ErrorKind::connection;
-    // libcurl 7.88 also reports bad chunking and oversized headers as a receive error; only a
-    // failing socket leaves an errno behind.
-    case CURLE_RECV_ERROR: return facts.os_errno != 0 ? ErrorKind::connection : ErrorKind::protocol;
+    // libcurl 7.88 also reports bad chunking and oversized headers as a receive error, and only
+    // its message tells them from a failing socket: CURLINFO_OS_ERRNO is not cleared when a
+    // handle is reused, so a pooled handle would carry an old connect failure's errno.
+    case CURLE_RECV_ERROR:
+      return facts.message.find("chunk") != std::string_view::npos ||
+                     facts.message.find("response headers") != std::string_view::npos
+                 ? ErrorKind::protocol
+                 : ErrorKind::connection;
     // A header line longer than CURL_MAX_HTTP_HEADER (100 KiB) is refused as out of memory.
     case CURLE_OUT_OF_MEMORY: return ErrorKind::protocol;
     case CURLE_PARTIAL_FILE: return ErrorKind::partial;

@@ -35,7 +35,9 @@ struct TransferFacts {
   bool body_too_large = false;  // our write callback refused the body
   bool interrupted = false;
   long status = 0;              // last HTTP status received, 0 if none
-  long os_errno = 0;            // CURLINFO_OS_ERRNO
+  std::string_view message;     // libcurl's error buffer
 };
+
+inline constexpr std::string_view interrupted_message = "interrupted by a signal before it finished";
 
 ErrorKind classify(CURLcode code, const TransferFacts& facts);

@@ -44,14 +44,14 @@ void build_result(CURL* easy, CURLcode code, TransferFacts facts, const char* er
     out.retry_after = static_cast<double>(retry_after);
 
   facts.status = out.status;
-  if (code != CURLE_OK) curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &facts.os_errno);
+  if (errbuf) facts.message = errbuf;
   out.error = classify(code, facts);
   if (out.error == ErrorKind::none) {
     out.message.clear();
   } else if (out.error == ErrorKind::body_too_large) {
     out.message = "body larger than --max-body";
   } else if (out.error == ErrorKind::interrupted) {
-    out.message = "interrupted";
+    out.message = interrupted_message;
   } else if (code == CURLE_OUT_OF_MEMORY && out.status > 0) {
     out.message = "response header line longer than libcurl accepts (100 KiB)";
   } else {

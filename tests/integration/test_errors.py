@@ -125,6 +125,15 @@ class TestErrorKinds(VolleyTestCase):
         paths = ["/badchunk", "/garbage", "/bigheader", "/manyheaders", "/badgzip"]
         self.check_kinds({self.url(p): "protocol" for p in paths})
 
+    def test_protocol_error_on_a_handle_that_failed_before(self):
+        # libcurl keeps a pooled handle's last OS errno: a refused connect first must not turn
+        # the bad chunking that follows on the same handle into a (retried) connection error.
+        refused = "http://127.0.0.1:%d/" % harness.closed_port()
+        out = self.volley("-q", "-c", "1", "--retries", "0", refused, self.url("/badchunk"), rc=1).by_url()
+        self.assertErrorKind(out[refused], "connect")
+        self.assertErrorKind(out[self.url("/badchunk")], "protocol")
+        self.assertEqual(out[self.url("/badchunk")]["attempts"], 1)
+
     def test_error_lines_do_not_stop_other_urls(self):
         urls = [self.url("/ok"), self.url("/reset"), self.url("/size/7"), "ftp://x/",
                 self.url("/garbage"), self.url("/status/500")]

@@ -23,19 +23,26 @@ TEST_CASE("error_kind: libcurl codes map to the documented kinds") {
 }
 
 TEST_CASE("error_kind: our own aborts are named by why we aborted, not by libcurl's code") {
-  CHECK(classify(CURLE_WRITE_ERROR, TransferFacts{true, false, 200, 0}) == ErrorKind::body_too_large);
-  CHECK(classify(CURLE_ABORTED_BY_CALLBACK, TransferFacts{false, true, 0, 0}) == ErrorKind::interrupted);
+  CHECK(classify(CURLE_WRITE_ERROR, TransferFacts{true, false, 200, {}}) == ErrorKind::body_too_large);
+  CHECK(classify(CURLE_ABORTED_BY_CALLBACK, TransferFacts{false, true, 0, {}}) == ErrorKind::interrupted);
   CHECK(classify(CURLE_WRITE_ERROR, TransferFacts{}) == ErrorKind::other);
 }
 
 TEST_CASE("error_kind: codes libcurl shares between failures are told apart by what else is known") {
   // A refused scheme after a redirect status is a blocked redirect; before any status, not HTTP.
-  CHECK(classify(CURLE_UNSUPPORTED_PROTOCOL, TransferFacts{false, false, 302, 0}) == ErrorKind::redirect_blocked);
+  CHECK(classify(CURLE_UNSUPPORTED_PROTOCOL, TransferFacts{false, false, 302, {}}) == ErrorKind::redirect_blocked);
   CHECK(classify(CURLE_UNSUPPORTED_PROTOCOL, TransferFacts{}) == ErrorKind::protocol);
-  // A reset leaves ECONNRESET; bad chunking and oversized headers leave no errno.
-  CHECK(classify(CURLE_RECV_ERROR, TransferFacts{false, false, 0, 104}) == ErrorKind::connection);
-  CHECK(classify(CURLE_RECV_ERROR, TransferFacts{false, false, 200, 0}) == ErrorKind::protocol);
-  CHECK(classify(CURLE_OUT_OF_MEMORY, TransferFacts{false, false, 200, 0}) == ErrorKind::protocol);
+  // A reset and a malformed body share CURLE_RECV_ERROR; libcurl's message tells them apart.
+  CHECK(classify(CURLE_RECV_ERROR, TransferFacts{false, false, 0, "Recv failure: Connection reset by peer"}) ==
+        ErrorKind::connection);
+  CHECK(classify(CURLE_RECV_ERROR, TransferFacts{false, false, 200, "OpenSSL SSL_read: error, errno 104"}) ==
+        ErrorKind::connection);
+  CHECK(classify(CURLE_RECV_ERROR,
+                 TransferFacts{false, false, 200, "Illegal or missing hexadecimal sequence in chunked-encoding"}) ==
+        ErrorKind::protocol);
+  CHECK(classify(CURLE_RECV_ERROR, TransferFacts{false, false, 200, "Too large response headers: 307213 > 307200"}) ==
+        ErrorKind::protocol);
+  CHECK(classify(CURLE_OUT_OF_MEMORY, TransferFacts{false, false, 200, {}}) == ErrorKind::protocol);
 }
 
 TEST_CASE("error_kind: every kind has a distinct name") {
