@@ -1,6 +1,8 @@
 #include "body_worker.hpp"
 
+#include <csignal>
 #include <cstdint>
+#include <pthread.h>
 #include <stdexcept>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -8,7 +10,15 @@
 BodyWorker::BodyWorker(const Finishing& finishing) : m_finishing(finishing) {
   m_wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (m_wake_fd < 0) throw std::runtime_error("cannot create eventfd");
+  // Signals belong to the reactor's thread, whose loop they must wake: the worker inherits a mask
+  // that blocks them.
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
   m_thread = std::thread([this] { run(); });
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
 BodyWorker::~BodyWorker() {
@@ -48,7 +58,14 @@ void BodyWorker::run() {
     Record r = std::move(m_todo.front());
     m_todo.pop_front();
     lock.unlock();
-    finish_body(m_finishing, r);
+    try {
+      finish_body(m_finishing, r);
+    } catch (const std::exception& e) {
+      // A page that defeats the extractor costs its own line, not the run.
+      r.error = ErrorKind::other;
+      r.message = std::string("extraction failed: ") + e.what();
+      r.body.clear();
+    }
     lock.lock();
     m_done.push_back(std::move(r));
     const std::uint64_t one = 1;

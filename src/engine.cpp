@@ -51,6 +51,7 @@ class Engine {
   void emit(Record& r);
   void stamp(Record& r, Job& job);
   void collect_finished(bool wait);
+  void watch_input();
   std::size_t busy() const { return m_reactor.in_flight() + (m_worker ? m_worker->pending() : 0); }
   bool has_room() const { return busy() < m_reactor.limit(); }
   void interrupt();
@@ -74,6 +75,7 @@ class Engine {
   TimePoint m_now;  // this loop turn's time, so a turn reads the clock once
   bool m_input_done = false;
   bool m_input_waiting = false;
+  int m_watched_input = -1;
   JsonlWriter::Status m_output = JsonlWriter::Status::ok;
 };
 
@@ -87,7 +89,8 @@ void Engine::emit(Record& r) {
 void Engine::read_input() {
   m_input_waiting = false;
   InputItem item;
-  while (!m_input_done && m_scheduler.wants_more()) {
+  // Bounded per turn, so a long run of invalid or skipped lines cannot starve transfers.
+  for (int n = 0; n < 4096 && !m_input_done && m_scheduler.wants_more(); ++n) {
     switch (m_input.next(item)) {
       case InputReader::Status::eof: m_input_done = true; break;
       case InputReader::Status::again: m_input_waiting = true; return;
@@ -142,6 +145,16 @@ void Engine::stamp(Record& r, Job& job) {
   if (job.request) r.meta = job.request->meta;
 }
 
+// A pipe is watched only while we wait for it; one at end of file is always readable, and
+// watching it would turn every wait into a busy loop.
+void Engine::watch_input() {
+  const int fd = m_input_waiting && m_scheduler.wants_more() ? m_input.wait_fd() : -1;
+  if (fd == m_watched_input) return;
+  if (m_watched_input >= 0) m_reactor.watch(m_watched_input, false);
+  if (fd >= 0) m_reactor.watch(fd, true);
+  m_watched_input = fd;
+}
+
 void Engine::collect_finished(bool wait) {
   if (!m_worker) return;
   m_finished.clear();
@@ -174,7 +187,7 @@ void Engine::interrupt() {
     Record r;
     stamp(r, job);
     r.error = ErrorKind::interrupted;
-    r.message = "interrupted before it finished";
+    r.message = interrupted_message;
     emit(r);
   }
 }
@@ -190,8 +203,7 @@ int Engine::run() {
     if (m_input_done && m_scheduler.idle() && busy() == 0) break;
     if (auto due = m_writer.flush_due(); due && *due <= m_now) flush();
 
-    const int input_fd = m_input.wait_fd();
-    if (input_fd >= 0) m_reactor.watch(input_fd, m_input_waiting && m_scheduler.wants_more());
+    watch_input();
     m_done.clear();
     m_now = m_reactor.poll(wait_limit(m_now), m_done);
     for (auto& c : m_done) complete(c, m_now);

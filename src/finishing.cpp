@@ -2,8 +2,10 @@
 
 #include <stdexcept>
 
+// A line with an error has no status to filter on, even when a response had begun.
 bool Finishing::keeps(const Record& r) const {
-  return !(match && !match->contains(r.status)) && !(filter && filter->contains(r.status));
+  const long status = r.error == ErrorKind::none ? r.status : 0;
+  return !(match && !match->contains(status)) && !(filter && filter->contains(status));
 }
 
 Finishing prepare_finishing(const Options& o) {

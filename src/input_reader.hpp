@@ -33,7 +33,6 @@ class InputReader {
   /// Throws std::runtime_error when an input cannot be read.
   Status next(InputItem& out);
   int wait_fd() const;
-  std::uint64_t urls_read() const { return m_seq; }
 
  private:
   struct Source {

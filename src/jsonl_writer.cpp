@@ -106,10 +106,7 @@ void append_json_line(std::string& out, const Record& r, const OutputFields& fie
   else
     out += "null";
   out += ",\"final_url\":";
-  if (r.final_url.empty())
-    out += "null";
-  else
-    append_string(out, r.final_url);
+  append_optional_string(out, r.final_url);
   out += ",\"redirects\":";
   append_int(out, r.redirects);
   out += ",\"http_version\":";
@@ -118,10 +115,7 @@ void append_json_line(std::string& out, const Record& r, const OutputFields& fie
   else
     out += "null";
   out += ",\"remote_ip\":";
-  if (r.remote_ip.empty())
-    out += "null";
-  else
-    append_string(out, r.remote_ip);
+  append_optional_string(out, r.remote_ip);
   out += ",\"content_type\":";
   if (r.has_content_type)
     append_string(out, r.content_type);

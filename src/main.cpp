@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
   app.add_option("--cacert", o.cacert, "CA certificates (PEM) to verify peers with")->check(CLI::ExistingFile);
   app.add_flag("--http1.1", o.http11, "Use HTTP/1.1 only (default: HTTP/2 where TLS offers it)");
   app.add_option("--timeout", o.timeout, "Seconds for a whole attempt (0: none)")->check(check_non_negative);
-  app.add_option("--connect-timeout", o.connect_timeout, "Seconds to connect (0: none)")->check(check_non_negative);
+  app.add_option("--connect-timeout", o.connect_timeout, "Seconds to connect (0: libcurl's default, 300)")->check(check_non_negative);
   app.add_option("--stall-timeout", o.stall_timeout, "Seconds without a byte received before giving up (0: none)")
       ->check(check_non_negative);
   app.add_option("--retries", o.retries, "Retries after a timeout, a failed connection or 408/429/500/502/503/504")

@@ -27,6 +27,7 @@ struct Reactor::Slot {
   std::vector<std::pair<std::string, std::string>> headers;
   curl_slist* request_headers = nullptr;  // for a request object's own headers
   bool customised = false;                // options differ from configure()'s: reset after use
+  bool busy = false;                      // added to the multi handle
   char errbuf[CURL_ERROR_SIZE] = {};
 };
 
@@ -42,8 +43,9 @@ bool proxy_in_environment() {
   return false;
 }
 
-// Each transfer needs a socket, and a name lookup briefly needs two more (the threaded
-// resolver's socketpair); keep some for input, output and epoll.
+// Each transfer needs a socket, a name lookup briefly two more (the threaded resolver's
+// socketpair), and the connection cache may hold one idle socket per slot; keep some for
+// input, output, saved bodies and epoll.
 std::size_t fit_fd_limit(std::size_t wanted) {
   rlimit rl{};
   if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return wanted;
@@ -53,7 +55,7 @@ std::size_t fit_fd_limit(std::size_t wanted) {
     ::getrlimit(RLIMIT_NOFILE, &rl);
   }
   const std::size_t reserve = 32;
-  const std::size_t fit = rl.rlim_cur > reserve ? (rl.rlim_cur - reserve) / 2 : 1;
+  const std::size_t fit = rl.rlim_cur > reserve ? (rl.rlim_cur - reserve) / 4 : 1;
   if (wanted <= fit) return wanted;
   spdlog::warn("open-file limit {} is too low for -c {}; running {} transfers at a time (raise `ulimit -Hn` for more)",
                static_cast<unsigned long long>(rl.rlim_cur), wanted, fit);
@@ -72,8 +74,8 @@ Reactor::Reactor(const Options& options)
   curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this);
   curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, on_timer);
   curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this);
-  // Idle connections to many hosts are worth keeping for reuse, not only 4 per handle.
-  curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max<std::size_t>(m_limit * 2, 64)));
+  // Idle connections to many hosts are worth keeping, within the open-file budget.
+  curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max<std::size_t>(m_limit, 16)));
   // The multi handle already shares connections and DNS; TLS sessions are per easy handle
   // unless shared, and reused handles should resume each other's sessions.
   curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
@@ -158,6 +160,7 @@ void Reactor::configure(Slot& slot) {
 void Reactor::apply_request(Slot& slot) {
   const RequestOverrides& r = *slot.job.request;
   CURL* e = slot.easy;
+  if (!r.method && !r.body && r.headers.empty()) return;  // only meta: the shared options serve
   slot.customised = true;
   if (!r.headers.empty()) {
     const auto name_of = [](std::string_view h) { return h.substr(0, h.find(':')); };
@@ -180,6 +183,7 @@ void Reactor::apply_request(Slot& slot) {
   }
   if (r.method) {
     if (*r.method == "HEAD") {
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, nullptr);  // a -X from the command line would win
       curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     } else {
       curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
@@ -217,8 +221,10 @@ void Reactor::start(Job job) {
   if (spdlog::should_log(spdlog::level::debug))
     spdlog::debug("start #{} attempt {} {}", slot.job.seq, slot.job.attempts, slot.job.target);
   ++m_in_flight;
+  slot.busy = true;
   if (CURLMcode rc = curl_multi_add_handle(m_multi, slot.easy); rc != CURLM_OK) {
     --m_in_flight;
+    slot.busy = false;
     m_free.push_back(&slot);
     throw std::runtime_error(std::string("curl_multi_add_handle: ") + curl_multi_strerror(rc));
   }
@@ -372,7 +378,7 @@ void Reactor::drain(std::vector<Completion>& done) {
 
 void Reactor::finish(Slot& slot, CURLcode code, std::vector<Completion>& done, bool interrupted) {
   Completion& c = done.emplace_back();
-  build_result(slot.easy, code, TransferFacts{slot.too_large, interrupted, 0, 0}, slot.errbuf, c.record);
+  build_result(slot.easy, code, TransferFacts{slot.too_large, interrupted, 0, {}}, slot.errbuf, c.record);
   c.record.size = slot.body_bytes;
   c.record.body = std::move(slot.body);
   c.record.headers = std::move(slot.headers);
@@ -390,12 +396,13 @@ void Reactor::finish(Slot& slot, CURLcode code, std::vector<Completion>& done, b
     spdlog::debug("done #{} status {} {} {:.3f}s", c.job.seq, c.record.status, error_kind_name(c.record.error),
                   static_cast<double>(c.record.total_us) / 1e6);
   --m_in_flight;
+  slot.busy = false;
   m_free.push_back(&slot);
 }
 
 void Reactor::abort_all(std::vector<Completion>& done) {
   for (auto& slot : m_slots) {
-    if (std::find(m_free.begin(), m_free.end(), slot.get()) != m_free.end()) continue;
+    if (!slot->busy) continue;
     finish(*slot, CURLE_ABORTED_BY_CALLBACK, done, true);
   }
 }

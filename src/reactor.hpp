@@ -28,7 +28,6 @@ class Reactor {
   Reactor(const Reactor&) = delete;
   Reactor& operator=(const Reactor&) = delete;
 
-  std::size_t capacity() const { return m_limit - m_in_flight; }
   std::size_t in_flight() const { return m_in_flight; }
   /// The concurrency actually in force (lowered when the open-file limit cannot fit -c).
   std::size_t limit() const { return m_limit; }

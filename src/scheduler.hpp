@@ -33,8 +33,6 @@ class Scheduler {
   /// when only a finished transfer or new input can.
   std::optional<TimePoint> next_wakeup(TimePoint now) const;
 
-  std::size_t queued() const { return m_queued; }
-  std::size_t deferred() const { return m_deferred.size(); }
   bool idle() const { return m_queued == 0 && m_deferred.empty(); }
   /// Removes every job not started (for an interrupted run).
   std::vector<Job> take_all();

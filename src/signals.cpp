@@ -13,6 +13,8 @@ int g_wake_fd = -1;
 
 extern "C" void on_signal(int sig) {
   if (g_signal == 0) g_signal = sig;
+  // A second Ctrl-C ends the process at once, should the orderly stop take too long.
+  std::signal(sig, SIG_DFL);
   const std::uint64_t one = 1;
   // Async-signal-safe; a full counter cannot happen with so few signals.
   [[maybe_unused]] ssize_t n = ::write(g_wake_fd, &one, sizeof one);

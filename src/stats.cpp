@@ -7,13 +7,13 @@ Stats::Stats(std::size_t reservoir, std::uint64_t seed) : m_capacity(reservoir ?
 
 void Stats::add(const Record& r) {
   ++m_done;
-  const long cls = r.status / 100;
-  ++m_classes[cls >= 1 && cls <= 5 ? cls : 0];
   if (r.error != ErrorKind::none) {
     ++m_errors;
     ++m_kinds[static_cast<int>(r.error)];
     return;
   }
+  const long cls = r.status / 100;
+  ++m_classes[cls >= 1 && cls <= 5 ? cls : 0];
   // Algorithm R: every response has the same chance to be in the sample.
   const double total = static_cast<double>(r.total_us) / 1e6;
   ++m_sampled;

@@ -6,6 +6,7 @@ import json
 import os
 import queue
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -276,6 +277,24 @@ class TestInput(VolleyTestCase):
         p.stdin.close()
         self.assertEqual(p.wait(15), 0)
         self.assertIsNone(reader.get(timeout=5), "no more lines expected")
+
+
+class TestIdle(VolleyTestCase):
+    def test_no_busy_loop_after_piped_input_ends(self):
+        # A pipe at end of file is always readable: watching it would spin the loop while the
+        # last transfer waits. CPU time, not wall time, is what this bounds.
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        p = self.spawn(["-q"], stdin=subprocess.PIPE)
+        time.sleep(0.3)  # volley finds the pipe empty and starts watching it
+        p.stdin.write((self.url("/delay/2000") + "\n").encode())
+        p.stdin.close()
+        out = p.stdout.read()
+        p.wait(30)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(len(out.splitlines()), 1)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        self.assertLess(cpu, 0.5, "volley used %.2f s of CPU waiting 2 s for one response" % cpu)
 
 
 class TestRequestOptions(VolleyTestCase):

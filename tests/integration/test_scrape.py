@@ -119,6 +119,12 @@ class TestStatusFilters(VolleyTestCase):
         r = self.volley("-q", "--filter-status", "404", "--max-redirects", "0", *self.urls(), rc=0)
         self.assertEqual(sorted(o["status"] for o in r.lines), [200, 301, 302])
 
+    def test_error_lines_have_no_status_to_match(self):
+        # /short sends a 200 then breaks off: an error, whatever status it began with.
+        r = self.volley("--match-status", "200", self.url("/short"), self.url("/ok"), rc=1)
+        self.assertEqual([o["url"] for o in r.lines], [self.url("/ok")])
+        self.assertIn("partial=1", r.stderr)
+
     def test_bad_status_list(self):
         self.volley("--match-status", "2xx", self.url("/ok"), rc=2, parse=False)
 
@@ -148,6 +154,12 @@ class TestRequestObjects(VolleyTestCase):
         self.assertEqual(len(recs), 6)
         self.assertEqual(sorted(r["method"] for r in recs), ["DELETE"] + ["GET"] * 5)
         self.assertEqual(sum(1 for r in recs if self.header(r, "X-Once")), 1)
+
+    def test_head_object_wins_over_command_line_method(self):
+        line = json.dumps({"url": self.url("/echo"), "method": "HEAD"})
+        o = self.volley("-q", "-X", "PUT", input=(line + "\n").encode(), rc=0).one()
+        self.assertEqual(o["size"], 0)
+        self.assertEqual(self.requests_seen(path="/echo")[0]["method"], "HEAD")
 
     def test_malformed_object_is_invalid_input_and_run_goes_on(self):
         text = '{"url": "%s", oops\n{"method": "GET"}\n%s\n' % (self.url("/ok"), self.url("/ok"))
