@@ -1,12 +1,12 @@
 #include "reactor.hpp"
 
+#include "http_headers.hpp"
 #include "result_builder.hpp"
 #include "units.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -163,18 +163,8 @@ void Reactor::apply_request(Slot& slot) {
   if (!r.method && !r.body && r.headers.empty()) return;  // only meta: the shared options serve
   slot.customised = true;
   if (!r.headers.empty()) {
-    const auto name_of = [](std::string_view h) { return h.substr(0, h.find(':')); };
-    const auto same_name = [&](std::string_view a, std::string_view b) {
-      return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-             });
-    };
-    for (const auto& h : m_options.headers) {
-      const bool replaced = std::any_of(r.headers.begin(), r.headers.end(),
-                                        [&](const std::string& mine) { return same_name(name_of(mine), name_of(h)); });
-      if (!replaced) slot.request_headers = curl_slist_append(slot.request_headers, h.c_str());
-    }
-    for (const auto& h : r.headers) slot.request_headers = curl_slist_append(slot.request_headers, h.c_str());
+    for (const auto& h : merge_headers(m_options.headers, r.headers))
+      slot.request_headers = curl_slist_append(slot.request_headers, h.c_str());
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, slot.request_headers);
   }
   if (r.body) {
@@ -250,20 +240,11 @@ std::size_t Reactor::on_body(char* data, std::size_t size, std::size_t n, void* 
 std::size_t Reactor::on_header(char* data, std::size_t size, std::size_t n, void* userp) {
   auto* slot = static_cast<Slot*>(userp);
   const std::size_t len = size * n;
-  std::string_view line(data, len);
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-  if (line.substr(0, 5) == "HTTP/") {
+  HeaderLine h = parse_header_line(std::string_view(data, len));
+  if (h.kind == HeaderLine::Kind::status)
     slot->headers.clear();
-    return len;
-  }
-  const auto colon = line.find(':');
-  if (colon == std::string_view::npos || colon == 0) return len;
-  std::string name(line.substr(0, colon));
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string_view value = line.substr(colon + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-  slot->headers.emplace_back(std::move(name), std::string(value));
+  else if (h.kind == HeaderLine::Kind::field)
+    slot->headers.emplace_back(std::move(h.name), std::move(h.value));
   return len;
 }
 
