@@ -10,6 +10,9 @@ packages=(
   openssl python3
   libgumbo-dev libre2-dev libssl-dev
 )
+# Callers add what only they need (scripts/test.sh: nginx for the HTTP/2 test).
+read -ra extra <<<"${VOLLEY_EXTRA_PACKAGES:-}"
+packages+=("${extra[@]}")
 
 missing=()
 for p in "${packages[@]}"; do

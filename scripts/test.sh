@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh
+# nginx serves the HTTP/2 integration test (Python's standard library has no HTTP/2 server).
+VOLLEY_EXTRA_PACKAGES="nginx" scripts/setup.sh
 
 echo "== tests (Release)"
 ctest --test-dir build --output-on-failure -j2 --timeout 300

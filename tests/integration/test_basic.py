@@ -6,6 +6,8 @@ import json
 import os
 import queue
 import re
+import shlex
+import shutil
 import resource
 import subprocess
 import sys
@@ -295,6 +297,31 @@ class TestIdle(VolleyTestCase):
         self.assertEqual(len(out.splitlines()), 1)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         self.assertLess(cpu, 0.5, "volley used %.2f s of CPU waiting 2 s for one response" % cpu)
+
+
+class TestStderr(VolleyTestCase):
+    def test_verbose_logs_each_transfer(self):
+        r = self.volley("-v", self.url("/ok"), self.url("/flaky/%s/1" % self.key()), rc=0)
+        self.assertRegex(r.stderr, r"start #1 attempt 1 ")
+        self.assertRegex(r.stderr, r"retry #2 in ")
+        self.assertRegex(r.stderr, r"done #2 status 200 ")
+
+    def test_no_progress_line_when_stderr_is_not_a_terminal(self):
+        r = self.volley("-c", "1", *[self.url("/delay/300")] * 3, rc=0)
+        self.assertNotIn("in flight", r.stderr)
+
+    @unittest.skipUnless(shutil.which("script"), "script(1) is not installed")
+    def test_progress_line_on_a_terminal_stays_out_of_stdout(self):
+        out = os.path.join(self.tmpdir(), "out.jsonl")
+        cmd = " ".join([shlex.quote(harness.volley_path()), "-c", "1"] +
+                       [shlex.quote(self.url("/delay/300"))] * 4 + [">", shlex.quote(out)])
+        p = subprocess.run(["script", "-qefc", cmd, "/dev/null"], capture_output=True, timeout=60,
+                           env=harness.child_env())
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertIn(b"in flight", p.stdout, "the terminal should see the progress line")
+        with open(out, "rb") as f:
+            lines = harness.parse_lines(f.read())
+        self.assertEqual(len(lines), 4)
 
 
 class TestRequestOptions(VolleyTestCase):
