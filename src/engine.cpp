@@ -7,6 +7,7 @@
 #include "jsonl_writer.hpp"
 #include "progress.hpp"
 #include "reactor.hpp"
+#include "transport.hpp"
 #include "scheduler.hpp"
 #include "signals.hpp"
 #include "stats.hpp"
@@ -23,22 +24,23 @@ namespace {
 
 class Engine {
  public:
-  Engine(const Options& o, InputReader& input, JsonlWriter& writer, const Finishing& finishing, int wake_fd)
+  Engine(const Options& o, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
+         Transport& transport, int wake_fd)
       : m_options(o),
         m_input(input),
         m_writer(writer),
         m_finishing(finishing),
         m_wake_fd(wake_fd),
         m_scheduler(o.per_host, o.rate, o.read_ahead),
-        m_reactor(o),
+        m_transport(transport),
         m_policy{o.retries, o.retry_delay, o.retry_max_delay},
         m_start(Clock::now()),
         m_progress(o.progress && !o.quiet, m_start),
         m_rng(std::random_device{}()) {
-    m_reactor.watch(m_wake_fd, true);
+    if (m_wake_fd >= 0) m_transport.watch(m_wake_fd, true);
     if (finishing.has_body_work()) {
       m_worker.emplace(finishing);
-      m_reactor.watch(m_worker->wake_fd(), true);
+      m_transport.watch(m_worker->wake_fd(), true);
     }
   }
 
@@ -52,8 +54,8 @@ class Engine {
   void stamp(Record& r, Job& job);
   void collect_finished(bool wait);
   void watch_input();
-  std::size_t busy() const { return m_reactor.in_flight() + (m_worker ? m_worker->pending() : 0); }
-  bool has_room() const { return busy() < m_reactor.limit(); }
+  std::size_t busy() const { return m_transport.in_flight() + (m_worker ? m_worker->pending() : 0); }
+  bool has_room() const { return busy() < m_transport.limit(); }
   void interrupt();
   std::optional<Duration> wait_limit(TimePoint now) const;
 
@@ -63,7 +65,7 @@ class Engine {
   const Finishing& m_finishing;
   int m_wake_fd;
   Scheduler m_scheduler;
-  Reactor m_reactor;
+  Transport& m_transport;
   RetryPolicy m_policy;
   Stats m_stats;
   TimePoint m_start;
@@ -114,7 +116,7 @@ void Engine::start_transfers(TimePoint now) {
   while (has_room()) {
     std::optional<Job> job = m_scheduler.next(now);
     if (!job) break;
-    m_reactor.start(std::move(*job));
+    m_transport.start(std::move(*job));
   }
 }
 
@@ -150,8 +152,8 @@ void Engine::stamp(Record& r, Job& job) {
 void Engine::watch_input() {
   const int fd = m_input_waiting && m_scheduler.wants_more() ? m_input.wait_fd() : -1;
   if (fd == m_watched_input) return;
-  if (m_watched_input >= 0) m_reactor.watch(m_watched_input, false);
-  if (fd >= 0) m_reactor.watch(fd, true);
+  if (m_watched_input >= 0) m_transport.watch(m_watched_input, false);
+  if (fd >= 0) m_transport.watch(fd, true);
   m_watched_input = fd;
 }
 
@@ -176,7 +178,7 @@ std::optional<Duration> Engine::wait_limit(TimePoint now) const {
 
 void Engine::interrupt() {
   m_done.clear();
-  m_reactor.abort_all(m_done);
+  m_transport.abort_all(m_done);
   for (auto& c : m_done) {
     stamp(c.record, c.job);
     emit(c.record);
@@ -205,7 +207,7 @@ int Engine::run() {
 
     watch_input();
     m_done.clear();
-    m_now = m_reactor.poll(wait_limit(m_now), m_done);
+    m_now = m_transport.poll(wait_limit(m_now), m_done);
     for (auto& c : m_done) complete(c, m_now);
     collect_finished(false);
     m_progress.update(m_now, m_stats, busy());
@@ -230,6 +232,12 @@ int Engine::run() {
 }
 
 }  // namespace
+
+int run_engine(const Options& options, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
+               Transport& transport, int wake_fd) {
+  Engine engine(options, input, writer, finishing, transport, wake_fd);
+  return engine.run();
+}
 
 int run(const Options& options) {
   const int wake_fd = install_signal_handlers();
@@ -259,8 +267,8 @@ int run(const Options& options) {
   fields.saved = !options.save_dir.empty();
   JsonlWriter writer(out_fd, fields);
   try {
-    Engine engine(options, *input, writer, finishing, wake_fd);
-    return engine.run();
+    Reactor reactor(options);
+    return run_engine(options, *input, writer, finishing, reactor, wake_fd);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return exit_usage;

@@ -13,3 +13,13 @@ enum ExitCode : int {
 /// Runs the whole fetch: input_reader → scheduler → reactor → result_builder → jsonl_writer,
 /// retries looping back through the scheduler. Returns the process exit status.
 int run(const Options& options);
+
+class InputReader;
+class JsonlWriter;
+class Transport;
+struct Finishing;
+
+/// The loop itself, over a given transport (the engine's tests pass a fake). `wake_fd` (-1: none)
+/// is watched so that a signal ends a wait.
+int run_engine(const Options& options, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
+               Transport& transport, int wake_fd);

@@ -1,9 +1,7 @@
 #pragma once
 
-#include "clock.hpp"
-#include "job.hpp"
 #include "options.hpp"
-#include "record.hpp"
+#include "transport.hpp"
 
 #include <curl/curl.h>
 
@@ -11,39 +9,25 @@
 #include <optional>
 #include <vector>
 
-/// A transfer that ended: the job as it was started and what the attempt produced.
-struct Completion {
-  Job job;
-  Record record;
-};
-
 /// The one owner of the CURLM handle and every easy handle: an epoll loop driving
 /// curl_multi_socket_action (as curl's docs/examples/ephiperfifo.c), so the cost of a turn follows
 /// the sockets with events, not the number of connections open. Easy handles are pooled, set up
 /// once, and given only a new URL per transfer.
-class Reactor {
+class Reactor final : public Transport {
  public:
   explicit Reactor(const Options& options);
   ~Reactor();
   Reactor(const Reactor&) = delete;
   Reactor& operator=(const Reactor&) = delete;
 
-  std::size_t in_flight() const { return m_in_flight; }
+  std::size_t in_flight() const override { return m_in_flight; }
   /// The concurrency actually in force (lowered when the open-file limit cannot fit -c).
-  std::size_t limit() const { return m_limit; }
-
-  void start(Job job);
-
-  /// Waits for socket events, libcurl's timer, a watched fd or `timeout` (nullopt: no limit of
-  /// the caller's), lets libcurl work, and appends finished transfers to `done`. Returns the time
-  /// the wait ended, so the caller need not read the clock again.
-  TimePoint poll(std::optional<Duration> timeout, std::vector<Completion>& done);
-
-  /// Adds or removes an fd (input pipe, signal eventfd) whose readiness ends poll().
-  void watch(int fd, bool on);
-
-  /// Ends every transfer in flight, reporting each as interrupted.
-  void abort_all(std::vector<Completion>& done);
+  std::size_t limit() const override { return m_limit; }
+  void start(Job job) override;
+  /// Waits for socket events, libcurl's timer or a watched fd, then lets libcurl work.
+  TimePoint poll(std::optional<Duration> timeout, std::vector<Completion>& done) override;
+  void watch(int fd, bool on) override;
+  void abort_all(std::vector<Completion>& done) override;
 
  private:
   struct Slot;
