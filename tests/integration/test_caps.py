@@ -2,6 +2,8 @@
 """Concurrency, per-host cap and rate limit, observed on the server side."""
 
 import os
+import resource
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -74,6 +76,31 @@ class TestCaps(VolleyTestCase):
         st = self.stats()
         self.assertLessEqual(st["max_inflight"], 3, st)
         self.assertGreaterEqual(st["max_inflight"], 2, st)
+
+    def test_open_file_limit_too_low_for_c(self):
+        # A hard limit of 128 descriptors cannot hold -c 200: volley says so, lowers -c to what
+        # fits, and every URL still gets its line.
+        def low_limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (64, 128))
+        urls = [self.url("/delay/50?i=%d" % i) for i in range(60)]
+        p = subprocess.run([harness.volley_path(), "-c", "200"] + urls, capture_output=True, timeout=60,
+                           preexec_fn=low_limit, env=harness.child_env())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(b"open-file limit 128 is too low for -c 200", p.stderr)
+        self.assertEqual(len(harness.parse_lines(p.stdout)), 60)
+        self.assertLessEqual(self.stats()["max_inflight"], 24)  # (128 - 32) / 4
+
+    def test_soft_open_file_limit_is_raised(self):
+        # A soft limit of 64 with room above it: volley raises it itself, quietly.
+        def low_soft_limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (64, 4096))
+        urls = [self.url("/delay/300?i=%d" % i) for i in range(100)]
+        p = subprocess.run([harness.volley_path(), "-c", "100", "-q"] + urls, capture_output=True, timeout=60,
+                           preexec_fn=low_soft_limit, env=harness.child_env())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stderr, b"")
+        self.assertEqual(len(harness.parse_lines(p.stdout)), 100)
+        self.assertGreater(self.stats()["max_inflight"], 60, "more connections than the soft limit of 64")
 
     def test_rate_10(self):
         r = self.run_list([self.url("/ok")] * 20, "--rate", "10")
