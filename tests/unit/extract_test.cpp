@@ -71,6 +71,17 @@ TEST_CASE("extract: <title> in SVG or a <template> is not the document's title")
   CHECK(got.links.empty());  // the only <a> is inside the <template>
 }
 
+TEST_CASE("extract: a title end tag hidden in a script, comment or attribute does not cut the page short") {
+  // --title alone parses up to the first "</title>" and falls back to the whole page when that
+  // prefix holds no title; each of these puts a false "</title>" first.
+  CHECK(title_of("<script>var s = '</title>';</script><title>Real</title><p>x</p>") == "Real");
+  CHECK(title_of("<!-- </title> --><title>Real</title><p>x</p>") == "Real");
+  CHECK(title_of("<a title=\"</title>\">a</a><title>Real</title><p>x</p>") == "Real");
+  CHECK(title_of("<textarea></title></textarea><title>Real</title><p>x</p>") == "Real");
+  CHECK(title_of("<TITLE>Upper</TITLE >and the rest") == "Upper");
+  CHECK(title_of("<title>A</titlex> B</title>rest") == "A</titlex> B");
+}
+
 TEST_CASE("extract: no <title> is nullopt, an empty one is an empty string") {
   CHECK(title_of("<html><body><p>hi</p></body></html>") == std::nullopt);
   CHECK(title_of("<title></title>") == std::string());
