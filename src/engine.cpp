@@ -77,6 +77,7 @@ class Engine {
   TimePoint m_now;  // this loop turn's time, so a turn reads the clock once
   bool m_input_done = false;
   bool m_input_waiting = false;
+  bool m_input_ready = false;  // read_input stopped at its bound with lines left to read
   int m_watched_input = -1;
   JsonlWriter::Status m_output = JsonlWriter::Status::ok;
 };
@@ -90,9 +91,15 @@ void Engine::emit(Record& r) {
 
 void Engine::read_input() {
   m_input_waiting = false;
+  m_input_ready = false;
   InputItem item;
-  // Bounded per turn, so a long run of invalid or skipped lines cannot starve transfers.
-  for (int n = 0; n < 4096 && !m_input_done && m_scheduler.wants_more(); ++n) {
+  // Bounded per turn, so a long run of invalid lines cannot starve transfers; the next wait is
+  // then skipped (m_input_ready), since nothing else may be coming to end it.
+  for (int n = 0; !m_input_done && m_scheduler.wants_more(); ++n) {
+    if (n == 4096) {
+      m_input_ready = true;
+      return;
+    }
     switch (m_input.next(item)) {
       case InputReader::Status::eof: m_input_done = true; break;
       case InputReader::Status::again: m_input_waiting = true; return;
@@ -169,6 +176,7 @@ std::optional<Duration> Engine::wait_limit(TimePoint now) const {
   const auto sooner = [&until](std::optional<TimePoint> t) {
     if (t && (!until || *t < *until)) until = t;
   };
+  if (m_input_ready) return Duration::zero();
   if (has_room()) sooner(m_scheduler.next_wakeup(now));
   sooner(m_writer.flush_due());
   if (m_progress.enabled()) sooner(now + m_progress.interval());

@@ -214,3 +214,15 @@ TEST_CASE("engine: an error line makes the exit status 1; invalid lines are line
   CHECK(r.lines[2]["error"]["kind"] == "connect");
   CHECK(r.lines[2]["attempts"] == 1);
 }
+
+TEST_CASE("engine: a long run of invalid lines that the filters drop neither hangs nor is lost") {
+  Options o;
+  o.match_status = "200";  // error lines have no status: all dropped from the output
+  for (int i = 0; i < 10000; ++i) o.urls.push_back("ftp://a.test/" + std::to_string(i));
+  o.urls.push_back("http://a.test/last");
+  FakeTransport t(4);  // throws if the engine waits with nothing to wait for
+  const Run r = run_fake(o, t);
+  CHECK(r.status == exit_url_errors);
+  REQUIRE(r.lines.size() == 1);
+  CHECK(r.lines[0]["seq"] == 10001);
+}
