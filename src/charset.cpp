@@ -1,5 +1,6 @@
 #include "charset.hpp"
 
+#include "ascii.hpp"
 #include "utf8.hpp"
 
 #include <iconv.h>
@@ -11,19 +12,11 @@
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
-bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 std::string lowered(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = lower(c);
+  for (char& c : out) c = ascii_lower(c);
   return out;
 }
 
@@ -97,8 +90,8 @@ std::string_view content_type_charset(std::string_view content_type) {
     const std::string_view param = content_type.substr(semi + 1, next == std::string_view::npos ? next : next - semi - 1);
     semi = next;
     const std::size_t eq = param.find('=');
-    if (eq == std::string_view::npos || !iequals(trim(param.substr(0, eq)), "charset")) continue;
-    std::string_view value = trim(param.substr(eq + 1));
+    if (eq == std::string_view::npos || !iequals(trim_html_space(param.substr(0, eq)), "charset")) continue;
+    std::string_view value = trim_html_space(param.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
     return value;
   }
@@ -119,17 +112,17 @@ std::string_view charset_in_meta_content(std::string_view s) {
     at = lowered(s).find("charset", at);
     if (at == std::string::npos) return {};
     at += 7;
-    while (at < s.size() && is_space(s[at])) ++at;
+    while (at < s.size() && is_html_space(s[at])) ++at;
     if (at >= s.size() || s[at] != '=') continue;
     ++at;
-    while (at < s.size() && is_space(s[at])) ++at;
+    while (at < s.size() && is_html_space(s[at])) ++at;
     if (at >= s.size()) return {};
     if (s[at] == '"' || s[at] == '\'') {
       const std::size_t close = s.find(s[at], at + 1);
       return close == std::string_view::npos ? std::string_view{} : s.substr(at + 1, close - at - 1);
     }
     std::size_t end = at;
-    while (end < s.size() && !is_space(s[end]) && s[end] != ';') ++end;
+    while (end < s.size() && !is_html_space(s[end]) && s[end] != ';') ++end;
     return s.substr(at, end - at);
   }
 }
@@ -143,22 +136,22 @@ struct Attribute {
 // False at the tag's '>' or at the end of the bytes.
 bool next_attribute(std::string_view s, std::size_t& at, Attribute& attr) {
   attr = {};
-  while (at < s.size() && (is_space(s[at]) || s[at] == '/')) ++at;
+  while (at < s.size() && (is_html_space(s[at]) || s[at] == '/')) ++at;
   if (at >= s.size() || s[at] == '>') return false;
   for (; at < s.size(); ++at) {
     const char c = s[at];
     if (c == '=' && !attr.name.empty()) break;
-    if (is_space(c)) {
-      while (at < s.size() && is_space(s[at])) ++at;
+    if (is_html_space(c)) {
+      while (at < s.size() && is_html_space(s[at])) ++at;
       if (at >= s.size() || s[at] != '=') return at < s.size();
       break;
     }
     if (c == '/' || c == '>') return true;
-    attr.name += lower(c);
+    attr.name += ascii_lower(c);
   }
   if (at >= s.size()) return false;
   ++at;  // '='
-  while (at < s.size() && is_space(s[at])) ++at;
+  while (at < s.size() && is_html_space(s[at])) ++at;
   if (at >= s.size()) return false;
   if (s[at] == '"' || s[at] == '\'') {
     const std::size_t close = s.find(s[at], at + 1);
@@ -167,7 +160,7 @@ bool next_attribute(std::string_view s, std::size_t& at, Attribute& attr) {
     at = close + 1;
     return true;
   }
-  while (at < s.size() && !is_space(s[at]) && s[at] != '>') attr.value += s[at++];
+  while (at < s.size() && !is_html_space(s[at]) && s[at] != '>') attr.value += s[at++];
   return true;
 }
 
@@ -206,13 +199,13 @@ std::string prescan_meta(std::string_view body) {
       const std::size_t end = s.find("-->", at + 2);
       if (end == std::string_view::npos) break;
       at = end + 3;
-    } else if (istarts_with(s, at, "<meta") && at + 5 < s.size() && (is_space(s[at + 5]) || s[at + 5] == '/')) {
+    } else if (istarts_with(s, at, "<meta") && at + 5 < s.size() && (is_html_space(s[at + 5]) || s[at + 5] == '/')) {
       at += 5;
       if (std::string name = meta_charset(s, at); !name.empty()) return name;
     } else if (s[at] == '<' && at + 1 < s.size() &&
-               (is_letter(s[at + 1]) || (s[at + 1] == '/' && at + 2 < s.size() && is_letter(s[at + 2])))) {
+               (is_ascii_letter(s[at + 1]) || (s[at + 1] == '/' && at + 2 < s.size() && is_ascii_letter(s[at + 2])))) {
       // Other tags are read attribute by attribute, so that "<meta" inside a quoted value is no meta.
-      while (at < s.size() && !is_space(s[at]) && s[at] != '>') ++at;
+      while (at < s.size() && !is_html_space(s[at]) && s[at] != '>') ++at;
       for (Attribute attr; next_attribute(s, at, attr);) {
       }
       ++at;
@@ -319,7 +312,7 @@ std::string convert(Iconv& conv, std::string_view body) {
 }  // namespace
 
 std::string charset_from_label(std::string_view label) {
-  const std::string l = lowered(trim(label));
+  const std::string l = lowered(trim_html_space(label));
   for (const Alias& a : aliases)
     if (a.label == l) return a.name;
   const int iso = numbered(l, {"iso-8859-", "iso8859-", "iso_8859-", "iso8859"});

@@ -1,5 +1,6 @@
 #include "extract.hpp"
 
+#include "ascii.hpp"
 #include "charset.hpp"
 #include "html.hpp"
 #include "utf8.hpp"
@@ -12,28 +13,20 @@
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 bool is_name(std::string_view s) {
-  if (s.empty() || !(is_alpha(s[0]) || s[0] == '_')) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return is_alpha(c) || is_digit(c) || c == '_' || c == '-'; });
+  if (s.empty() || !(is_ascii_letter(s[0]) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return is_ascii_letter(c) || is_digit(c) || c == '_' || c == '-'; });
 }
 
 bool is_html(std::string_view content_type, std::string_view body) {
-  std::string media(trim(content_type.substr(0, content_type.find(';'))));
-  for (char& c : media) c = lower(c);
+  std::string media(trim_html_space(content_type.substr(0, content_type.find(';'))));
+  for (char& c : media) c = ascii_lower(c);
   if (!media.empty()) return media == "text/html" || media == "application/xhtml+xml";
   if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
-  body = trim(body);
+  body = trim_html_space(body);
   return !body.empty() && body.front() == '<' && body.substr(0, 5) != "<?xml";
 }
 
@@ -63,8 +56,8 @@ std::string scheme_of(std::string_view ref) {
   std::string scheme;
   for (char c : ref) {
     if (c == ':') return scheme;
-    if (!(is_alpha(c) || (!scheme.empty() && (is_digit(c) || c == '+' || c == '-' || c == '.')))) return {};
-    scheme += lower(c);
+    if (!(is_ascii_letter(c) || (!scheme.empty() && (is_digit(c) || c == '+' || c == '-' || c == '.')))) return {};
+    scheme += ascii_lower(c);
   }
   return {};
 }

@@ -1,5 +1,7 @@
 #include "html_guard.hpp"
 
+#include "ascii.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <initializer_list>
@@ -9,9 +11,6 @@
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
-bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool one_of(std::string_view name, std::initializer_list<std::string_view> names) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -100,8 +99,8 @@ std::size_t skip_raw_text(std::string_view s, std::size_t at, std::string_view n
     if (at == std::string_view::npos) return s.size();
     std::size_t i = at + 2;
     std::size_t k = 0;
-    while (k < name.size() && i < s.size() && lower(s[i]) == name[k]) ++i, ++k;
-    if (k == name.size() && (i == s.size() || is_space(s[i]) || s[i] == '/' || s[i] == '>')) return at;
+    while (k < name.size() && i < s.size() && ascii_lower(s[i]) == name[k]) ++i, ++k;
+    if (k == name.size() && (i == s.size() || is_html_space(s[i]) || s[i] == '/' || s[i] == '>')) return at;
     at += 2;
   }
 }
@@ -119,19 +118,19 @@ TagEnd tag_end(std::string_view s, std::size_t at, std::size_t max_attributes) {
   bool in_name = false;
   while (at < s.size() && s[at] != '>') {
     const char c = s[at];
-    if (is_space(c) || c == '/') {
+    if (is_html_space(c) || c == '/') {
       in_name = false;
       ++at;
     } else if (c == '=') {
       in_name = false;
       ++at;
-      while (at < s.size() && is_space(s[at])) ++at;
+      while (at < s.size() && is_html_space(s[at])) ++at;
       if (at < s.size() && (s[at] == '"' || s[at] == '\'')) {
         const std::size_t close = s.find(s[at], at + 1);
         if (close == std::string_view::npos) return end;
         at = close + 1;
       } else {
-        while (at < s.size() && !is_space(s[at]) && s[at] != '>') ++at;
+        while (at < s.size() && !is_html_space(s[at]) && s[at] != '>') ++at;
       }
     } else {
       if (!in_name && ++count == max_attributes + 1) end.excess = at;
@@ -156,8 +155,8 @@ std::string_view limit_html_cost(std::string_view s, std::string& storage, std::
       at = end + 3;
       continue;
     }
-    const bool end_tag = next == '/' && at + 2 < s.size() && is_letter(s[at + 2]);
-    if (!end_tag && !is_letter(next)) {
+    const bool end_tag = next == '/' && at + 2 < s.size() && is_ascii_letter(s[at + 2]);
+    if (!end_tag && !is_ascii_letter(next)) {
       // <!doctype>, <?xml>, </ >: skipped to their '>'; a lone '<' is text.
       if (next == '!' || next == '?' || next == '/') {
         const std::size_t end = s.find('>', at);
@@ -170,7 +169,7 @@ std::string_view limit_html_cost(std::string_view s, std::string& storage, std::
     }
     std::size_t i = at + (end_tag ? 2 : 1);
     std::string name;
-    while (i < s.size() && !is_space(s[i]) && s[i] != '/' && s[i] != '>') name += lower(s[i++]);
+    while (i < s.size() && !is_html_space(s[i]) && s[i] != '/' && s[i] != '>') name += ascii_lower(s[i++]);
     const TagEnd end = tag_end(s, i, max_html_attributes);
     if (end.excess != std::string_view::npos) blanks.emplace_back(end.excess, std::min(end.close, s.size()));
     if (end.close == std::string_view::npos) break;  // gumbo drops a tag cut off by the end

@@ -1,5 +1,6 @@
 #include "url_check.hpp"
 
+#include "ascii.hpp"
 #include "request_object.hpp"
 #include "utf8.hpp"
 
@@ -18,8 +19,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 // The scheme as written before "://", lower-cased; empty when the line has none.
 std::string scheme_of(std::string_view url) {
   const auto colon = url.find("://");
@@ -29,7 +28,7 @@ std::string scheme_of(std::string_view url) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '+' || c == '-' || c == '.';
     if (!ok) return {};
-    scheme += lower(c);
+    scheme += ascii_lower(c);
   }
   return scheme;
 }
@@ -94,7 +93,7 @@ ParsedLine parse_input_line(std::string_view line) {
   }
   curl_url_get(u.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
   p.host_key = host;
-  for (char& c : p.host_key) c = lower(c);
+  for (char& c : p.host_key) c = ascii_lower(c);
   p.host_key += ':';
   p.host_key += port ? port : "";
   curl_free(host);
