@@ -14,6 +14,14 @@ from harness import VolleyTestCase  # noqa: E402
 
 
 class TestSignals(VolleyTestCase):
+    def signal_and_wait(self, p, sig, what, timeout=10):
+        """Send sig and return the exit status; fail with `what` if volley does not exit in time."""
+        p.send_signal(sig)
+        try:
+            return p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.fail(what)
+
     def interrupt_run(self, sig, expected_rc):
         urls = [self.url("/delay/10000?i=%d" % i) for i in range(20)]
         p = self.spawn(["-q", "-c", "5", "-i", self.write_file("\n".join(urls) + "\n")])
@@ -21,11 +29,7 @@ class TestSignals(VolleyTestCase):
         self.wait_inflight(5)
         time.sleep(0.3)
         t0 = time.monotonic()
-        p.send_signal(sig)
-        try:
-            rc = p.wait(10)
-        except subprocess.TimeoutExpired:
-            self.fail("volley did not exit within 10 s of signal %d" % sig)
+        rc = self.signal_and_wait(p, sig, "volley did not exit within 10 s of signal %d" % sig)
         took = time.monotonic() - t0
         out = reader.all()
         err = p.stderr.read().decode("utf-8", "replace")
@@ -57,8 +61,7 @@ class TestSignals(VolleyTestCase):
             first.append(harness.parse_lines(line)[0])
         self.assertEqual(sorted(o["url"] for o in first), done)
         self.wait_inflight(4)
-        p.send_signal(signal.SIGINT)
-        rc = p.wait(10)
+        rc = self.signal_and_wait(p, signal.SIGINT, "SIGINT ignored with transfers in flight")
         lines = harness.parse_lines(reader.all())  # all() includes the lines seen above
         self.assertEqual(rc, 130)
         self.assertEqual(sorted(o["seq"] for o in lines), list(range(1, 8)))
@@ -75,11 +78,7 @@ class TestSignals(VolleyTestCase):
         p.stdin.write(("\n".join(urls) + "\n").encode())
         p.stdin.flush()
         self.wait_inflight(2)
-        p.send_signal(signal.SIGINT)
-        try:
-            rc = p.wait(10)
-        except subprocess.TimeoutExpired:
-            self.fail("SIGINT ignored while stdin is still open")
+        rc = self.signal_and_wait(p, signal.SIGINT, "SIGINT ignored while stdin is still open")
         lines = harness.parse_lines(reader.all())
         self.assertEqual(rc, 130)
         self.assertEqual(sorted(o["url"] for o in lines), sorted(urls))
@@ -95,11 +94,7 @@ class TestSignals(VolleyTestCase):
         while self.path_count("/flaky/%s/10" % k) < 1 and time.monotonic() < end:
             time.sleep(0.05)
         time.sleep(0.3)
-        p.send_signal(signal.SIGINT)
-        try:
-            rc = p.wait(10)
-        except subprocess.TimeoutExpired:
-            self.fail("SIGINT did not cut the retry wait short")
+        rc = self.signal_and_wait(p, signal.SIGINT, "SIGINT did not cut the retry wait short")
         lines = harness.parse_lines(reader.all())
         self.assertEqual(rc, 130)
         self.assertEqual(len(lines), 1)
@@ -115,11 +110,7 @@ class TestSignals(VolleyTestCase):
         except queue.Empty:
             self.fail("first URL not fetched")
         self.assertOk(first)
-        p.send_signal(signal.SIGINT)
-        try:
-            rc = p.wait(5)
-        except subprocess.TimeoutExpired:
-            self.fail("SIGINT did not cut the rate-limit wait short")
+        rc = self.signal_and_wait(p, signal.SIGINT, "SIGINT did not cut the rate-limit wait short", timeout=5)
         lines = harness.parse_lines(reader.all())
         self.assertEqual(rc, 130)
         self.assertEqual(sorted(o["seq"] for o in lines), [1, 2, 3])
@@ -131,11 +122,7 @@ class TestSignals(VolleyTestCase):
     def test_sigterm_idle_on_open_stdin(self):
         p = self.spawn(["-q"], stdin=subprocess.PIPE)
         time.sleep(0.5)
-        p.send_signal(signal.SIGTERM)
-        try:
-            rc = p.wait(10)
-        except subprocess.TimeoutExpired:
-            self.fail("SIGTERM ignored while waiting for stdin")
+        rc = self.signal_and_wait(p, signal.SIGTERM, "SIGTERM ignored while waiting for stdin")
         self.assertEqual(rc, 143)
         self.assertEqual(p.stdout.read(), b"")
 
