@@ -275,7 +275,7 @@ int run(const Options& options) {
   fields.saved = !options.save_dir.empty();
   JsonlWriter writer(out_fd, fields);
   try {
-    Reactor reactor(options);
+    Reactor reactor(options, finishing.has_body_work());
     return run_engine(options, *input, writer, finishing, reactor, wake_fd);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

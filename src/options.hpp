@@ -37,7 +37,7 @@ struct Options {
   int max_redirects = 10;
   std::uint64_t max_body = 10ull << 20;
 
-  // Scraping: each adds fields to the line, and only then is the body kept in memory.
+  // Scraping: each adds fields to the line, and only then is the body kept (Finishing::has_body_work).
   bool title = false;
   std::string links;  // "": off, "a": <a href>, "all": also link, script, img, iframe
   std::vector<std::string> extract;  // "REGEX" or "NAME=REGEX"
@@ -46,8 +46,6 @@ struct Options {
   std::string save_dir;
   std::string match_status;   // keep only lines whose status is in this list
   std::string filter_status;  // drop lines whose status is in this list
-
-  bool keeps_body() const { return title || !links.empty() || !extract.empty() || hash || !save_dir.empty(); }
 
   bool quiet = false;
   bool verbose = false;

@@ -64,8 +64,8 @@ std::size_t fit_fd_limit(std::size_t wanted) {
 
 }  // namespace
 
-Reactor::Reactor(const Options& options)
-    : m_options(options), m_limit(fit_fd_limit(static_cast<std::size_t>(std::max(1, options.concurrency)))) {
+Reactor::Reactor(const Options& options, bool keep_body)
+    : m_options(options), m_keep_body(keep_body), m_limit(fit_fd_limit(static_cast<std::size_t>(std::max(1, options.concurrency)))) {
   m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
   m_multi = curl_multi_init();
   m_share = curl_share_init();
@@ -152,7 +152,7 @@ void Reactor::configure(Slot& slot) {
     curl_easy_setopt(e, CURLOPT_HEADERDATA, &slot);
   }
   slot.max_body = o.max_body;
-  slot.keep_body = o.keeps_body();
+  slot.keep_body = m_keep_body;
 }
 
 // A request object's method, headers and body, set on top of the shared configuration; its

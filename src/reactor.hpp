@@ -15,7 +15,8 @@
 /// once, and given only a new URL per transfer.
 class Reactor final : public Transport {
  public:
-  explicit Reactor(const Options& options);
+  /// `keep_body`: hold each body for the finishing stage instead of counting and dropping it.
+  Reactor(const Options& options, bool keep_body);
   ~Reactor();
   Reactor(const Reactor&) = delete;
   Reactor& operator=(const Reactor&) = delete;
@@ -44,6 +45,7 @@ class Reactor final : public Transport {
   void finish(Slot& slot, CURLcode code, std::vector<Completion>& done, bool interrupted);
 
   const Options& m_options;
+  bool m_keep_body;
   CURLM* m_multi = nullptr;
   CURLSH* m_share = nullptr;
   curl_slist* m_headers = nullptr;

@@ -38,7 +38,7 @@ struct Record {
   std::string message;
   double retry_after = -1;  // seconds the server asked us to wait; < 0 when it did not
 
-  // Kept only when a flag asks for them (Options::keeps_body, --headers).
+  // Kept only when a flag asks for them (Finishing::has_body_work, --headers).
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // final response, names lower-cased
   std::string meta;   // a request object's "meta", as compact JSON
