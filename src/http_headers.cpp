@@ -12,7 +12,16 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string_view name_of(std::string_view header) { return trim(header.substr(0, header.find(':'))); }
+// The name in a header line: before the colon, or before the ";" of curl's "Name;" form.
+std::string_view name_of(std::string_view header) {
+  const auto colon = header.find(':');
+  return trim(header.substr(0, colon != std::string_view::npos ? colon : header.find(';')));
+}
+
+bool is_tchar(char c) {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+  return c != '\0' && std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
 
 bool same_name(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -21,6 +30,35 @@ bool same_name(std::string_view a, std::string_view b) {
 }
 
 }  // namespace
+
+bool is_http_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar); }
+
+bool is_header_value(std::string_view s) {
+  return std::none_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t') || u == 0x7f;
+  });
+}
+
+std::string check_method(std::string_view method) {
+  if (!is_http_token(method)) return "method must be an HTTP token (letters, digits, !#$%&'*+-.^_`|~)";
+  if (method.size() > max_method_length)
+    return "method longer than " + std::to_string(max_method_length) + " characters";
+  return {};
+}
+
+std::string check_header(std::string_view name, std::string_view value) {
+  if (!is_http_token(name)) return "header name must be an HTTP token (letters, digits, !#$%&'*+-.^_`|~)";
+  if (!is_header_value(value)) return "header value holds a control character (only tab is allowed)";
+  return {};
+}
+
+std::string check_header_line(std::string_view line) {
+  const auto colon = line.find(':');
+  if (colon != std::string_view::npos) return check_header(line.substr(0, colon), line.substr(colon + 1));
+  if (!line.empty() && line.back() == ';') return check_header(line.substr(0, line.size() - 1), {});
+  return "header must be \"Name: value\", \"Name:\" or \"Name;\"";
+}
 
 HeaderLine parse_header_line(std::string_view line) {
   HeaderLine h;

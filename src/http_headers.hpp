@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,30 @@ struct HeaderLine {
 /// "HTTP/1.1 200 OK\r\n" is a status line (a new response begins: a redirect's or a 100's headers
 /// are done with); "Name: value\r\n" a field; anything else (the blank end line) neither.
 HeaderLine parse_header_line(std::string_view line);
+
+/// Longest method accepted: the longest registered ones (UPDATEREDIRECTREF, BASELINE-CONTROL)
+/// have 17 characters; anything much longer is a mistake or an attack, not a method.
+inline constexpr std::size_t max_method_length = 32;
+
+/// RFC 9110 token: one or more tchar ("!#$%&'*+-.^_`|~", digits, letters). Methods and header
+/// names must be tokens, or they could end the request line or header early or hide a name from
+/// libcurl's rules (an "Authorization " with a space is not dropped on a redirect to another host).
+bool is_http_token(std::string_view s);
+
+/// RFC 9110 field value as volley sends it: no control character but tab (no CR, LF, NUL, DEL),
+/// so a value cannot start another header or end the head. Bytes >= 0x80 pass (obs-text).
+bool is_header_value(std::string_view s);
+
+/// Why `method` cannot be sent (not a token, or longer than max_method_length); empty when it can.
+std::string check_method(std::string_view method);
+
+/// Why a header given as name and value cannot be sent; empty when it can.
+/// The reason never quotes the header: its value may be a secret.
+std::string check_header(std::string_view name, std::string_view value);
+
+/// The same for one header line in curl's -H forms: "Name: value", "Name:" (libcurl then leaves
+/// out a header it would add itself) or "Name;" (sent with an empty value).
+std::string check_header_line(std::string_view line);
 
 /// The request headers to send: the command line's, less those a request object names again
 /// (compared case-insensitively), then the object's own.

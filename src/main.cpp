@@ -1,4 +1,5 @@
 #include "engine.hpp"
+#include "http_headers.hpp"
 #include "options.hpp"
 #include "units.hpp"
 
@@ -55,6 +56,17 @@ std::string check_non_negative(const std::string& text) {
   return end != text.c_str() && *end == '\0' && v >= 0 ? std::string() : "must be a number >= 0, got " + text;
 }
 
+// -X, -H and -A go out as protocol text: they are held to the rules request objects are, and a
+// bad one ends the run before anything is sent. An empty -X is refused too (it is no token).
+std::string check_request_flags(const Options& o, bool method_given) {
+  if (method_given)
+    if (std::string err = check_method(o.method); !err.empty()) return "-X: " + err;
+  for (const auto& h : o.headers)
+    if (std::string err = check_header_line(h); !err.empty()) return "-H: " + err;
+  if (!is_header_value(o.user_agent)) return "-A: the user agent holds a control character (only tab is allowed)";
+  return {};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,7 +88,7 @@ int main(int argc, char** argv) {
       ->check(check_non_negative);
   app.add_option("--rate", o.rate, "New requests per second at most, fractions allowed (0: no cap)")
       ->check(check_non_negative);
-  app.add_option("-X,--method", o.method, "HTTP method");
+  const auto* method = app.add_option("-X,--method", o.method, "HTTP method");
   app.add_option("-H,--header", o.headers, "Extra header 'Name: value'; repeatable")->allow_extra_args(false);
   app.add_option("-d,--data", o.data, "Request body (implies POST); @FILE reads it from FILE");
   app.add_option("-A,--user-agent", o.user_agent, "User-Agent header");
@@ -122,6 +134,10 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
+    return exit_usage;
+  }
+  if (std::string err = check_request_flags(o, method->count() > 0); !err.empty()) {
+    spdlog::error("{}", err);
     return exit_usage;
   }
   o.max_body = *parse_size(max_body);

@@ -21,3 +21,41 @@ TEST_CASE("http_headers: a request object's header replaces the command line's o
         std::vector<std::string>{"X-Keep: 1", "Accept: */*", "user-agent: mine", "X-New: 2"});
   CHECK(merge_headers(global, {}) == global);
 }
+
+TEST_CASE("http_headers: methods and header names are RFC 9110 tokens") {
+  for (const char* ok : {"GET", "M-SEARCH", "x", "!#$%&'*+-.^_`|~09azAZ"}) CHECK(is_http_token(ok));
+  for (const char* bad : {"", "GET ", " GET", "GET\t", "G:T", "G(T)", "G\"T", "G/T", "GÉT", "Authorization "})
+    CHECK_FALSE(is_http_token(bad));
+  CHECK_FALSE(is_http_token(std::string_view("G\0T", 3)));
+
+  CHECK(check_method("PATCH").empty());
+  CHECK(check_method(std::string(max_method_length, 'A')).empty());
+  CHECK_FALSE(check_method(std::string(max_method_length + 1, 'A')).empty());
+  CHECK_FALSE(check_method("GET /smuggled HTTP/1.1\r\nHost: evil\r\n\r\nGET").empty());
+  CHECK_FALSE(check_method("").empty());
+}
+
+TEST_CASE("http_headers: values hold no control character but tab") {
+  for (const char* ok : {"", "a b", "a\tb", "caf\xc3\xa9", "\xff"}) CHECK(is_header_value(ok));
+  for (const char* bad : {"a\rb", "a\nb", "a\vb", "a\fb", "a\x1b", "a\x7f"}) CHECK_FALSE(is_header_value(bad));
+  CHECK_FALSE(is_header_value(std::string_view("a\0b", 3)));
+}
+
+TEST_CASE("http_headers: curl's -H forms are checked, and reasons never quote the value") {
+  for (const char* ok : {"X-A: 1", "X-A:1", "X-A:", "X-A: ", "X-A;", "X-A: a;b: c", "X-A: a\tb"})
+    CHECK(check_header_line(ok).empty());
+  for (const char* bad : {"Authorization : secret", ": v", "X A: 1", "X-A: a\vsecret", "no colon", "X; v", ";",
+                          "X-A: a\r\nX-B: secret", "X-A;;"}) {
+    const std::string err = check_header_line(bad);
+    CHECK_FALSE(err.empty());
+    CHECK(err.find("secret") == std::string::npos);
+  }
+  CHECK(check_header("X-A", "v").empty());
+  CHECK_FALSE(check_header("", "v").empty());
+  CHECK_FALSE(check_header("AUTHORIZATION\t", "v").empty());
+}
+
+TEST_CASE("http_headers: curl's \"Name;\" form replaces a header of the same name") {
+  CHECK(merge_headers({"X-A: 1", "X-B: 2"}, {"X-A;"}) == std::vector<std::string>{"X-B: 2", "X-A;"});
+  CHECK(merge_headers({"X-A;"}, {"x-a: 3"}) == std::vector<std::string>{"x-a: 3"});
+}
