@@ -1,34 +1,36 @@
 #include "request_object.hpp"
 
-#include <nlohmann/json.hpp>
+#include "http_headers.hpp"
+#include "json_text.hpp"
+
+#include <algorithm>
 
 namespace {
 
-// ordered_json keeps keys as written: headers go out in that order and meta comes back unchanged.
-using json = nlohmann::ordered_json;
-
-bool valid_header_part(std::string_view s) { return s.find_first_of("\r\n") == std::string_view::npos; }
-
-std::string add_header(RequestOverrides& o, std::string name, const json& value) {
-  if (!value.is_string()) return "header \"" + name + "\" must be a string";
-  std::string text = std::move(name) + ": " + value.get<std::string>();
-  if (!valid_header_part(text)) return "a header holds a line break";
-  o.headers.push_back(std::move(text));
+std::string add_header(RequestOverrides& o, const std::string& name, std::string_view value) {
+  if (!is_http_token(name)) return check_header(name, {});
+  const auto text = decode_json_string(value);
+  if (!text) return "header \"" + name + "\" must be a string";
+  if (auto err = check_header(name, *text); !err.empty()) return err;
+  o.headers.push_back(name + ": " + *text);
   return {};
 }
 
-std::string read_headers(const json& h, RequestOverrides& o) {
-  if (h.is_object()) {
-    for (const auto& [name, value] : h.items())
-      if (auto err = add_header(o, name, value); !err.empty()) return err;
+std::string read_headers(std::string_view h, RequestOverrides& o) {
+  if (const auto members = json_object_members(h)) {
+    for (const auto& m : *members) {
+      const auto name = decode_json_string(m.key);
+      if (!name) return "a header name is not valid Unicode";
+      if (auto err = add_header(o, *name, m.value); !err.empty()) return err;
+    }
     return {};
   }
-  if (h.is_array()) {
-    for (const auto& line : h) {
-      if (!line.is_string() || line.get<std::string>().find(':') == std::string::npos)
-        return "\"headers\" array items must be \"Name: value\" strings";
-      if (!valid_header_part(line.get<std::string>())) return "a header holds a line break";
-      o.headers.push_back(line.get<std::string>());
+  if (const auto items = json_array_items(h)) {
+    for (const auto item : *items) {
+      const auto line = decode_json_string(item);
+      if (!line) return "\"headers\" array items must be \"Name: value\" strings";
+      if (auto err = check_header_line(*line); !err.empty()) return err;
+      o.headers.push_back(*line);
     }
     return {};
   }
@@ -38,27 +40,52 @@ std::string read_headers(const json& h, RequestOverrides& o) {
 }  // namespace
 
 std::string parse_request_object(std::string_view line, RequestObject& out) {
-  const json j = json::parse(line.begin(), line.end(), nullptr, false);
-  if (j.is_discarded()) return "not a valid JSON object";
-  if (!j.is_object()) return "a request object must be a JSON object";
-  const auto url = j.find("url");
-  if (url == j.end() || !url->is_string()) return "a request object needs a \"url\" string";
-  out.url = url->get<std::string>();
+  const auto members = json_object_members(line);
+  if (!members) return is_json(line) ? "a request object must be a JSON object" : "not a valid JSON object";
+  std::vector<std::pair<std::string, std::string_view>> fields;
+  for (const auto& m : *members) {
+    auto key = decode_json_string(m.key);
+    if (!key) return "not a valid JSON object";
+    fields.emplace_back(std::move(*key), m.value);
+  }
 
-  for (const auto& [key, value] : j.items()) {
+  // url and meta first: a refused object is still reported by them, so its line joins back.
+  for (const auto& [key, value] : fields) {
+    if (key == "url" && !out.has_url) {
+      if (auto url = decode_json_string(value)) {
+        out.url = std::move(*url);
+        out.has_url = true;
+      }
+    } else if (key == "meta" && out.overrides.meta.empty()) {
+      out.overrides.meta = minify_json(value);
+    }
+  }
+  if (!out.has_url) return "a request object needs a \"url\" string";
+
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    const auto& [key, value] = *it;
+    // Readers differ on which of two equal keys wins; a request must not depend on that.
+    if (std::any_of(fields.begin(), it, [&](const auto& f) { return f.first == key; }))
+      return "key \"" + key + "\" appears twice";
     if (key == "url") continue;
     out.has_overrides = true;
     if (key == "method") {
-      if (!value.is_string() || value.get<std::string>().empty()) return "\"method\" must be a non-empty string";
-      out.overrides.method = value.get<std::string>();
+      const auto method = decode_json_string(value);
+      if (!method) return "\"method\" must be a string";
+      if (auto err = check_method(*method); !err.empty()) return err;
+      out.overrides.method = *method;
     } else if (key == "headers") {
       if (auto err = read_headers(value, out.overrides); !err.empty()) return err;
     } else if (key == "body") {
-      // A structured body is sent as its JSON text: the common case of posting JSON.
-      out.overrides.body = value.is_string() ? value.get<std::string>() : value.dump();
-    } else if (key == "meta") {
-      out.overrides.meta = value.dump(-1, ' ', false, json::error_handler_t::replace);
-    } else {
+      // A structured body is sent as its JSON text, as written: the common case of posting JSON.
+      if (value.front() != '"') {
+        out.overrides.body = minify_json(value);
+      } else if (auto body = decode_json_string(value)) {
+        out.overrides.body = std::move(*body);
+      } else {
+        return "\"body\" is not valid Unicode";
+      }
+    } else if (key != "meta") {
       return "unknown key \"" + key + "\" in request object";
     }
   }

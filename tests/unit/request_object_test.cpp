@@ -53,3 +53,61 @@ TEST_CASE("request_object: an input line starting with { goes through the URL ch
   CHECK(p.error == ErrorKind::invalid_input);
   CHECK(p.url == R"({"url":"http://a/", oops})");
 }
+
+TEST_CASE("request_object: meta and a JSON body keep their text as written") {
+  RequestObject r;
+  REQUIRE(parse_request_object(
+              R"({"url":"http://a/","body":{ "n" : 12345678901234567890123 },"meta": {"big": 12345678901234567890123, "e": 1E2, "inf": 1e400, "f": 1.50, "s": "\u00e9 \" "}})",
+              r)
+              .empty());
+  CHECK(r.overrides.meta == R"({"big":12345678901234567890123,"e":1E2,"inf":1e400,"f":1.50,"s":"\u00e9 \" "})");
+  CHECK(r.overrides.body == R"({"n":12345678901234567890123})");
+  REQUIRE(parse_request_object(R"({"url":"http://a/","meta":null})", r = {}).empty());
+  CHECK(r.overrides.meta == "null");
+  CHECK(r.has_overrides);
+}
+
+TEST_CASE("request_object: a method must be a token of at most 32 characters") {
+  for (const char* ok : {"GET", "M-SEARCH", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
+    RequestObject r;
+    CHECK(parse_request_object(std::string(R"({"url":"http://a/","method":")") + ok + "\"}", r).empty());
+    CHECK(r.overrides.method == ok);
+  }
+  for (const char* bad : {R"("GET /smuggled HTTP/1.1\r\nHost: evil\r\n\r\nGET")", R"("G\u0000T")", R"("GET ")",
+                          R"("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")", "7", "null"}) {
+    RequestObject r;
+    const std::string err = parse_request_object(std::string(R"({"url":"http://a/","method":)") + bad + "}", r);
+    CHECK(err.find("method") != std::string::npos);
+  }
+}
+
+TEST_CASE("request_object: header names must be tokens and values free of control characters") {
+  for (const char* bad : {R"({"Authorization ":"s"})", R"({"AUTHORIZATION\t":"s"})", R"({"":"s"})",
+                          R"({"X":"a\u000bs"})", R"({"X":"a\u0000s"})", R"({"X":"a\u007fs"})", R"({"X":"a\r\nY: s"})",
+                          R"([": s"])", R"(["X : s"])", R"(["X: a\u000bs"])", R"(["X"])", R"({"X":1})", "[1]"}) {
+    RequestObject r;
+    const std::string err = parse_request_object(std::string(R"({"url":"http://a/","headers":)") + bad + "}", r);
+    CHECK_FALSE(err.empty());
+    CHECK(err.find("a\v") == std::string::npos);
+  }
+  RequestObject r;
+  REQUIRE(parse_request_object(R"({"url":"http://a/","headers":["X-A;","X-B:","X-C: a\tb"]})", r).empty());
+  CHECK(r.overrides.headers == std::vector<std::string>{"X-A;", "X-B:", "X-C: a\tb"});
+}
+
+TEST_CASE("request_object: a key given twice is refused") {
+  RequestObject r;
+  CHECK(parse_request_object(R"({"url":"http://a/","method":"GET","method":"DELETE"})", r) ==
+        R"(key "method" appears twice)");
+  CHECK(parse_request_object(R"({"url":"http://a/","u\u0072l":"http://b/"})", r = {}) == R"(key "url" appears twice)");
+}
+
+TEST_CASE("request_object: a refused object still gives its url and meta") {
+  RequestObject r;
+  CHECK_FALSE(parse_request_object(R"({"meta":{"id":1},"headers":{"Authorization":"s"},"url":"http://a/","x":1})", r).empty());
+  CHECK(r.has_url);
+  CHECK(r.url == "http://a/");
+  CHECK(r.overrides.meta == R"({"id":1})");
+  CHECK_FALSE(parse_request_object(R"({"url":5,"meta":1})", r = {}).empty());
+  CHECK_FALSE(r.has_url);
+}
