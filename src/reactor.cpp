@@ -3,6 +3,7 @@
 #include "http_headers.hpp"
 #include "result_builder.hpp"
 #include "units.hpp"
+#include "url_check.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -209,7 +210,7 @@ void Reactor::start(Job job) {
   if (slot.job.request) apply_request(slot);
   curl_easy_setopt(slot.easy, CURLOPT_URL, slot.job.target.c_str());
   if (spdlog::should_log(spdlog::level::debug))
-    spdlog::debug("start #{} attempt {} {}", slot.job.seq, slot.job.attempts, slot.job.target);
+    spdlog::debug("start #{} attempt {} {}", slot.job.seq, slot.job.attempts, redact_password(slot.job.target));
   ++m_in_flight;
   slot.busy = true;
   if (CURLMcode rc = curl_multi_add_handle(m_multi, slot.easy); rc != CURLM_OK) {

@@ -1,5 +1,7 @@
 #include "result_builder.hpp"
 
+#include "url_check.hpp"
+
 namespace {
 
 std::int64_t time_us(CURL* easy, CURLINFO info) {
@@ -21,7 +23,8 @@ void build_result(CURL* easy, CURLcode code, TransferFacts facts, const char* er
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &out.status);
   char* s = nullptr;
   curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &s);
-  assign(out.final_url, s);
+  // libcurl's effective URL keeps any password, the input's or a redirect's.
+  out.final_url = s ? redact_password(s) : std::string();
   curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &out.redirects);
   curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &out.http_version);
   s = nullptr;

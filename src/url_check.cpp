@@ -46,6 +46,21 @@ struct UrlDeleter {
 
 }  // namespace
 
+std::string redact_password(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(url);
+  const std::size_t start = scheme_end + 3;
+  const std::string_view authority = url.substr(start, url.find_first_of("/?#", start) - start);
+  // The last "@" ends the userinfo: a password with a raw "@" in it is hidden whole.
+  const auto at = authority.rfind('@');
+  const auto colon = authority.find(':');
+  if (at == std::string_view::npos || colon == std::string_view::npos || colon + 1 >= at) return std::string(url);
+  std::string out(url.substr(0, start + colon + 1));
+  out += "***";
+  out += url.substr(start + at);
+  return out;
+}
+
 ParsedLine parse_input_line(std::string_view line) {
   ParsedLine p;
   const std::string_view trimmed = trim(line);
@@ -53,7 +68,14 @@ ParsedLine parse_input_line(std::string_view line) {
   if (trimmed.front() == '{') {
     RequestObject object;
     if (std::string err = parse_request_object(trimmed, object); !err.empty()) {
-      p.url = trimmed;
+      // A refused object may carry secrets in its headers: it is reported by its url and meta
+      // (so its line still joins back), and echoed, cut short, only when it has no url string.
+      p.url = object.has_url ? std::move(object.url) : std::string(utf8_prefix(trimmed, max_echo_length));
+      if (!object.overrides.meta.empty()) {
+        RequestOverrides meta_only;
+        meta_only.meta = std::move(object.overrides.meta);
+        p.request = std::make_shared<const RequestOverrides>(std::move(meta_only));
+      }
       return fail(std::move(p), ErrorKind::invalid_input, std::move(err));
     }
     p.url = std::move(object.url);

@@ -20,6 +20,13 @@ struct ParsedLine {
 
 inline constexpr std::size_t max_url_length = 64 * 1024;
 
+/// How much of a refused request object without a url string is echoed as its `url`.
+inline constexpr std::size_t max_echo_length = 2048;
+
+/// `url` with the password of its userinfo, if any, replaced by "***", for what volley reports
+/// about a URL it fetched (final_url, logs); the user name stays.
+std::string redact_password(std::string_view url);
+
 /// Trims the line, skips blanks and #comments, reads a request object from a line starting with
 /// "{", adds http:// to a URL without a scheme (as curl does), and refuses what libcurl would
 /// only refuse later: bad bytes, other schemes, bad syntax.

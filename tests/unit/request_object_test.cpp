@@ -111,3 +111,29 @@ TEST_CASE("request_object: a refused object still gives its url and meta") {
   CHECK_FALSE(parse_request_object(R"({"url":5,"meta":1})", r = {}).empty());
   CHECK_FALSE(r.has_url);
 }
+
+TEST_CASE("request_object: an invalid line is reported by its url and meta, echoed only when it has no url") {
+  auto p = parse_input_line(R"({"url":"http://a/","method":"GET /x","headers":{"Authorization":"secret"},"meta":[1]})");
+  CHECK(p.error == ErrorKind::invalid_input);
+  CHECK(p.url == "http://a/");
+  REQUIRE(p.request);
+  CHECK(p.request->meta == "[1]");
+  CHECK(p.request->headers.empty());
+
+  const std::string unparseable = R"({"url":"http://a/","headers":{"X":")" + std::string(3000, 'z') + "secret";
+  p = parse_input_line(unparseable);
+  CHECK(p.error == ErrorKind::invalid_input);
+  CHECK(p.url == unparseable.substr(0, max_echo_length));
+  CHECK_FALSE(p.request);
+}
+
+TEST_CASE("url_check: a password in userinfo is hidden, the rest kept as written") {
+  CHECK(redact_password("http://user:pw@h/p") == "http://user:***@h/p");
+  CHECK(redact_password("https://u:p%40ss@h:8080/a?b=c:d@e#f") == "https://u:***@h:8080/a?b=c:d@e#f");
+  CHECK(redact_password("http://u:p@ss@h/") == "http://u:***@h/");
+  CHECK(redact_password("http://user@h/") == "http://user@h/");
+  CHECK(redact_password("http://user:@h/") == "http://user:@h/");
+  CHECK(redact_password("http://h:80/a@b:c") == "http://h:80/a@b:c");
+  CHECK(redact_password("http://h/?u=a:b@c") == "http://h/?u=a:b@c");
+  CHECK(redact_password("h:1@x") == "h:1@x");
+}

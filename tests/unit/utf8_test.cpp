@@ -33,3 +33,14 @@ TEST_CASE("utf8: invalid bytes become U+FFFD and valid sequences survive") {
   CHECK(body("\xE2\x82") == "\xEF\xBF\xBD\xEF\xBF\xBD");
   CHECK(is_valid_utf8(body("\xFF\xFE\xC0\x80\xED\xA0\x80 ok")));
 }
+
+TEST_CASE("utf8: a prefix is cut before a character, never inside it") {
+  const std::string s = "ab\xc3\xa9\xf0\x9f\x98\x80";  // a b é 😀
+  CHECK(utf8_prefix(s, 100) == s);
+  CHECK(utf8_prefix(s, 2) == "ab");
+  CHECK(utf8_prefix(s, 3) == "ab");
+  CHECK(utf8_prefix(s, 4) == "ab\xc3\xa9");
+  CHECK(utf8_prefix(s, 6) == "ab\xc3\xa9");
+  CHECK(utf8_prefix(s, 7) == "ab\xc3\xa9");
+  CHECK(utf8_prefix(s, 0).empty());
+}
