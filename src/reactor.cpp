@@ -1,6 +1,7 @@
 #include "reactor.hpp"
 
 #include "http_headers.hpp"
+#include "request_setup.hpp"
 #include "result_builder.hpp"
 #include "units.hpp"
 #include "url_check.hpp"
@@ -61,6 +62,21 @@ std::size_t fit_fd_limit(std::size_t wanted) {
   spdlog::warn("open-file limit {} is too low for -c {}; running {} transfers at a time (raise `ulimit -Hn` for more)",
                static_cast<unsigned long long>(rl.rlim_cur), wanted, fit);
   return std::max<std::size_t>(fit, 1);
+}
+
+// All of it every time, in this order, since each option undoes part of another: POSTFIELDS
+// makes a POST but leaves NOBODY as it was, HTTPGET clears NOBODY, NOBODY 0 turns HEAD into GET.
+// The body is not copied by libcurl: it lives in the Options or the job's RequestOverrides.
+void apply_setup(CURL* e, const RequestSetup& s) {
+  if (s.base == RequestSetup::Base::post) {
+    curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(s.body->size()));
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, s.body->data());
+  } else {
+    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    if (s.base == RequestSetup::Base::head) curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  }
+  curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, s.custom_method.empty() ? nullptr : s.custom_method.c_str());
 }
 
 }  // namespace
@@ -126,15 +142,7 @@ void Reactor::configure(Slot& slot) {
   curl_easy_setopt(e, CURLOPT_USERAGENT, o.user_agent.c_str());
   if (m_headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, m_headers);
   if (m_resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, m_resolve);
-  if (o.data) {
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(o.data->size()));
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, o.data->data());
-  }
-  if (o.method == "HEAD") {
-    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);  // a custom HEAD would wait for a body that never comes
-  } else if (!o.method.empty() && !(o.method == "GET" && !o.data) && !(o.method == "POST" && o.data)) {
-    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, o.method.c_str());
-  }
+  apply_setup(e, decide_request(o.method, o.data, nullptr));
   if (!o.proxy.empty()) {
     curl_easy_setopt(e, CURLOPT_PROXY, o.proxy.c_str());
   } else if (!m_proxy_from_env) {
@@ -168,20 +176,7 @@ void Reactor::apply_request(Slot& slot) {
       slot.request_headers = curl_slist_append(slot.request_headers, h.c_str());
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, slot.request_headers);
   }
-  if (r.body) {
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body->size()));
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.body->data());
-  }
-  if (r.method) {
-    if (*r.method == "HEAD") {
-      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, nullptr);  // a -X from the command line would win
-      curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-    } else {
-      curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
-      if (*r.method == "GET" && !r.body && !m_options.data) curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r.method->c_str());
-    }
-  }
+  if (r.method || r.body) apply_setup(e, decide_request(m_options.method, m_options.data, &r));
 }
 
 Reactor::Slot& Reactor::acquire() {

@@ -161,6 +161,21 @@ class TestRequestObjects(VolleyTestCase):
         self.assertEqual(o["size"], 0)
         self.assertEqual(self.requests_seen(path="/echo")[0]["method"], "HEAD")
 
+    def test_object_fields_replace_flags_one_by_one(self):
+        # The object's body replaces -d but keeps -X: GET with a body, as `curl -X GET -d` sends.
+        cases = [(["-X", "GET"], {"body": "x"}, ("GET", "x")),
+                 (["-X", "HEAD"], {"body": "x"}, ("HEAD", "")),
+                 (["-d", "cli"], {"method": "HEAD"}, ("HEAD", "")),
+                 (["-d", "cli"], {"method": "GET"}, ("GET", "cli")),
+                 (["-X", "PUT"], {"method": "GET"}, ("GET", "")),
+                 (["-X", "HEAD"], {"method": "PUT", "body": "x"}, ("PUT", "x"))]
+        for flags, fields, expected in cases:
+            self.srv.state.reset()
+            line = json.dumps(dict(url=self.url("/echo"), **fields))
+            self.assertOk(self.volley("-q", *flags, input=(line + "\n").encode(), rc=0).one())
+            rec = self.requests_seen(path="/echo")[0]
+            self.assertEqual((rec["method"], rec["body"]), expected, "%s %s" % (flags, fields))
+
     def test_malformed_object_is_invalid_input_and_run_goes_on(self):
         text = '{"url": "%s", oops\n{"method": "GET"}\n%s\n' % (self.url("/ok"), self.url("/ok"))
         r = self.volley("-q", input=text.encode(), rc=1)
