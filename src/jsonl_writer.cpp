@@ -178,7 +178,7 @@ void append_json_line(std::string& out, const Record& r, const OutputFields& fie
     out += ",\"saved\":";
     append_optional_string(out, r.saved);
   }
-  // A request object's meta is JSON already, produced by nlohmann: valid UTF-8, no newline.
+  // A request object's meta is JSON already, checked and minified by json_text: valid UTF-8, no newline.
   if (!r.meta.empty()) {
     out += ",\"meta\":";
     out += r.meta;
