@@ -1,53 +1,91 @@
 #!/usr/bin/env bash
 # Builds volley and runs every test: unit and integration tests on the Release build, the same
-# tests again on an AddressSanitizer + UndefinedBehaviorSanitizer build, and the benchmark in its
-# quick form so that it cannot rot (it checks that the benchmark runs, not how fast).
-set -euo pipefail
+# tests again on an AddressSanitizer + UndefinedBehaviorSanitizer build, a short fuzz run of the
+# extractor, and the benchmark in its quick form so that it cannot rot (it checks that the
+# benchmark runs, not how fast).
+#
+# One line per stage with its result and time; a failing stage prints its log's failures in full.
+# Every log stays in build/test-logs/. The last line is "test.sh: N passed, N failed" (ctest's
+# counts over both builds); the exit status is 1 when any stage failed.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# nginx serves the HTTP/2 integration test (Python's standard library has no HTTP/2 server).
-VOLLEY_EXTRA_PACKAGES="nginx" scripts/setup.sh
+logs=build/test-logs
+mkdir -p "$logs"
+passed=0
+failed=0
+broken=()
 
-# Each ctest run's "N tests failed out of M" line feeds the closing count.
-counts=()
-run_ctest() {
-  local log=$1
-  shift
-  "$@" ctest --output-on-failure -j2 --timeout 300 | tee "$log"
-  counts+=("$(grep -Eo '[0-9]+ tests failed out of [0-9]+' "$log" | awk '{ print $6 - $1, $1 }')")
+# stage NAME LOG CMD...: runs CMD with its output in LOG, prints NAME, the result and the time.
+stage() {
+  local name=$1 log=$2
+  shift 2
+  printf '%-30s' "$name"
+  local t0=$SECONDS rc=0
+  "$@" >"$log" 2>&1 || rc=$?
+  if [ $rc -eq 0 ]; then
+    printf 'ok      %4ds\n' $((SECONDS - t0))
+  else
+    printf 'FAILED  %4ds  (exit %d, log %s)\n' $((SECONDS - t0)) $rc "$log"
+    broken+=("$name")
+  fi
+  return $rc
 }
 
-echo "== tests (Release)"
-run_ctest build/ctest.log env --chdir=build
-
-echo "== tests (ASan + UBSan)"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOLLEY_SANITIZE=ON >/dev/null
-cmake --build build-asan -j2
-run_ctest build-asan/ctest.log env --chdir=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-
-# The extraction code reads hostile bytes; a short libFuzzer run catches what fixtures miss.
-if command -v clang++ >/dev/null 2>&1; then
-  echo "== fuzz (extract, 30 s)"
-  cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DVOLLEY_FUZZ=ON -DBUILD_TESTING=OFF \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build build-fuzz -j2 --target extract_fuzz
-  mkdir -p build-fuzz/corpus
-  # libFuzzer logs every new input; the whole log is shown only when it finds something.
-  if ! build-fuzz/extract_fuzz -max_total_time=30 -rss_limit_mb=2048 build-fuzz/corpus tests/fixtures \
-    >build-fuzz/fuzz.log 2>&1; then
-    cat build-fuzz/fuzz.log
-    exit 1
+# A failed ctest run shows each failing test's output and the summary, not the passing lines.
+ctest_stage() {
+  local name=$1 dir=$2
+  shift 2
+  local log=$logs/ctest-$(basename "$dir").log
+  if ! stage "$name" "$log" env --chdir="$dir" "$@" ctest --output-on-failure -j2 --timeout 300; then
+    grep -Ev '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* +Passed +[0-9.]+ sec$' "$log"
   fi
-  tail -n 3 build-fuzz/fuzz.log
+  local counts
+  counts=$(grep -Eo '[0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1)
+  if [ -n "$counts" ]; then
+    read -r f _ _ _ _ total <<<"$counts"
+    passed=$((passed + total - f))
+    failed=$((failed + f))
+  fi
+}
+
+# nginx serves the HTTP/2 integration test (Python's standard library has no HTTP/2 server).
+if ! stage "setup + build (Release)" "$logs/setup.log" env VOLLEY_EXTRA_PACKAGES="nginx" scripts/setup.sh; then
+  tail -n 40 "$logs/setup.log"
+  echo "test.sh: 0 passed, 1 failed"
+  exit 1
+fi
+ctest_stage "tests (Release)" build
+
+asan_build() {
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOLLEY_SANITIZE=ON && cmake --build build-asan -j2
+}
+if stage "build (ASan + UBSan)" "$logs/build-asan.log" asan_build; then
+  ctest_stage "tests (ASan + UBSan)" build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 else
-  echo "== fuzz skipped: clang++ not found"
+  tail -n 40 "$logs/build-asan.log"
 fi
 
-echo "== benchmark (quick: checks that it runs, not how fast)"
-scripts/bench.sh --quick | tee build/bench-quick.md
-grep -q '^bench: done' build/bench-quick.md
+# The extraction code reads hostile bytes; a short libFuzzer run catches what fixtures miss.
+fuzz() {
+  cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DVOLLEY_FUZZ=ON -DBUILD_TESTING=OFF \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+    cmake --build build-fuzz -j2 --target extract_fuzz &&
+    mkdir -p build-fuzz/corpus &&
+    build-fuzz/extract_fuzz -max_total_time=30 -rss_limit_mb=2048 build-fuzz/corpus tests/fixtures
+}
+if command -v clang++ >/dev/null 2>&1; then
+  stage "fuzz (extract, 30 s)" "$logs/fuzz.log" fuzz || tail -n 60 "$logs/fuzz.log"
+else
+  printf '%-30s%s\n' "fuzz (extract)" "skipped: clang++ not found"
+fi
 
-read -r p1 f1 <<<"${counts[0]}"
-read -r p2 f2 <<<"${counts[1]}"
-echo "test.sh: $((p1 + p2)) passed, $((f1 + f2)) failed"
+bench() { scripts/bench.sh --quick && grep -q '^bench: done' "$logs/bench.log"; }
+stage "benchmark (quick)" "$logs/bench.log" bench || tail -n 40 "$logs/bench.log"
+
+echo "test.sh: $passed passed, $failed failed"
+if [ ${#broken[@]} -gt 0 ]; then
+  echo "test.sh: failed stages: ${broken[*]}"
+  exit 1
+fi

@@ -81,6 +81,18 @@ bool is_http(CURLU* u) {
   return ok;
 }
 
+// Host names are case-insensitive; one spelling per host lets users de-duplicate links as strings.
+// libcurl already lower-cases the scheme and removes dot segments.
+void lower_host(CURLU* u) {
+  char* host = nullptr;
+  if (curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host) {
+    std::string lowered(host);
+    for (char& c : lowered) c = ascii_lower(c);
+    if (lowered != host) curl_url_set(u, CURLUPART_HOST, lowered.c_str(), 0);
+  }
+  curl_free(host);
+}
+
 // `ref` resolved against `base` (which may be null: then only absolute references resolve), as
 // an http(s) URL without fragment; null for any other scheme or anything libcurl cannot parse.
 Url resolve(CURLU* base, std::string_view raw_ref) {
@@ -95,13 +107,15 @@ Url resolve(CURLU* base, std::string_view raw_ref) {
   if (!same_document && curl_url_set(u.get(), CURLUPART_URL, ref.c_str(), CURLU_URLENCODE) != CURLUE_OK) return {};
   if (!is_http(u.get())) return {};
   curl_url_set(u.get(), CURLUPART_FRAGMENT, nullptr, 0);
+  lower_host(u.get());
   return u;
 }
 
 std::optional<std::string> url_text(CURLU* u) {
   char* text = nullptr;
   std::optional<std::string> out;
-  if (curl_url_get(u, CURLUPART_URL, &text, 0) == CURLUE_OK && text && is_valid_utf8(text)) out = text;
+  if (curl_url_get(u, CURLUPART_URL, &text, CURLU_NO_DEFAULT_PORT) == CURLUE_OK && text && is_valid_utf8(text))
+    out = text;
   curl_free(text);
   return out;
 }

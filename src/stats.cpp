@@ -1,5 +1,7 @@
 #include "stats.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -7,6 +9,8 @@ Stats::Stats(std::size_t reservoir, std::uint64_t seed) : m_capacity(reservoir ?
 
 void Stats::add(const Record& r) {
   ++m_done;
+  m_bytes += r.size;
+  if (r.attempts > 0 && r.error != ErrorKind::interrupted) ++m_fetched;
   if (r.error != ErrorKind::none) {
     ++m_errors;
     ++m_kinds[static_cast<int>(r.error)];
@@ -36,9 +40,12 @@ double Stats::percentile(double p) const {
 std::string Stats::summary(double elapsed_seconds) const {
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "volley: %llu URLs in %.2fs (%.1f/s)\n", static_cast<unsigned long long>(m_done),
-                elapsed_seconds, elapsed_seconds > 0 ? static_cast<double>(m_done) / elapsed_seconds : 0.0);
+  std::snprintf(line, sizeof line, "volley: %llu URLs, %llu fetched in %.2fs (%.1f/s)", static_cast<unsigned long long>(m_done),
+                static_cast<unsigned long long>(m_fetched), elapsed_seconds,
+                elapsed_seconds > 0 ? static_cast<double>(m_fetched) / elapsed_seconds : 0.0);
   out += line;
+  if (const auto n = by_kind(ErrorKind::interrupted)) out += ", " + std::to_string(n) + " interrupted";
+  out += '\n';
   out += "  responses:";
   bool any = false;
   for (int c = 1; c <= 5; ++c) {
@@ -64,4 +71,28 @@ std::string Stats::summary(double elapsed_seconds) const {
     out += line;
   }
   return out;
+}
+
+std::string Stats::summary_json(double elapsed_seconds, int exit_status) const {
+  nlohmann::ordered_json j;
+  j["urls"] = m_done;
+  j["fetched"] = m_fetched;
+  j["interrupted"] = by_kind(ErrorKind::interrupted);
+  j["errors_total"] = m_errors;
+  auto& responses = j["responses"] = nlohmann::ordered_json::object();
+  for (int c = 1; c <= 5; ++c) responses[std::to_string(c) + "xx"] = m_classes[c];
+  // Every kind, zeros included, so a monitor reads a fixed set of keys.
+  auto& errors = j["errors"] = nlohmann::ordered_json::object();
+  for (int k = 1; k < error_kind_count; ++k)
+    errors[std::string(error_kind_name(static_cast<ErrorKind>(k)))] = m_kinds[k];
+  j["bytes"] = m_bytes;
+  if (m_samples.empty()) {
+    j["time_total"] = nullptr;
+  } else {
+    j["time_total"] = {{"p50", percentile(50)}, {"p90", percentile(90)}, {"p99", percentile(99)}};
+  }
+  j["duration"] = elapsed_seconds;
+  j["rate"] = elapsed_seconds > 0 ? static_cast<double>(m_fetched) / elapsed_seconds : 0.0;
+  j["exit_status"] = exit_status;
+  return j.dump() + "\n";
 }

@@ -16,7 +16,10 @@ class Stats {
 
   void add(const Record& r);
 
+  /// Lines: every URL read.
   std::uint64_t done() const { return m_done; }
+  /// URLs whose last attempt ran to an end of its own: neither refused before fetching nor interrupted.
+  std::uint64_t fetched() const { return m_fetched; }
   std::uint64_t errors() const { return m_errors; }
   std::uint64_t by_class(int hundreds) const { return m_classes[hundreds]; }
   std::uint64_t by_kind(ErrorKind k) const { return m_kinds[static_cast<int>(k)]; }
@@ -24,11 +27,16 @@ class Stats {
   double percentile(double p) const;
 
   /// The stderr summary: URLs, responses by status class, errors by kind, rate, percentiles.
+  /// The rate is over URLs fetched, so a run cut short does not count what never started.
   std::string summary(double elapsed_seconds) const;
+  /// The same as one JSON object, for --summary-json (docs/output.md).
+  std::string summary_json(double elapsed_seconds, int exit_status) const;
 
  private:
   std::uint64_t m_done = 0;
+  std::uint64_t m_fetched = 0;
   std::uint64_t m_errors = 0;
+  std::uint64_t m_bytes = 0;
   std::array<std::uint64_t, 6> m_classes{};  // [0]: no status
   std::array<std::uint64_t, error_kind_count> m_kinds{};
   std::size_t m_capacity;

@@ -176,7 +176,7 @@ TEST_CASE("extract: links resolve against <base href> and keep only http(s)") {
                          "http://other.example/x",
                          "http://site.example/docs/v2/index.html?q=1",
                          "http://site.example/docs/v2/index.html",
-                         "https://Secure.example/Path?A=B",
+                         "https://secure.example/Path?A=B",
                          "http://site.example/docs/v2/spaced%20name.html",
                          "http://site.example/caf%c3%a9",
                      });
@@ -194,7 +194,7 @@ TEST_CASE("extract: --links=all adds stylesheets, scripts, images and frames in 
                          "http://other.example/x",
                          "http://site.example/docs/v2/index.html?q=1",
                          "http://site.example/docs/v2/index.html",
-                         "https://Secure.example/Path?A=B",
+                         "https://secure.example/Path?A=B",
                          "http://site.example/docs/v2/spaced%20name.html",
                          "http://site.example/caf%c3%a9",
                          "http://site.example/docs/v2/img/logo.png",
@@ -212,6 +212,14 @@ TEST_CASE("extract: without <base>, links resolve against the final URL") {
   // With no usable base URL only absolute links survive.
   const auto absolute = extract(links(ExtractConfig::Links::anchors), body, "text/html", "");
   CHECK(absolute.links == Strings{"https://h/ab"});
+}
+
+TEST_CASE("extract: links are normalised so equal URLs are equal strings") {
+  const std::string body =
+      "<a href='HTTPS://Example.COM:443/Up/../x/./Y'>1</a><a href='https://example.com/x/Y'>2</a>"
+      "<a href='HTTP://Sub.Example.COM:80'>3</a><a href='http://example.com:8080/Path'>4</a>";
+  const auto got = extract(links(ExtractConfig::Links::anchors), body, "text/html", "http://e.test/");
+  CHECK(got.links == Strings{"https://example.com/x/Y", "http://sub.example.com/", "http://example.com:8080/Path"});
 }
 
 TEST_CASE("extract: a <base href> that is not http(s) is ignored") {

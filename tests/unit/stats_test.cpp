@@ -1,6 +1,7 @@
 #include "stats.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 namespace {
 Record response(long status, std::int64_t total_us) {
@@ -45,4 +46,48 @@ TEST_CASE("stats: the sample stays bounded and representative over a long run") 
   CHECK(s.done() == 200000);
   CHECK(s.percentile(10) == Approx(0.001));
   CHECK(s.percentile(90) == Approx(0.003));
+}
+
+TEST_CASE("stats: the rate counts URLs fetched, not those interrupted or refused") {
+  Stats s;
+  Record fetched = response(200, 1000);
+  fetched.attempts = 1;
+  s.add(fetched);
+  Record interrupted;
+  interrupted.error = ErrorKind::interrupted;
+  interrupted.attempts = 1;  // in flight when the signal came
+  for (int i = 0; i < 3; ++i) s.add(interrupted);
+  Record refused;
+  refused.error = ErrorKind::invalid_url;
+  s.add(refused);
+  CHECK(s.done() == 5);
+  CHECK(s.fetched() == 1);
+  const std::string text = s.summary(2.0);
+  CHECK(text.find("volley: 5 URLs, 1 fetched in 2.00s (0.5/s), 3 interrupted\n") == 0);
+}
+
+TEST_CASE("stats: the JSON summary holds every count a monitor needs") {
+  Stats s;
+  Record ok = response(200, 2000);
+  ok.attempts = 1;
+  ok.size = 100;
+  s.add(ok);
+  Record failed;
+  failed.error = ErrorKind::dns;
+  failed.attempts = 3;
+  s.add(failed);
+  const auto j = nlohmann::json::parse(s.summary_json(4.0, 1));
+  CHECK(j["urls"] == 2);
+  CHECK(j["fetched"] == 2);
+  CHECK(j["interrupted"] == 0);
+  CHECK(j["responses"]["2xx"] == 1);
+  CHECK(j["responses"]["5xx"] == 0);
+  CHECK(j["errors"]["dns"] == 1);
+  CHECK(j["errors"]["timeout"] == 0);
+  CHECK(j["bytes"] == 100);
+  CHECK(j["time_total"]["p50"] == Approx(0.002));
+  CHECK(j["duration"] == Approx(4.0));
+  CHECK(j["rate"] == Approx(0.5));
+  CHECK(j["exit_status"] == 1);
+  CHECK(nlohmann::json::parse(Stats().summary_json(0, 0))["time_total"].is_null());
 }

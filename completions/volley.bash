@@ -1,0 +1,40 @@
+# bash completion for volley. tests/integration/test_install.py checks that every long flag of
+# `volley --help` is listed here.
+_volley() {
+  local cur prev
+  cur=${COMP_WORDS[COMP_CWORD]}
+  prev=${COMP_WORDS[COMP_CWORD-1]}
+
+  case $prev in
+    -i | --input | -o | --output | --cacert)
+      COMPREPLY=($(compgen -f -- "$cur"))
+      return
+      ;;
+    --save | --capath)
+      COMPREPLY=($(compgen -d -- "$cur"))
+      return
+      ;;
+    -c | --concurrency | --per-host | --rate | -X | --method | -H | --header | -d | --data | \
+      -A | --user-agent | --resolve | -x | --proxy | --timeout | --connect-timeout | \
+      --stall-timeout | --retries | --retry-delay | --retry-max-delay | --max-redirects | \
+      --max-body | --extract | --match-status | --filter-status)
+      return # a value of the user's own
+      ;;
+  esac
+
+  if [[ $cur == --links=* ]]; then
+    COMPREPLY=($(compgen -P --links= -W "a all" -- "${cur#--links=}"))
+    return
+  fi
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "
+      --help --version --input --output --concurrency --per-host --rate --method --header --data
+      --user-agent --resolve --proxy --insecure --cacert --capath --http1.1 --timeout
+      --connect-timeout --stall-timeout --retries --retry-delay --retry-max-delay --max-redirects
+      --max-body --title --links --links=all --extract --hash --headers --save --match-status
+      --filter-status --quiet --verbose" -- "$cur"))
+    return
+  fi
+  COMPREPLY=($(compgen -f -- "$cur"))
+}
+complete -F _volley volley
