@@ -71,7 +71,7 @@ Reactor::Reactor(const Options& options, bool keep_body)
   m_multi = curl_multi_init();
   m_share = curl_share_init();
   if (m_epoll < 0 || !m_multi || !m_share) throw std::runtime_error("cannot set up libcurl");
-  // Idle connections to many hosts are worth keeping, within the open-file budget.
+  // MAXCONNECTS: idle connections to many hosts are worth keeping, within the open-file budget.
   if (curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, on_socket) != CURLM_OK ||
       curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this) != CURLM_OK ||
       curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, on_timer) != CURLM_OK ||
