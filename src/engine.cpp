@@ -7,6 +7,7 @@
 #include "jsonl_writer.hpp"
 #include "progress.hpp"
 #include "reactor.hpp"
+#include "same_file.hpp"
 #include "transport.hpp"
 #include "scheduler.hpp"
 #include "signals.hpp"
@@ -249,6 +250,14 @@ int run_engine(const Options& options, InputReader& input, JsonlWriter& writer, 
 
 int run(const Options& options) {
   const int wake_fd = install_signal_handlers();
+  // Before anything is opened: opening the output empties it.
+  const std::vector<std::string> stdin_only{"-"};
+  const auto& inputs = options.inputs.empty() && options.urls.empty() ? stdin_only : options.inputs;
+  if (auto same = input_same_as_output(options.output, inputs)) {
+    spdlog::error("output {} is the same file as input {}", options.output.empty() ? "(stdout)" : options.output,
+                  *same == "-" ? "(stdin)" : *same);
+    return exit_usage;
+  }
   std::optional<InputReader> input;
   int out_fd = STDOUT_FILENO;
   try {
