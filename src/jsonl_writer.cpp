@@ -7,8 +7,10 @@
 #include <cstring>
 #include <curl/curl.h>
 #include <fcntl.h>
+#include <limits>
 #include <stdexcept>
 #include <unistd.h>
+#include <unordered_map>
 
 namespace {
 
@@ -48,29 +50,38 @@ const char* http_version_name(long v) {
   }
 }
 
-// Repeated headers become arrays; names keep the order of their first appearance.
+// Repeated headers become arrays; names keep the order of their first appearance. Linear: a
+// response may carry tens of thousands of names, and a scan per name made that seconds of CPU.
 void append_headers(std::string& out, const std::vector<std::pair<std::string, std::string>>& headers) {
-  std::vector<bool> done(headers.size());
+  constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+  // Each name's headers form a chain from its first index: next[i] is the next one of i's name.
+  std::vector<std::size_t> next(headers.size(), none);
+  std::vector<bool> first(headers.size());
+  std::unordered_map<std::string_view, std::size_t> last;  // name -> its latest index so far
+  last.reserve(headers.size());
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    auto [it, added] = last.try_emplace(headers[i].first, i);
+    if (added) {
+      first[i] = true;
+    } else {
+      next[it->second] = i;
+      it->second = i;
+    }
+  }
   out += '{';
   for (std::size_t i = 0; i < headers.size(); ++i) {
-    if (done[i]) continue;
+    if (!first[i]) continue;
     if (i) out += ',';
     append_string(out, headers[i].first);
     out += ':';
-    std::vector<std::size_t> same{i};
-    for (std::size_t k = i + 1; k < headers.size(); ++k)
-      if (!done[k] && headers[k].first == headers[i].first) {
-        same.push_back(k);
-        done[k] = true;
-      }
-    if (same.size() == 1) {
+    if (next[i] == none) {
       append_string(out, headers[i].second);
       continue;
     }
     out += '[';
-    for (std::size_t k = 0; k < same.size(); ++k) {
-      if (k) out += ',';
-      append_string(out, headers[same[k]].second);
+    for (std::size_t k = i; k != none; k = next[k]) {
+      if (k != i) out += ',';
+      append_string(out, headers[k].second);
     }
     out += ']';
   }
