@@ -232,6 +232,7 @@ int Engine::run() {
     spdlog::error("cannot write output: {}", std::strerror(m_writer.error_number()));
     return exit_usage;
   }
+  if (m_output == JsonlWriter::Status::blocked) spdlog::warn("output blocked: the last lines were not written");
   if (!m_options.quiet) {
     const double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
     std::fputs(m_stats.summary(elapsed).c_str(), stderr);

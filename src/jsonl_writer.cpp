@@ -1,14 +1,18 @@
 #include "jsonl_writer.hpp"
 
+#include "signals.hpp"
 #include "utf8.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <limits>
+#include <poll.h>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -228,14 +232,58 @@ std::optional<TimePoint> JsonlWriter::flush_due() const {
 JsonlWriter::Status JsonlWriter::flush() {
   std::size_t done = 0;
   while (m_status == Status::ok && done < m_buf.size()) {
-    const ssize_t n = ::write(m_fd, m_buf.data() + done, m_buf.size() - done);
+    std::size_t chunk = m_buf.size() - done;
+    // After a signal the reader may never read again: wait for room only briefly, and write no
+    // more than a pipe with room takes without blocking.
+    if (received_signal()) {
+      if (!wait_writable()) {
+        m_status = Status::blocked;
+        break;
+      }
+      chunk = std::min<std::size_t>(chunk, PIPE_BUF);
+    }
+    const ssize_t n = ::write(m_fd, m_buf.data() + done, chunk);
     if (n >= 0) {
       done += static_cast<std::size_t>(n);
+    } else if (errno == EAGAIN) {
+      // Someone else's O_NONBLOCK on a shared stdout.
+      if (!wait_writable()) m_status = Status::blocked;
     } else if (errno != EINTR) {
-      m_errno = errno;
-      m_status = errno == EPIPE ? Status::broken_pipe : Status::failed;
+      fail(done);
     }
+    // EINTR: a signal interrupted a blocked write; the loop looks at it first.
   }
   m_buf.clear();
   return m_status;
+}
+
+bool JsonlWriter::wait_writable() {
+  for (;;) {
+    int timeout_ms = -1;
+    if (received_signal()) {
+      const auto now = std::chrono::steady_clock::now();
+      if (!m_give_up_at) m_give_up_at = now + give_up_after_signal;
+      if (now >= *m_give_up_at) return false;
+      timeout_ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(*m_give_up_at - now).count());
+    }
+    pollfd p{m_fd, POLLOUT, 0};
+    const int rc = ::poll(&p, 1, timeout_ms);
+    // POLLERR or POLLHUP: the next write says what it is.
+    if (rc > 0) return true;
+    if (rc < 0 && errno != EINTR) return true;
+  }
+}
+
+// The output keeps only whole lines: a write that failed part-way through a line (a full disk, a
+// file size limit) is cut back to the end of the last whole line.
+void JsonlWriter::fail(std::size_t done) {
+  m_errno = errno;
+  m_status = m_errno == EPIPE ? Status::broken_pipe : Status::failed;
+  const std::size_t line_end = done == 0 ? 0 : m_buf.rfind('\n', done - 1) + 1;  // npos + 1 == 0
+  const auto partial = static_cast<off_t>(done - line_end);
+  struct stat st {};
+  if (partial == 0 || ::fstat(m_fd, &st) != 0 || !S_ISREG(st.st_mode)) return;
+  const off_t end = ::lseek(m_fd, 0, SEEK_CUR);
+  // Should this fail too, the write error is still the one to report.
+  [[maybe_unused]] const int rc = end >= partial ? ::ftruncate(m_fd, end - partial) : 0;
 }

@@ -30,6 +30,7 @@ int install_signal_handlers() {
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
+  // No SA_RESTART: a write blocked on a full pipe returns EINTR, and the writer gives up on it.
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   struct sigaction ignore {};

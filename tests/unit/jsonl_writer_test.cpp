@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <sys/resource.h>
 #include <unistd.h>
 
 TEST_CASE("jsonl_writer: a response becomes one line with every field") {
@@ -157,4 +158,32 @@ TEST_CASE("jsonl_writer: grouping header names takes linear time") {
   const auto j = nlohmann::json::parse(line);
   CHECK(j["headers"].size() == 100000);
   CHECK(j["headers"]["h7"] == nlohmann::json::array({"v", "again"}));
+}
+
+TEST_CASE("jsonl_writer: a failed write leaves the file ending on a whole line") {
+  char path[] = "/tmp/volley-writer-XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  unlink(path);
+  const auto size = [fd] { return lseek(fd, 0, SEEK_END); };
+  {
+    JsonlWriter w(fd, {}, 16);  // a block this small writes every line at once
+    Record r;
+    r.url = "http://x/";
+    REQUIRE(w.write(r, TimePoint{}) == JsonlWriter::Status::ok);
+    const auto whole = size();
+    REQUIRE(whole > 0);
+    // A file size limit makes the next write stop part-way through a line, as a full disk does.
+    signal(SIGXFSZ, SIG_IGN);
+    rlimit old{};
+    getrlimit(RLIMIT_FSIZE, &old);
+    rlimit limit = old;
+    limit.rlim_cur = static_cast<rlim_t>(whole + 10);
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &limit) == 0);
+    const auto status = w.write(r, TimePoint{});
+    setrlimit(RLIMIT_FSIZE, &old);
+    CHECK(status == JsonlWriter::Status::failed);
+    CHECK(w.error_number() == EFBIG);
+    CHECK(size() == whole);
+  }
 }
