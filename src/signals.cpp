@@ -33,6 +33,9 @@ int install_signal_handlers() {
   // No SA_RESTART: a write blocked on a full pipe returns EINTR, and the writer gives up on it.
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // A closed terminal or a session that ended: the run stops as for SIGTERM, lines and summary
+  // included, rather than dying without either.
+  sigaction(SIGHUP, &sa, nullptr);
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore, nullptr);
