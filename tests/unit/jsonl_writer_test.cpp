@@ -144,7 +144,7 @@ TEST_CASE("jsonl_writer: header names keep the order of their first appearance, 
 }
 
 TEST_CASE("jsonl_writer: grouping header names takes linear time") {
-  // 100,000 distinct names: the quadratic scan this replaced took some 10 s here, linear ~50 ms.
+  // 100,000 distinct names: the quadratic scan this replaced took 26 s on a loaded 2-core machine.
   Record r;
   for (int i = 0; i < 100000; ++i) r.headers.emplace_back("h" + std::to_string(i), "v");
   r.headers.emplace_back("h7", "again");
