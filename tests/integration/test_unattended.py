@@ -198,6 +198,22 @@ class TestSighup(VolleyTestCase):
             self.assertErrorKind(o, "interrupted")
         self.assertIn("12 URLs", err, "the summary is printed")
 
+    def test_sighup_stays_ignored_under_nohup(self):
+        p = self.spawn(["-q", self.url("/delay/9733")],
+                       preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+        end = time.monotonic() + 10
+        while self.path_count("/delay/9733") < 1 and time.monotonic() < end:
+            time.sleep(0.05)
+        self.assertEqual(self.path_count("/delay/9733"), 1)
+        p.send_signal(signal.SIGHUP)
+        # SIGTERM right after: had SIGHUP stopped the run, the exit status would say 129.
+        p.send_signal(signal.SIGTERM)
+        try:
+            rc = p.wait(10)
+        except subprocess.TimeoutExpired:
+            self.fail("SIGTERM did not end the run")
+        self.assertEqual(rc, 143, "SIGHUP should stay ignored when volley starts with it ignored")
+
 
 class TestDiskFull(VolleyTestCase):
     """A tiny tmpfs in a private mount namespace (tests run as root)."""
