@@ -19,7 +19,7 @@ class JsonlWriter {
   /// blocked: a signal came and the output took nothing for give_up_after_signal; lines are lost.
   enum class Status { ok, broken_pipe, failed, blocked };
 
-  static constexpr auto give_up_after_signal = std::chrono::milliseconds(500);
+  static constexpr auto give_up_after_signal = std::chrono::milliseconds(250);
 
   explicit JsonlWriter(int fd, OutputFields fields = {}, std::size_t block = 64 * 1024,
                        Duration flush_delay = std::chrono::milliseconds(20));
