@@ -475,10 +475,13 @@ class Handler(BaseHTTPRequestHandler):
         lines = b"".join(b"X-H-%05d: %s\r\n" % (i, b"v" * 48) for i in range(10000))
         self._write(b"HTTP/1.1 200 OK\r\n" + lines + b"Content-Length: 6\r\n\r\nhello\n")
 
-    def h_headers(self, n, **kw):
-        """N distinct header names x0, x1, ... in hex (at most 100,000), each with value v."""
+    def h_headers(self, n, query=None, **kw):
+        """N distinct header names x0, x1, ... in hex (at most 100,000), each with value v;
+        with ?same=1, N times the one name x."""
         self.close_connection = True
-        lines = b"".join(b"x%x:v\r\n" % i for i in range(min(int(n), 100000)))  # under 300 KiB for 30,000
+        same = (query or {}).get("same") == ["1"]
+        lines = b"".join(b"x:v\r\n" if same else b"x%x:v\r\n" % i  # under 300 KiB for 30,000
+                         for i in range(min(int(n), 100000)))
         self._write(b"HTTP/1.1 200 OK\r\n" + lines + b"Content-Length: 6\r\n\r\nhello\n")
 
     def h_latin1(self, **kw):
