@@ -16,6 +16,7 @@ BodyWorker::BodyWorker(const Finishing& finishing) : m_finishing(finishing) {
   sigemptyset(&block);
   sigaddset(&block, SIGINT);
   sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &block, &old);
   m_thread = std::thread([this] { run(); });
   pthread_sigmask(SIG_SETMASK, &old, nullptr);

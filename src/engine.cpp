@@ -8,6 +8,7 @@
 #include "jsonl_writer.hpp"
 #include "progress.hpp"
 #include "reactor.hpp"
+#include "same_file.hpp"
 #include "transport.hpp"
 #include "scheduler.hpp"
 #include "signals.hpp"
@@ -258,6 +259,7 @@ int Engine::run() {
     spdlog::error("{}", m_failure);
     return exit_usage;
   }
+  if (m_output == JsonlWriter::Status::blocked) spdlog::warn("output blocked: the last lines were not written");
   if (!m_options.quiet) {
     const double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
     std::fputs(m_stats.summary(elapsed).c_str(), stderr);
@@ -276,6 +278,14 @@ int run_engine(const Options& options, InputReader& input, JsonlWriter& writer, 
 
 int run(const Options& options) {
   int wake_fd = -1;
+  // Before anything is opened: opening the output empties it.
+  const std::vector<std::string> stdin_only{"-"};
+  const auto& inputs = options.inputs.empty() && options.urls.empty() ? stdin_only : options.inputs;
+  if (auto same = input_same_as_output(options.output, inputs)) {
+    spdlog::error("output {} is the same file as input {}", options.output.empty() ? "(stdout)" : options.output,
+                  *same == "-" ? "(stdin)" : *same);
+    return exit_usage;
+  }
   std::optional<InputReader> input;
   int out_fd = STDOUT_FILENO;
   try {

@@ -1,6 +1,7 @@
 #include "engine.hpp"
 #include "http_headers.hpp"
 #include "options.hpp"
+#include "std_fds.hpp"
 #include "units.hpp"
 
 #include <CLI/CLI.hpp>
@@ -8,6 +9,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -70,6 +72,11 @@ std::string check_request_flags(const Options& o, bool method_given) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const ClosedStdFds closed = reopen_closed_std_fds();
+  if (!closed.reopened) {
+    if (!closed.err) std::fputs("volley: error: a standard descriptor is closed and /dev/null cannot be opened\n", stderr);
+    return exit_usage;
+  }
   auto log = spdlog::stderr_color_st("volley");
   log->set_pattern("volley: %^%l%$: %v");
   spdlog::set_default_logger(log);
@@ -143,6 +150,11 @@ int main(int argc, char** argv) {
   o.max_body = *parse_size(max_body);
   if (o.verbose) spdlog::set_level(spdlog::level::debug);
   if (!load_data(o)) return exit_usage;
+  // Lines written to /dev/null in its place would be lost without a word.
+  if (closed.out && o.output.empty()) {
+    spdlog::error("standard output is closed: give -o FILE or an open stdout");
+    return exit_usage;
+  }
 
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     spdlog::error("cannot initialise libcurl");

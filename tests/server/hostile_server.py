@@ -27,7 +27,7 @@ Bookkeeping endpoints (never counted themselves):
 
 Paths (see ROUTES below for the full list): /ok /size/N /chunked/N
 /status/N /delay/MS /echo /notype /http10 /gzip /deflate /bomb /never /drip
-/stall /reset /empty /short /badchunk /garbage /bigheader /manyheaders
+/stall /reset /empty /short /badchunk /garbage /bigheader /manyheaders /headers/N
 /badgzip /latin1 /redirect/N /loop /to-file /to-gopher /to-host?url=U
 /flaky/KEY/N /retry-after/KEY/SECS /retry-after-date/KEY/SECS
 /retry-after-value/KEY?value=V (the retry-after paths take ?status=N, default 429)
@@ -475,6 +475,15 @@ class Handler(BaseHTTPRequestHandler):
         lines = b"".join(b"X-H-%05d: %s\r\n" % (i, b"v" * 48) for i in range(10000))
         self._write(b"HTTP/1.1 200 OK\r\n" + lines + b"Content-Length: 6\r\n\r\nhello\n")
 
+    def h_headers(self, n, query=None, **kw):
+        """N distinct header names x0, x1, ... in hex (at most 100,000), each with value v;
+        with ?same=1, N times the one name x."""
+        self.close_connection = True
+        same = (query or {}).get("same") == ["1"]
+        lines = b"".join(b"x:v\r\n" if same else b"x%x:v\r\n" % i  # under 300 KiB for 30,000
+                         for i in range(min(int(n), 100000)))
+        self._write(b"HTTP/1.1 200 OK\r\n" + lines + b"Content-Length: 6\r\n\r\nhello\n")
+
     def h_latin1(self, **kw):
         self._respond(200, LATIN1_BODY, ctype=LATIN1_CONTENT_TYPE,
                       headers=[(b"X-Latin1", b"Caf\xe9 \xfcber")])
@@ -575,6 +584,7 @@ ROUTES = [(re.compile(rx), fn) for rx, fn in [
     (r"/garbage", Handler.h_garbage),
     (r"/bigheader", Handler.h_bigheader),
     (r"/manyheaders", Handler.h_manyheaders),
+    (r"/headers/(\d+)", Handler.h_headers),
     (r"/latin1", Handler.h_latin1),
     (r"/weirdtype", Handler.h_weirdtype),
     (r"/page/([\w-]+)", Handler.h_page),
