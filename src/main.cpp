@@ -7,8 +7,11 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <clocale>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <langinfo.h>
 #include <sstream>
 
 namespace {
@@ -68,6 +71,16 @@ std::string check_rate(const std::string& text) {
   if (std::string err = check_non_negative(text); !err.empty()) return err;
   const double v = std::strtod(text.c_str(), nullptr);
   return v == 0 || v >= min_flag_rate ? std::string() : "must be 0 (no cap) or at least 1/86400 (one a day), got " + text;
+}
+
+// libcurl converts an internationalised host name with libidn2's idn2_lookup_ul, which reads the
+// name in the locale's charset: under the C locale every IDN fails as a malformed URL. Input is
+// UTF-8 whatever the environment says, so LC_CTYPE is the environment's when that is UTF-8, else
+// C.UTF-8. Only LC_CTYPE: LC_NUMERIC would change strtod's and printf's decimal point. The code's
+// own character tests are locale-free (ascii.hpp), and a UTF-8 ctype leaves <cctype> ASCII-only.
+void use_utf8_ctype() {
+  if (std::setlocale(LC_CTYPE, "") && std::strcmp(nl_langinfo(CODESET), "UTF-8") == 0) return;
+  if (!std::setlocale(LC_CTYPE, "C.UTF-8")) std::setlocale(LC_CTYPE, "C");
 }
 
 }  // namespace
@@ -143,6 +156,7 @@ int main(int argc, char** argv) {
   if (o.verbose) spdlog::set_level(spdlog::level::debug);
   if (!load_data(o)) return exit_usage;
 
+  use_utf8_ctype();
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     spdlog::error("cannot initialise libcurl");
     return exit_usage;
