@@ -2,8 +2,12 @@
 """Hardening for unattended runs (issue 8): numeric flags at their limits, input fidelity (a
 UTF-8 BOM, internationalised host names) and memory while many retries wait."""
 
+import asyncio
 import os
+import signal
 import sys
+import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -95,6 +99,96 @@ class TestInputFidelity(VolleyTestCase):
 
     def test_idn_host_under_a_utf8_locale(self):
         self.fetch_idn(self.idn_env(LC_ALL="C.UTF-8"))
+
+
+class Always503:
+    """A fast keep-alive HTTP/1.1 server (asyncio) that answers every request 503 with
+    Retry-After, counting requests: the hostile server's thread per connection is too slow for
+    the tens of thousands of requests a memory test needs."""
+
+    RESPONSE = (b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 30\r\n"
+                b"Content-Length: 0\r\n\r\n")
+
+    def __init__(self):
+        self.count = 0
+        self.loop = asyncio.new_event_loop()
+        started = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(started,), daemon=True)
+        self.thread.start()
+        if not started.wait(10):
+            raise RuntimeError("503 server did not start")
+
+    def _run(self, started):
+        asyncio.set_event_loop(self.loop)
+        self.server = self.loop.run_until_complete(
+            asyncio.start_server(self._serve, "127.0.0.1", 0, backlog=512))
+        self.port = self.server.sockets[0].getsockname()[1]
+        started.set()
+        self.loop.run_forever()
+
+    async def _serve(self, reader, writer):
+        try:
+            while True:
+                await reader.readuntil(b"\r\n\r\n")
+                self.count += 1
+                writer.write(self.RESPONSE)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    def close(self):
+        async def stop():
+            self.server.close()
+            await self.server.wait_closed()
+        asyncio.run_coroutine_threadsafe(stop(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+
+
+class TestRetryMemory(VolleyTestCase):
+    """Retries waiting for their time count against the read-ahead window (4,096 URLs), so peak
+    memory does not grow with the list however many URLs answer 503 with Retry-After."""
+
+    def peak_rss_kb(self, n):
+        srv = Always503()
+        self.addCleanup(srv.close)
+        pad = "p" * 1000  # URLs of a realistic length, so what each waiting job holds shows
+        urls = "".join("http://127.0.0.1:%d/%d?%s\n" % (srv.port, i, pad) for i in range(n))
+        p = self.spawn(["-q", "--retries", "1", "-i", self.write_file(urls)])
+        # Every first attempt goes out at once; retries come due only after 30 s. Volley has
+        # read all it will once every URL was tried or the count stops growing (the window).
+        end = time.monotonic() + 60
+        last, since = -1, time.monotonic()
+        while time.monotonic() < end and p.poll() is None:
+            c = srv.count
+            if c >= n:
+                break
+            if c != last:
+                last, since = c, time.monotonic()
+            elif c > 0 and time.monotonic() - since > 1.0:
+                break
+            time.sleep(0.05)
+        self.assertIsNone(p.poll(), "volley ended before its retries were due")
+        with open("/proc/%d/status" % p.pid) as f:
+            hwm = [int(ln.split()[1]) for ln in f if ln.startswith("VmHWM:")][0]
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 130, err.decode("utf-8", "replace")[-2000:])
+        # Every URL read gets its line; the ones never read (beyond the window) get none.
+        seqs = sorted(o["seq"] for o in harness.parse_lines(out))
+        self.assertEqual(seqs, list(range(1, len(seqs) + 1)))
+        self.assertGreaterEqual(len(seqs), min(srv.count, n))
+        return hwm, srv.count
+
+    def test_peak_memory_is_flat_in_the_list_length_while_retries_wait(self):
+        small, tried_small = self.peak_rss_kb(5000)
+        large, tried_large = self.peak_rss_kb(20000)
+        msg = "peak RSS %d kB for 5,000 URLs (%d tried), %d kB for 20,000 (%d tried)" % (
+            small, tried_small, large, tried_large)
+        self.assertLess(tried_large, 20000, "the whole list was read while retries waited: " + msg)
+        self.assertLess(large, small + 8 * 1024, msg)
 
 
 if __name__ == "__main__":
