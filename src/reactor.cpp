@@ -129,6 +129,13 @@ void Reactor::configure(Slot& slot) {
   curl_easy_setopt(e, CURLOPT_SHARE, m_share);
   // No signals: timeouts come from the multi timer, not SIGALRM around name lookups.
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075700
+  // A lookup abandoned (timed out, or the handle removed on SIGINT) would otherwise be joined:
+  // the threaded resolver waits for getaddrinfo() to give up, up to resolv.conf's timeout times
+  // its attempts, and the whole loop with it. Quick exit detaches the thread instead; it frees
+  // itself when getaddrinfo() returns, or dies with the process.
+  curl_easy_setopt(e, CURLOPT_QUICK_EXIT, 1L);
+#endif
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
