@@ -161,9 +161,10 @@ void TrustStore::configure(CURL* e) const {
       curl_easy_setopt(e, CURLOPT_CAPATH, m_plan.dir.empty() ? nullptr : m_plan.dir.c_str());
       return;
     case TrustPlan::Loader::shared_store:
-      // With neither set, libcurl 7.88 loads nothing into the SSL_CTX's store (it was built
-      // without CURL_CA_FALLBACK) and only sets its chain flags on ours; VERIFYPEER still makes
-      // it SSL_VERIFY_PEER, and the host name check is libcurl's own, after the handshake.
+      // With neither set, libcurl 7.88 loads nothing into the SSL_CTX's store and only sets its
+      // chain flags on ours; VERIFYPEER still makes it SSL_VERIFY_PEER, and the host name check
+      // is libcurl's own, after the handshake. (A libcurl configured --with-ca-fallback, not
+      // curl's default nor Debian's, would add OpenSSL's default paths to the store here.)
       curl_easy_setopt(e, CURLOPT_CAINFO, nullptr);
       curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
       curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
