@@ -133,6 +133,8 @@ int main(int argc, char** argv) {
   app.add_option("-x,--proxy", o.proxy, "Proxy URL (default: the *_proxy environment, as curl)");
   app.add_flag("-k,--insecure", o.insecure, "Do not verify TLS certificates");
   app.add_option("--cacert", o.cacert, "CA certificates (PEM) to verify peers with")->check(CLI::ExistingFile);
+  app.add_option("--capath", o.capath, "Directory of hashed CA certificates (openssl rehash) to verify peers with")
+      ->check(CLI::ExistingDirectory);
   app.add_flag("--http1.1", o.http11, "Use HTTP/1.1 only (default: HTTP/2 where TLS offers it)");
   app.add_option("--timeout", o.timeout, "Seconds for a whole attempt (0: none)")->check(check_seconds);
   app.add_option("--connect-timeout", o.connect_timeout, "Seconds to connect (0: libcurl's default, 300)")->check(check_seconds);

@@ -83,7 +83,7 @@ void apply_setup(CURL* e, const RequestSetup& s) {
 }  // namespace
 
 Reactor::Reactor(const Options& options, bool keep_body)
-    : m_options(options), m_keep_body(keep_body), m_limit(fit_fd_limit(static_cast<std::size_t>(std::max(1, options.concurrency)))) {
+    : m_options(options), m_keep_body(keep_body), m_trust(options), m_limit(fit_fd_limit(static_cast<std::size_t>(std::max(1, options.concurrency)))) {
   m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
   m_multi = curl_multi_init();
   m_share = curl_share_init();
@@ -159,11 +159,7 @@ void Reactor::configure(Slot& slot) {
     curl_easy_setopt(e, CURLOPT_PROXY, "");
     curl_easy_setopt(e, CURLOPT_NOPROXY, "");
   }
-  if (o.insecure) {
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  if (!o.cacert.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, o.cacert.c_str());
+  m_trust.configure(e);
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, o.http11 ? CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_2TLS);
   if (o.response_headers) {
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
