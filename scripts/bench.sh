@@ -24,7 +24,9 @@ Scenarios:
      CA bundle with the test certificate appended: 5,000 URLs, c=50
 
 Environment: VOLLEY=path of the binary (default build/volley, built with
-scripts/setup.sh when missing).
+scripts/setup.sh when missing); VOLLEY_BASELINE=path of another volley binary
+(an earlier build) adds it as a tool to scenarios 1 and 2, so a change is
+measured against what came before in the same run.
 EOF
 }
 
@@ -319,6 +321,9 @@ run_tool() {
     volley)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         "$VOLLEY" -q -c "$conc" -i "$list" "${tls[@]}" ;;
+    volley-baseline)
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$VOLLEY_BASELINE" -q -c "$conc" -i "$list" "${tls[@]}" ;;
     volley-scrape)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         "$VOLLEY" -q -c "$conc" -i "$list" --title --links=all "${tls[@]}" ;;
@@ -392,14 +397,23 @@ url() { echo "http://127.0.0.1:$PORT/f100"; }
 WRK_NOTE="wrk (ceiling): one fixed URL, -t1 -c100 for ${WRK_SECS} s; its URLs column is the requests it made."
 CURL_NOTE="curl caps --parallel-max at $CURL_MAX_PARALLEL, so it ran at c=$CURL_MAX_PARALLEL."
 
+# baseline_spec LIST URLS CONC: BASELINE becomes the round_robin spec of $VOLLEY_BASELINE, or
+# nothing when it is not set.
+baseline_spec() {
+  BASELINE=()
+  [ -z "${VOLLEY_BASELINE:-}" ] || BASELINE=("volley (baseline)|volley-baseline|$1|$2|$3")
+}
+
 scenario_1() {
   local list=$TMP/lists/s1
   make_list "$list" "$N1" http "$PORT" /f100 1
   meta 1 title "$(fmt_n "$N1") URLs of a 100-byte file, one host, c=100"
   meta 1 note "xargs: \`xargs -P 100 -n 1 curl\`, one process per URL; its peak RSS is one curl's, not the sum of 100."
   meta 1 note "$WRK_NOTE"
-  round_robin 1 "volley|volley|$list|$N1|100" "curl --parallel|curl|$list|$N1|100" \
-    "wget2|wget2|$list|$N1|100" "xargs -P curl|xargs|$list|$N1|100" "aiohttp|aiohttp|$list|$N1|100"
+  baseline_spec "$list" "$N1" 100
+  round_robin 1 "volley|volley|$list|$N1|100" "${BASELINE[@]}" \
+    "curl --parallel|curl|$list|$N1|100" "wget2|wget2|$list|$N1|100" "xargs -P curl|xargs|$list|$N1|100" \
+    "aiohttp|aiohttp|$list|$N1|100"
   run_wrk 1 "$(url)"
   report 1
 }
@@ -408,7 +422,9 @@ scenario_2() {
   local list=$TMP/lists/s2
   make_list "$list" "$N1" http "$PORT" /f100 50
   meta 2 title "$(fmt_n "$N1") URLs of a 100-byte file over 50 hosts (127.0.0.1–127.0.0.50), c=100"
-  round_robin 2 "volley|volley|$list|$N1|100" "curl --parallel|curl|$list|$N1|100" \
+  baseline_spec "$list" "$N1" 100
+  round_robin 2 "volley|volley|$list|$N1|100" "${BASELINE[@]}" \
+    "curl --parallel|curl|$list|$N1|100" \
     "wget2|wget2|$list|$N1|100" "aiohttp|aiohttp|$list|$N1|100"
   report 2
 }

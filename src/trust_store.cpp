@@ -119,6 +119,14 @@ TrustStore::TrustStore(const Options& o) {
     return;
   }
 
+  // A store named on the command line is loaded now, so a bad one is exit 2 before anything is
+  // fetched. Any other is loaded by the first TLS connection: a plain-http run never pays the
+  // 20-80 ms of parsing a system bundle, nor holds it in memory.
+  if (m_plan.origin == TrustPlan::Origin::flags) load();
+}
+
+X509_STORE* TrustStore::load() {
+  if (m_store || m_failed) return m_store;
   const auto t0 = std::chrono::steady_clock::now();
   m_store = X509_STORE_new();
   if (!m_store) throw std::runtime_error("cannot set up the CA store");
@@ -134,21 +142,21 @@ TrustStore::TrustStore(const Options& o) {
     X509_STORE_free(m_store);
     m_store = nullptr;
     if (m_plan.origin == TrustPlan::Origin::flags) throw std::runtime_error("cannot load CA certificates from " + failed);
-    // Not asked for on the command line: a plain-http run should not fail over it. libcurl
-    // tries the same sources per connection and fails each https URL with its own message.
+    // Not asked for on the command line: the run goes on, and every https URL fails as `tls`.
     spdlog::warn("cannot load CA certificates from {} ({}): https URLs will fail verification", failed,
                  trust_origin_name(m_plan.origin));
-    m_plan.loader = TrustPlan::Loader::libcurl;
-    return;
+    m_failed = true;
+    return nullptr;
   }
   spdlog::debug("CA certificates from {}: {} objects, loaded once in {:.1f} ms", describe(m_plan),
                 sk_X509_OBJECT_num(X509_STORE_get0_objects(m_store)),
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  return m_store;
 }
 
 TrustStore::~TrustStore() { X509_STORE_free(m_store); }
 
-void TrustStore::configure(CURL* e) const {
+void TrustStore::configure(CURL* e) {
   switch (m_plan.loader) {
     case TrustPlan::Loader::none:
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -168,7 +176,7 @@ void TrustStore::configure(CURL* e) const {
       curl_easy_setopt(e, CURLOPT_CAINFO, nullptr);
       curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
       curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
-      curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, m_store);
+      curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, this);
 #if LIBCURL_VERSION_NUM >= 0x075700
       // libcurl's own CA cache (7.87+) would only keep a second reference to this same store.
       // It never took effect here anyway: Debian's libcurl has a built-in CA directory, and a
@@ -179,10 +187,18 @@ void TrustStore::configure(CURL* e) const {
   }
 }
 
-// Called for every new TLS connection, before its handshake, with the connection's fresh SSL_CTX.
-// set1 takes a reference for the SSL_CTX and frees the empty store it had; the SSL_CTX gives the
-// reference back when libcurl frees it with the connection.
+// Called for every new TLS connection, before its handshake, with the connection's fresh SSL_CTX,
+// on the reactor's thread. set1 takes a reference for the SSL_CTX and frees the empty store it
+// had; the SSL_CTX gives the reference back when libcurl frees it with the connection. An error
+// returned here fails the transfer with that code, before anything is sent.
 CURLcode TrustStore::on_ssl_ctx(CURL*, void* ssl_ctx, void* userp) {
-  SSL_CTX_set1_cert_store(static_cast<SSL_CTX*>(ssl_ctx), static_cast<X509_STORE*>(userp));
+  X509_STORE* store = nullptr;
+  try {
+    store = static_cast<TrustStore*>(userp)->load();
+  } catch (const std::exception&) {
+    return CURLE_OUT_OF_MEMORY;
+  }
+  if (!store) return CURLE_SSL_CACERT_BADFILE;
+  SSL_CTX_set1_cert_store(static_cast<SSL_CTX*>(ssl_ctx), store);
   return CURLE_OK;
 }

@@ -55,19 +55,22 @@ struct x509_store_st;  // OpenSSL's X509_STORE, kept out of this header
 /// connection's SSL_CTX shares the one store through CURLOPT_SSL_CTX_FUNCTION.
 class TrustStore {
  public:
-  /// Plans from the options, the environment and libcurl, and loads the store. Throws
-  /// std::runtime_error when --cacert or --capath cannot be loaded.
+  /// Plans from the options, the environment and libcurl. A store named by --cacert or --capath
+  /// is loaded now (std::runtime_error when it cannot be); any other by the first TLS connection.
   explicit TrustStore(const Options& options);
   ~TrustStore();
   TrustStore(const TrustStore&) = delete;
   TrustStore& operator=(const TrustStore&) = delete;
 
   /// Sets an easy handle's verification options; again after every curl_easy_reset.
-  void configure(CURL* easy) const;
+  void configure(CURL* easy);
 
  private:
   static CURLcode on_ssl_ctx(CURL* easy, void* ssl_ctx, void* userp);
+  /// The store, loaded on the first call; null when it could not be (said once, on stderr).
+  x509_store_st* load();
 
   TrustPlan m_plan;
   x509_store_st* m_store = nullptr;  // one reference, ours; each SSL_CTX holds its own
+  bool m_failed = false;
 };

@@ -273,6 +273,16 @@ class TestTLS(VolleyTestCase):
         self.assertOk(lines[1])
         self.assertIn("cannot load CA certificates", r.stderr)
 
+    def test_plain_http_run_loads_no_certificates(self):
+        # The store is parsed by the first TLS connection: a run without one neither pays for the
+        # system bundle nor trips over a broken one.
+        missing = os.path.join(self.tmpdir(), "missing.pem")
+        r = self.volley_env({"CURL_CA_BUNDLE": missing}, "-q", "-v", self.url("/ok", port=self.plain_port), rc=0)
+        self.assertOk(r.one())
+        self.assertNotIn("CA certificates", r.stderr)
+        r = self.volley_env({"CURL_CA_BUNDLE": self.certs["ca"]}, "-q", "-v", self.https("/ok"), rc=0)
+        self.assertIn("loaded once", r.stderr)
+
     def test_many_new_connections_share_one_store(self):
         # Each URL its own connection (the server closes after a Connection: close request):
         # every handshake is verified against the one store, and trust does not leak between
