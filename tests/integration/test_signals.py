@@ -72,6 +72,26 @@ class TestSignals(VolleyTestCase):
         for u in slow:
             self.assertErrorKind(got[u], "interrupted")
 
+    def test_sigterm_does_not_wait_for_bodies_queued_for_parsing(self):
+        # 40 complete 5 MB pages queued for --links: parsing them all takes many seconds, so the
+        # signal must interrupt the ones not started rather than wait for them.
+        urls = [self.url("/heavy?i=%d" % i) for i in range(40)]
+        p = self.spawn(["-q", "-c", "40", "--links", "-i", self.write_file("\n".join(urls) + "\n")])
+        reader = harness.LineReader(p.stdout)
+        self.assertIsNotNone(reader.get(timeout=30), "no page was parsed within 30 s")
+        t0 = time.monotonic()
+        rc = self.signal_and_wait(p, signal.SIGTERM, "volley did not exit within 10 s of SIGTERM", timeout=20)
+        took = time.monotonic() - t0
+        lines = harness.parse_lines(reader.all())
+        self.assertEqual(rc, 143)
+        self.assertLess(took, 3, "SIGTERM waited for the queued pages to be parsed")
+        self.assertEqual(sorted(o["seq"] for o in lines), list(range(1, 41)))
+        interrupted = [o for o in lines if o["error"] and o["error"]["kind"] == "interrupted"]
+        self.assertTrue(interrupted, "some pages should have been interrupted")
+        for o in interrupted:
+            if o["status"] is not None:
+                self.assertEqual(o["status"], 200, "a page interrupted while queued keeps its status")
+
     def test_sigint_while_stdin_open(self):
         p = self.spawn(["-q"], stdin=subprocess.PIPE)
         reader = harness.LineReader(p.stdout)

@@ -85,6 +85,10 @@ _bomb_lock = threading.Lock()
 _bomb_cache = None
 
 
+HEAVY_PAGE_GZ = zlib.compress(b"<html><body>" + b"<p><a href='/x'>x</a></p>" * 200000 + b"</body></html>",
+                              9, 31)  # 5 MB of HTML, a few hundred ms for --links to parse, ~10 KB sent
+
+
 def bomb_bytes():
     """gzip stream decoding to 200 MiB of zeros (~200 KB), built once."""
     global _bomb_cache
@@ -433,6 +437,9 @@ class Handler(BaseHTTPRequestHandler):
         self._respond(200, bomb_bytes(), ctype="application/octet-stream",
                       headers=[("Content-Encoding", "gzip")])
 
+    def h_heavy(self, **kw):
+        self._respond(200, HEAVY_PAGE_GZ, ctype="text/html", headers=[("Content-Encoding", "gzip")])
+
     def h_badgzip(self, **kw):
         self._respond(200, b"this is definitely not a gzip stream\n" * 4,
                       headers=[("Content-Encoding", "gzip")])
@@ -590,6 +597,7 @@ ROUTES = [(re.compile(rx), fn) for rx, fn in [
     (r"/gzip", Handler.h_gzip),
     (r"/deflate", Handler.h_deflate),
     (r"/bomb", Handler.h_bomb),
+    (r"/heavy", Handler.h_heavy),
     (r"/badgzip", Handler.h_badgzip),
     (r"/never", Handler.h_never),
     (r"/drip", Handler.h_drip),
