@@ -75,11 +75,9 @@ void append_headers(std::string& out, const std::vector<std::pair<std::string, s
     }
   }
   out += '{';
-  bool any = false;
   for (std::size_t i = 0; i < headers.size(); ++i) {
     if (!first[i]) continue;
-    if (any) out += ',';
-    any = true;
+    if (i) out += ',';
     append_string(out, headers[i].first);
     out += ':';
     const bool array = headers[i].first == "set-cookie";
