@@ -74,3 +74,21 @@ TEST_CASE("body_store: a body that cannot be put in place leaves nothing behind"
   CHECK(error.find("2.body") != std::string::npos);
   CHECK(save.names() == std::vector<std::string>{"2.body"});
 }
+
+TEST_CASE("body_store: missing parents of DIR are created, as mkdir -p") {
+  TempDir t;
+  const std::string dir = t.path + "/a/b//c/";
+  BodyStore store(dir);
+  std::string error;
+  CHECK(store.save(3, "x", error) == t.path + "/a/b//c/3.body");
+  CHECK(read_all(t.path + "/a/b/c/3.body") == "x");
+  struct stat st {};
+  REQUIRE(stat((t.path + "/a/b").c_str(), &st) == 0);
+  CHECK(S_ISDIR(st.st_mode));
+}
+
+TEST_CASE("body_store: a file where a parent should be is refused") {
+  TempDir t;
+  std::ofstream(t.path + "/f") << "x";
+  CHECK_THROWS_WITH(BodyStore(t.path + "/f/sub"), Catch::Contains("cannot create --save directory"));
+}
