@@ -53,6 +53,7 @@ enum class Side { pattern, path };
 // Reserved characters keep their two spellings apart: "/" is not "%2F". In a pattern '*' stays
 // the wildcard; in a path '*' and '$' become %2A and %24, so that a pattern's "%2A" matches them.
 void append_normalised(std::string& out, std::string_view in, Side side) {
+  const std::size_t start = out.size();  // `out` may hold other patterns before this one
   for (std::size_t i = 0; i < in.size(); ++i) {
     const auto c = static_cast<unsigned char>(in[i]);
     if (c == '%' && i + 2 < in.size() && is_hex(in[i + 1]) && is_hex(in[i + 2])) {
@@ -63,7 +64,7 @@ void append_normalised(std::string& out, std::string_view in, Side side) {
         append_escaped(out, octet);
       i += 2;
     } else if (c == '*' && side == Side::pattern) {
-      if (out.empty() || out.back() != '*') out += '*';  // "**" matches what "*" does
+      if (out.size() == start || out.back() != '*') out += '*';  // "**" matches what "*" does
     } else if (is_unreserved(c) || is_plain_reserved(static_cast<char>(c))) {
       out += static_cast<char>(c);
     } else {

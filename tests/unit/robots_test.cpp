@@ -164,6 +164,8 @@ TEST_CASE("robots: '*' and '$' in patterns, %2A and %24 for literal ones") {
   CHECK(rule_matches("/a$b", "/a$b"));
   CHECK(rule_matches("/a$b", "/a%24b"));
   CHECK_FALSE(rule_matches("/a$b", "/a"));
+  // Rules are kept side by side: one ending in '*' leaves the next one's leading '*' alone.
+  CHECK_FALSE(allowed("User-agent: *\nDisallow: /a*\nDisallow: *.gif\n", "volley", "/x.gif"));
   // The pattern matches from the start of the path only.
   CHECK_FALSE(rule_matches("/b", "/a/b"));
 }
