@@ -19,9 +19,9 @@ Finishing prepare_finishing(const Options& o) {
     if (auto err = f.extract.add_pattern(spec)) throw std::runtime_error("--extract " + spec + ": " + *err);
   f.extract.hash = o.hash;
   if (!o.match_status.empty() && !(f.match = parse_status_list(o.match_status)))
-    throw std::runtime_error("--match-status: not a list of statuses and ranges: " + o.match_status);
+    throw std::runtime_error("--match-status: not a list of statuses, classes and ranges (e.g. 200,3xx,500-599): " + o.match_status);
   if (!o.filter_status.empty() && !(f.filter = parse_status_list(o.filter_status)))
-    throw std::runtime_error("--filter-status: not a list of statuses and ranges: " + o.filter_status);
+    throw std::runtime_error("--filter-status: not a list of statuses, classes and ranges (e.g. 200,3xx,500-599): " + o.filter_status);
   if (!o.save_dir.empty()) f.store.emplace(o.save_dir);
   return f;
 }
