@@ -6,6 +6,7 @@
 #include "input_reader.hpp"
 #include "input_state.hpp"
 #include "jsonl_writer.hpp"
+#include "log_text.hpp"
 #include "progress.hpp"
 #include "reactor.hpp"
 #include "same_file.hpp"
@@ -140,7 +141,7 @@ void Engine::complete(Completion& c, TimePoint now) {
     const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(m_rng);
     const double delay = retry_delay(m_policy, c.job.attempts, r.retry_after, unit);
     if (spdlog::should_log(spdlog::level::debug))
-      spdlog::debug("retry #{} in {:.3f}s after attempt {}", c.job.seq, delay, c.job.attempts);
+      spdlog::debug("retry #{} in {:.3f}s after attempt {}: {}", c.job.seq, delay, c.job.attempts, outcome_text(r));
     m_scheduler.defer(std::move(c.job), now + from_seconds(delay));
     return;
   }

@@ -148,7 +148,12 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
   o.max_body = *parse_size(max_body);
-  if (o.verbose) spdlog::set_level(spdlog::level::debug);
+  if (o.verbose) {
+    spdlog::set_level(spdlog::level::debug);
+    o.progress = false;  // a log line would be glued to it
+    // Logs of a long run are read against other logs: UTC, to the millisecond, ISO 8601.
+    log->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ volley: %^%l%$: %v", spdlog::pattern_time_type::utc);
+  }
   if (!load_data(o)) return exit_usage;
   // Lines written to /dev/null in its place would be lost without a word.
   if (closed.out && o.output.empty()) {
