@@ -159,6 +159,7 @@ int main(int argc, char** argv) {
   app.add_option("--match-status", o.match_status, "Write only lines whose status is in LIST, e.g. 2xx,301-399");
   app.add_option("--filter-status", o.filter_status, "Do not write lines whose status is in LIST, e.g. 4xx,5xx");
   app.add_flag("-q,--quiet", o.quiet, "No summary or progress on stderr");
+  app.add_option("--summary-json", o.summary_json, "Write the end summary to FILE as one JSON object, even when interrupted");
   app.add_flag("-v,--verbose", o.verbose, "Log each transfer on stderr");
 
   try {
