@@ -77,8 +77,10 @@ class PtyRun:
     def wait(self, timeout=30):
         """Reads the terminal until volley exits and the terminal has no more to say."""
         deadline = time.monotonic() + timeout
+        exited = False
         while time.monotonic() < deadline:
-            r, _, _ = select.select([self.master], [], [], 0.1)
+            # Once volley has exited, what it wrote is already in the terminal: read until empty.
+            r, _, _ = select.select([self.master], [], [], 0 if exited else 0.1)
             if r:
                 try:
                     chunk = os.read(self.master, 65536)
@@ -87,8 +89,10 @@ class PtyRun:
                 if not chunk:
                     break
                 self.data += chunk
-            elif self.proc.poll() is not None:
+            elif exited:
                 break
+            else:
+                exited = self.proc.poll() is not None
         try:
             return self.proc.wait(max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
