@@ -51,6 +51,13 @@ void BodyWorker::collect(std::vector<Record>& out, bool wait) {
   m_done.clear();
 }
 
+void BodyWorker::cancel(std::vector<Record>& out) {
+  std::lock_guard lock(m_mutex);
+  m_pending -= m_todo.size();
+  for (auto& r : m_todo) out.push_back(std::move(r));
+  m_todo.clear();
+}
+
 void BodyWorker::run() {
   std::unique_lock lock(m_mutex);
   for (;;) {

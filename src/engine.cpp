@@ -229,7 +229,18 @@ void Engine::interrupt(std::string_view why) {
     c.record.message = why;
     emit(c.record);
   }
-  // Responses already complete are only being parsed: they finish, briefly, as they are.
+  // Complete responses still queued for the body worker end here, keeping their status; only
+  // the one being worked on is waited for.
+  if (m_worker) {
+    m_finished.clear();
+    m_worker->cancel(m_finished);
+    for (auto& r : m_finished) {
+      r.error = ErrorKind::interrupted;
+      r.message = why;
+      r.body.clear();
+      emit(r);
+    }
+  }
   collect_finished(true);
   for (Job& job : m_scheduler.take_all()) {
     Record r;

@@ -1,7 +1,8 @@
 #include "http_headers.hpp"
 
+#include "ascii.hpp"
+
 #include <algorithm>
-#include <cctype>
 
 namespace {
 
@@ -25,7 +26,7 @@ bool is_tchar(char c) {
 
 bool same_name(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           return ascii_lower(x) == ascii_lower(y);
          });
 }
 
@@ -70,7 +71,7 @@ HeaderLine parse_header_line(std::string_view line) {
   if (colon == std::string_view::npos || colon == 0) return h;
   h.kind = HeaderLine::Kind::field;
   h.name.assign(line.substr(0, colon));
-  for (char& c : h.name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : h.name) c = ascii_lower(c);
   h.value.assign(trim(line.substr(colon + 1)));
   return h;
 }

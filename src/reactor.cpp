@@ -84,7 +84,7 @@ void apply_setup(CURL* e, const RequestSetup& s) {
 }  // namespace
 
 Reactor::Reactor(const Options& options, bool keep_body)
-    : m_options(options), m_keep_body(keep_body), m_limit(fit_fd_limit(static_cast<std::size_t>(std::max(1, options.concurrency)))) {
+    : m_options(options), m_keep_body(keep_body), m_trust(options), m_limit(fit_fd_limit(static_cast<std::size_t>(std::max(1, options.concurrency)))) {
   m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
   m_multi = curl_multi_init();
   m_share = curl_share_init();
@@ -130,6 +130,13 @@ void Reactor::configure(Slot& slot) {
   curl_easy_setopt(e, CURLOPT_SHARE, m_share);
   // No signals: timeouts come from the multi timer, not SIGALRM around name lookups.
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075700
+  // A lookup abandoned (timed out, or the handle removed on SIGINT) would otherwise be joined:
+  // the threaded resolver waits for getaddrinfo() to give up, up to resolv.conf's timeout times
+  // its attempts, and the whole loop with it. Quick exit detaches the thread instead; it frees
+  // itself when getaddrinfo() returns, or dies with the process.
+  curl_easy_setopt(e, CURLOPT_QUICK_EXIT, 1L);
+#endif
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -153,11 +160,7 @@ void Reactor::configure(Slot& slot) {
     curl_easy_setopt(e, CURLOPT_PROXY, "");
     curl_easy_setopt(e, CURLOPT_NOPROXY, "");
   }
-  if (o.insecure) {
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  if (!o.cacert.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, o.cacert.c_str());
+  m_trust.configure(e);
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, o.http11 ? CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_2TLS);
   if (o.response_headers) {
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);

@@ -2,6 +2,7 @@
 
 #include "options.hpp"
 #include "transport.hpp"
+#include "trust_store.hpp"
 
 #include <curl/curl.h>
 
@@ -49,6 +50,7 @@ class Reactor final : public Transport {
 
   const Options& m_options;
   bool m_keep_body;
+  TrustStore m_trust;
   CURLM* m_multi = nullptr;
   CURLSH* m_share = nullptr;
   curl_slist* m_headers = nullptr;
