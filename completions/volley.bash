@@ -6,7 +6,7 @@ _volley() {
   prev=${COMP_WORDS[COMP_CWORD-1]}
 
   case $prev in
-    -i | --input | -o | --output | --cacert)
+    -i | --input | -o | --output | --cacert | --summary-json)
       COMPREPLY=($(compgen -f -- "$cur"))
       return
       ;;
@@ -20,6 +20,10 @@ _volley() {
       --max-body | --extract | --match-status | --filter-status)
       return # a value of the user's own
       ;;
+    --links) # an optional value: a or all, else the word is a URL or a flag
+      COMPREPLY=($(compgen -W "a all" -- "$cur") $(compgen -f -- "$cur"))
+      return
+      ;;
   esac
 
   if [[ $cur == --links=* ]]; then
@@ -32,7 +36,7 @@ _volley() {
       --user-agent --resolve --proxy --insecure --cacert --capath --http1.1 --timeout
       --connect-timeout --stall-timeout --retries --retry-delay --retry-max-delay --max-redirects
       --max-body --title --links --links=all --extract --hash --headers --save --match-status
-      --filter-status --quiet --verbose" -- "$cur"))
+      --filter-status --quiet --summary-json --verbose" -- "$cur"))
     return
   fi
   COMPREPLY=($(compgen -f -- "$cur"))

@@ -6,6 +6,7 @@
 #include "input_reader.hpp"
 #include "input_state.hpp"
 #include "jsonl_writer.hpp"
+#include "log_text.hpp"
 #include "progress.hpp"
 #include "reactor.hpp"
 #include "same_file.hpp"
@@ -13,6 +14,7 @@
 #include "scheduler.hpp"
 #include "signals.hpp"
 #include "stats.hpp"
+#include "summary_file.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -39,7 +41,8 @@ class Engine {
         m_policy{o.retries, o.retry_delay, o.retry_max_delay},
         m_start(Clock::now()),
         m_progress(o.progress && !o.quiet, m_start),
-        m_rng(std::random_device{}()) {
+        m_rng(std::random_device{}()),
+        m_output_shares_progress(m_progress.enabled() && ::isatty(writer.fd())) {
     if (wake_fd >= 0 && !m_transport.watch(wake_fd, true)) fail("cannot watch the signal descriptor");
     if (finishing.has_body_work()) {
       m_worker.emplace(finishing);
@@ -50,6 +53,8 @@ class Engine {
   int run();
 
  private:
+  int fetch_all();
+  void clear_progress_for_output();
   void read_input();
   void start_transfers(TimePoint now);
   void complete(Completion& c, TimePoint now);
@@ -85,13 +90,23 @@ class Engine {
   // while it goes on. Every URL read still gets its line, then the exit status is 2.
   std::string m_failure;
   JsonlWriter::Status m_output = JsonlWriter::Status::ok;
+  // stdout is the terminal that shows the progress line (set in the constructor).
+  bool m_output_shares_progress = false;
 };
 
 // Lines dropped by --match-status/--filter-status still count in the summary and exit status.
 void Engine::emit(Record& r) {
   m_stats.add(r);
   if (!m_finishing.keeps(r)) return;
-  if (m_output == JsonlWriter::Status::ok) m_output = m_writer.write(r, m_now);
+  if (m_output != JsonlWriter::Status::ok) return;
+  clear_progress_for_output();
+  m_output = m_writer.write(r, m_now);
+}
+
+// Lines written after the progress line on the same terminal would be glued to it; cheap when
+// stdout is not that terminal.
+void Engine::clear_progress_for_output() {
+  if (m_output_shares_progress) m_progress.clear();
 }
 
 void Engine::read_input() {
@@ -141,7 +156,7 @@ void Engine::complete(Completion& c, TimePoint now) {
     const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(m_rng);
     const double delay = retry_delay(m_policy, c.job.attempts, r.retry_after, unit);
     if (spdlog::should_log(spdlog::level::debug))
-      spdlog::debug("retry #{} in {:.3f}s after attempt {}", c.job.seq, delay, c.job.attempts);
+      spdlog::debug("retry #{} in {:.3f}s after attempt {}: {}", c.job.seq, delay, c.job.attempts, outcome_text(r));
     m_scheduler.defer(std::move(c.job), now + from_seconds(delay));
     return;
   }
@@ -240,9 +255,22 @@ void Engine::interrupt(std::string_view why) {
   }
 }
 
+// --summary-json is written however the run ended, once its exit status is known.
 int Engine::run() {
+  int status = fetch_all();
+  if (m_options.summary_json.empty()) return status;
+  const double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
+  const std::string why = write_file_atomically(m_options.summary_json, m_stats.summary_json(elapsed, status));
+  if (why.empty()) return status;
+  spdlog::error("cannot write --summary-json {}: {}", m_options.summary_json, why);
+  return status == exit_ok || status == exit_url_errors ? exit_usage : status;
+}
+
+int Engine::fetch_all() {
   const auto flush = [this] {
-    if (m_output == JsonlWriter::Status::ok) m_output = m_writer.flush();
+    if (m_output != JsonlWriter::Status::ok) return;
+    clear_progress_for_output();
+    m_output = m_writer.flush();
   };
   m_now = Clock::now();
   while (m_output == JsonlWriter::Status::ok && !stopping()) {
@@ -304,6 +332,9 @@ int run(const Options& options) {
   std::optional<InputReader> input;
   int out_fd = STDOUT_FILENO;
   try {
+    if (!options.summary_json.empty())
+      if (std::string why = check_summary_path(options.summary_json); !why.empty())
+        throw std::runtime_error("cannot write --summary-json " + options.summary_json + ": " + why);
     wake_fd = install_signal_handlers();
     input.emplace(options.urls, options.inputs);
     if (!options.output.empty()) out_fd = JsonlWriter::open_output(options.output);

@@ -23,9 +23,9 @@ Finishing prepare_finishing(const Options& o) {
   f.extract.hash = f.fields.hash = o.hash;
   f.fields.headers = o.response_headers;
   if (!o.match_status.empty() && !(f.match = parse_status_list(o.match_status)))
-    throw std::runtime_error("--match-status: not a list of statuses and ranges: " + o.match_status);
+    throw std::runtime_error("--match-status: not a list of statuses, classes and ranges (e.g. 200,3xx,500-599): " + o.match_status);
   if (!o.filter_status.empty() && !(f.filter = parse_status_list(o.filter_status)))
-    throw std::runtime_error("--filter-status: not a list of statuses and ranges: " + o.filter_status);
+    throw std::runtime_error("--filter-status: not a list of statuses, classes and ranges (e.g. 200,3xx,500-599): " + o.filter_status);
   if (!o.save_dir.empty()) f.store.emplace(o.save_dir);
   f.fields.saved = f.store.has_value();
   return f;

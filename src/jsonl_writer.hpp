@@ -35,6 +35,7 @@ class JsonlWriter {
   /// When the oldest line not yet written must go out; nullopt when none waits.
   std::optional<TimePoint> flush_due() const;
   int error_number() const { return m_errno; }
+  int fd() const { return m_fd; }
 
  private:
   bool wait_writable();

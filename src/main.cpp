@@ -1,3 +1,4 @@
+#include "command_line.hpp"
 #include "engine.hpp"
 #include "http_headers.hpp"
 #include "options.hpp"
@@ -9,6 +10,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <clocale>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +18,7 @@
 #include <fstream>
 #include <langinfo.h>
 #include <sstream>
+#include <unistd.h>
 
 namespace {
 
@@ -97,6 +100,29 @@ void use_utf8_ctype() {
   if (!std::setlocale(LC_CTYPE, "C.UTF-8")) std::setlocale(LC_CTYPE, "C");
 }
 
+// CLI11 writes its own two-line messages; volley's flag errors are one line, `volley: error: …`,
+// naming the flag meant when an unknown one is a near miss.
+std::string parse_error_text(const CLI::App& app, const CLI::ParseError& e) {
+  const std::vector<std::string> unknown = app.remaining();
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) && !unknown.empty()) {
+    std::vector<std::string> names;
+    for (const CLI::Option* opt : app.get_options())
+      for (const auto& name : opt->get_lnames()) names.push_back(name);
+    const std::string& first = unknown.front();
+    std::string text = "unknown flag " + first.substr(0, first.find('=', 2));
+    if (auto meant = closest_flag(first, names)) return text + "; did you mean " + *meant + "?";
+    return text + " (volley --help lists the flags)";
+  }
+  std::string text = e.what();
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text;
+}
+
+// As grep does: a bare command at a prompt would wait on the terminal with no hint why.
+constexpr const char* usage_text =
+    "Usage: volley [OPTIONS] [URL...] [-i FILE]...   (or: COMMAND | volley [OPTIONS])\n"
+    "Try 'volley --help' for more information.\n";
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -111,11 +137,11 @@ int main(int argc, char** argv) {
 
   Options o;
   std::string max_body = "10M";
-  CLI::App app{"volley: fetch many URLs concurrently, one JSON line per URL"};
+  CLI::App app{"volley: fetch many URLs concurrently, one JSON line per URL", "volley"};
   app.option_defaults()->always_capture_default();
   app.set_version_flag("--version", version_text());
 
-  app.add_option("urls", o.urls, "URLs to fetch (also read from --input, or stdin when neither is given)");
+  app.add_option("urls", o.urls, "URLs to fetch; - is stdin (also read from --input, or stdin when neither is given)");
   app.add_option("-i,--input", o.inputs, "File of URLs, one per line; repeatable; - is stdin")->allow_extra_args(false);
   app.add_option("-o,--output", o.output, "Write JSON lines to FILE instead of stdout");
   app.add_option("-c,--concurrency", o.concurrency, "Transfers in flight at most")->check(CLI::Range(1, 1000000));
@@ -151,26 +177,36 @@ int main(int argc, char** argv) {
   app.add_option("--max-body", max_body, "Largest decoded body in bytes; suffixes k, M, G")
       ->check([](const std::string& s) { return parse_size(s) ? std::string() : "not a size: " + s; });
   app.add_flag("--title", o.title, "Add the HTML <title>, as UTF-8");
-  app.add_flag("--links{a}", o.links, "Add the page's absolute http(s) links: <a href>; --links=all adds link, script, img, iframe")
-      ->check(CLI::IsMember({"a", "all"}));
+  // A bare --links is --links=a (attach_links_value), so CLI11 always sees a value.
+  app.add_option("--links", o.links, "Add the page's absolute http(s) links: <a href>; with all, also link, script, img, iframe")
+      ->check(CLI::IsMember({"a", "all"}))
+      ->option_text("[a|all]");
   app.add_option("--extract", o.extract, "Add the matches of an RE2 REGEX or NAME=REGEX; repeatable")
       ->allow_extra_args(false);
   app.add_flag("--hash", o.hash, "Add the sha256 of the decoded body");
   app.add_flag("--headers", o.response_headers, "Add the final response's headers (names lower-cased)");
   app.add_option("--save", o.save_dir, "Save each complete response's body as DIR/<seq>.body");
-  app.add_option("--match-status", o.match_status, "Write only lines whose status is in LIST, e.g. 200,301-399");
-  app.add_option("--filter-status", o.filter_status, "Do not write lines whose status is in LIST");
+  app.add_option("--match-status", o.match_status, "Write only lines whose status is in LIST, e.g. 2xx,301-399");
+  app.add_option("--filter-status", o.filter_status, "Do not write lines whose status is in LIST, e.g. 4xx,5xx");
   app.add_flag("-q,--quiet", o.quiet, "No summary or progress on stderr");
+  app.add_option("--summary-json", o.summary_json, "Write the end summary to FILE as one JSON object, even when interrupted");
   app.add_flag("-v,--verbose", o.verbose, "Log each transfer on stderr");
 
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args = attach_links_value({argv + std::min(argc, 1), argv + argc});
+    std::reverse(args.begin(), args.end());  // CLI11 takes a vector last argument first
+    app.parse(std::move(args));
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    spdlog::error("{}", parse_error_text(app, e));
+    return exit_usage;
+  }
+  take_stdin_from_urls(o);
+  if (o.urls.empty() && o.inputs.empty() && ::isatty(STDIN_FILENO)) {
+    std::fputs(usage_text, stderr);
     return exit_usage;
   }
   if (std::string err = check_request_flags(o, method->count() > 0); !err.empty()) {
@@ -178,7 +214,12 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
   o.max_body = *parse_size(max_body);
-  if (o.verbose) spdlog::set_level(spdlog::level::debug);
+  if (o.verbose) {
+    spdlog::set_level(spdlog::level::debug);
+    o.progress = false;  // a log line would be glued to it
+    // Logs of a long run are read against other logs: UTC, to the millisecond, ISO 8601.
+    log->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ volley: %^%l%$: %v", spdlog::pattern_time_type::utc);
+  }
   if (!load_data(o)) return exit_usage;
   // Lines written to /dev/null in its place would be lost without a word.
   if (closed.out && o.output.empty()) {

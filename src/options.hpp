@@ -49,6 +49,7 @@ struct Options {
   std::string filter_status;  // drop lines whose status is in this list
 
   bool quiet = false;
+  std::string summary_json;  // --summary-json FILE; empty: none
   bool verbose = false;
   bool progress = true;  // still only drawn when stderr is a terminal
 };

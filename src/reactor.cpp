@@ -1,6 +1,7 @@
 #include "reactor.hpp"
 
 #include "http_headers.hpp"
+#include "log_text.hpp"
 #include "request_setup.hpp"
 #include "result_builder.hpp"
 #include "units.hpp"
@@ -418,8 +419,7 @@ void Reactor::finish(Slot& slot, CURLcode code, std::vector<Completion>& done, b
   }
   c.job = std::move(slot.job);
   if (spdlog::should_log(spdlog::level::debug))
-    spdlog::debug("done #{} status {} {} {:.3f}s", c.job.seq, c.record.status.value_or(0), error_kind_name(c.record.error),
-                  static_cast<double>(c.record.total_us) / 1e6);
+    spdlog::debug("done #{} {} {:.3f}s", c.job.seq, outcome_text(c.record), static_cast<double>(c.record.total_us) / 1e6);
   --m_in_flight;
   slot.busy = false;
   m_free.push_back(&slot);

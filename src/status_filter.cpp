@@ -1,5 +1,7 @@
 #include "status_filter.hpp"
 
+#include "ascii.hpp"
+
 #include <algorithm>
 
 namespace {
@@ -10,16 +12,19 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// A status code as written: exactly three digits, 100 to 999 (servers do send 999).
-std::optional<long> parse_code(std::string_view s) {
+// One end of an item: a status code as written, exactly three digits, 100 to 999 (servers do
+// send 999), or a class such as 4xx, which stands for its hundred codes.
+std::optional<StatusSet::Range> parse_bound(std::string_view s) {
   s = trim(s);
   if (s.size() != 3 || s[0] < '1' || s[0] > '9') return std::nullopt;
+  const long hundreds = (s[0] - '0') * 100;
+  if (ascii_lower(s[1]) == 'x' && ascii_lower(s[2]) == 'x') return StatusSet::Range{hundreds, hundreds + 99};
   long code = 0;
   for (char c : s) {
     if (c < '0' || c > '9') return std::nullopt;
     code = code * 10 + (c - '0');
   }
-  return code;
+  return StatusSet::Range{code, code};
 }
 
 }  // namespace
@@ -35,10 +40,10 @@ std::optional<StatusSet> parse_status_list(std::string_view text) {
     const std::size_t comma = text.find(',');
     const std::string_view item = text.substr(0, comma);
     const std::size_t dash = item.find('-');
-    const std::optional<long> low = parse_code(item.substr(0, dash));
-    const std::optional<long> high = dash == std::string_view::npos ? low : parse_code(item.substr(dash + 1));
-    if (!low || !high || *high < *low) return std::nullopt;
-    ranges.emplace_back(*low, *high);
+    const auto low = parse_bound(item.substr(0, dash));
+    const auto high = dash == std::string_view::npos ? low : parse_bound(item.substr(dash + 1));
+    if (!low || !high || high->second < low->first) return std::nullopt;
+    ranges.emplace_back(low->first, high->second);
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
   }

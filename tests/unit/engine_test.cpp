@@ -477,3 +477,28 @@ TEST_CASE("engine: bodies waiting for the worker count against the concurrency c
   CHECK(r.lines.size() == 40);
   CHECK(worst < limit);
 }
+
+TEST_CASE("engine: --summary-json is written with the exit status, even when a signal ends the run") {
+  char dir[] = "/tmp/volley-engine-summary-XXXXXX";
+  REQUIRE(mkdtemp(dir));
+  Options o;
+  o.urls = urls(20);
+  o.summary_json = std::string(dir) + "/summary.json";
+  FakeTransport t(3);
+  int answered = 0;
+  t.respond = [&](const Job&, Record& r) {
+    ++answered;
+    r.status = 200;
+  };
+  Setup s;
+  s.signalled = [&] { return answered >= 5 ? SIGINT : 0; };
+  const Run r = run_fake(o, t, s);
+  CHECK(r.status == 128 + SIGINT);
+  std::ifstream in(o.summary_json);
+  const auto summary = nlohmann::json::parse(in);
+  std::remove(o.summary_json.c_str());
+  ::rmdir(dir);
+  CHECK(summary["urls"] == 20);
+  CHECK(summary["interrupted"] == 20 - answered);
+  CHECK(summary["exit_status"] == 128 + SIGINT);
+}

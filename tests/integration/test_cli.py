@@ -1,0 +1,306 @@
+#!/usr/bin/env python3
+"""The command line as a user meets it: a terminal for stdout and stderr, bare `volley` at a
+prompt, `-` and `--links all`, flag errors, status classes, -v logs and --summary-json."""
+
+import calendar
+import json
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+import tty
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import VolleyTestCase  # noqa: E402
+
+ISO_MS = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
+
+
+def render(data):
+    """What a terminal shows for `data`: CR goes back to the line start, ESC [ K erases to its
+    end, other escape sequences (colours) show nothing, other characters overwrite. Returns the
+    screen's lines."""
+    lines, cur, col = [], [], 0
+    i = 0
+    while i < len(data):
+        c = data[i]
+        csi = re.compile(r"\x1b\[[0-9;]*([A-Za-z])").match(data, i)
+        if csi:
+            if csi.group(1) == "K":
+                del cur[col:]
+            i = csi.end()
+            continue
+        if c == "\n":
+            lines.append("".join(cur))
+            cur, col = [], 0
+        elif c == "\r":
+            col = 0
+        else:
+            if col < len(cur):
+                cur[col] = c
+            else:
+                cur.append(c)
+            col += 1
+        i += 1
+    if cur:
+        lines.append("".join(cur))
+    return lines
+
+
+class PtyRun:
+    """volley with some of its standard descriptors on one pseudo-terminal."""
+
+    def __init__(self, test, args, stdin_tty=False, output_tty=False, raw=True):
+        self.master, slave = pty.openpty()
+        if raw:
+            tty.setraw(slave)  # no \n → \r\n translation: the bytes are volley's own
+        test.addCleanup(self._close)
+        pipe = subprocess.PIPE
+        self.proc = test.spawn(args, stdin=slave if stdin_tty else subprocess.DEVNULL,
+                               stdout=slave if output_tty else pipe, stderr=slave if output_tty else pipe)
+        os.close(slave)
+        self.data = b""
+
+    def _close(self):
+        if self.master >= 0:
+            os.close(self.master)
+            self.master = -1
+
+    def write(self, data):
+        os.write(self.master, data)
+
+    def wait(self, timeout=30):
+        """Reads the terminal until volley exits and the terminal has no more to say."""
+        deadline = time.monotonic() + timeout
+        exited = False
+        while time.monotonic() < deadline:
+            # Once volley has exited, what it wrote is already in the terminal: read until empty.
+            r, _, _ = select.select([self.master], [], [], 0 if exited else 0.1)
+            if r:
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:  # EIO: every slave end is closed
+                    break
+                if not chunk:
+                    break
+                self.data += chunk
+            elif exited:
+                break
+            else:
+                exited = self.proc.poll() is not None
+        try:
+            return self.proc.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise AssertionError("volley did not finish within %ss; terminal so far: %r" % (timeout, self.data[-2000:]))
+
+
+class TestTerminal(VolleyTestCase):
+    def test_json_lines_start_at_a_line_start_on_a_shared_terminal(self):
+        # The progress line is drawn at once; the responses come after it.
+        urls = [self.url("/delay/400?i=%d" % i) for i in range(6)]
+        run = PtyRun(self, ["-c", "3"] + urls, output_tty=True)
+        rc = run.wait()
+        self.assertEqual(rc, 0, run.data)
+        text = run.data.decode("utf-8", "replace")
+        self.assertIn("done ", text, "no progress line was drawn, so the test shows nothing")
+        shown = render(text)
+        json_lines = [line for line in shown if '{"url"' in line]
+        self.assertEqual(len(json_lines), 6, shown)
+        for line in json_lines:
+            self.assertTrue(line.startswith('{"url"'), "a JSON line glued to the progress line: %r" % line)
+            json.loads(line)
+
+    def test_verbose_log_lines_start_at_a_line_start_on_a_terminal(self):
+        urls = [self.url("/delay/400?i=%d" % i) for i in range(4)]
+        run = PtyRun(self, ["-v", "-o", os.path.join(self.tmpdir(), "out.jsonl")] + urls, output_tty=True)
+        self.assertEqual(run.wait(), 0, run.data)
+        shown = render(run.data.decode("utf-8", "replace"))
+        logs = [line for line in shown if " debug: " in line]
+        self.assertEqual(len([line for line in logs if "done #" in line]), 4, shown)
+        for line in logs:
+            self.assertRegex(line, "^" + ISO_MS + " volley: debug: ", "a log line glued to the progress line")
+
+    def test_bare_volley_at_a_terminal_prints_usage(self):
+        run = PtyRun(self, [], stdin_tty=True)
+        rc = run.wait(timeout=10)
+        err = run.proc.stderr.read().decode()
+        self.assertEqual(rc, 2, err)
+        self.assertEqual(run.proc.stdout.read(), b"")
+        self.assertRegex(err, r"^[Uu]sage: volley ")
+        self.assertIn("--help", err)
+        self.assertLessEqual(len(err.splitlines()), 3, err)
+
+    def test_dash_reads_the_terminal_when_asked(self):
+        for args in (["-q", "-"], ["-q", "-i", "-"]):
+            run = PtyRun(self, args, stdin_tty=True, raw=False)
+            run.write(self.url("/ok").encode() + b"\n\x04")  # Ctrl-D ends the input
+            rc = run.wait(timeout=30)
+            out = run.proc.stdout.read()
+            self.assertEqual(rc, 0, run.proc.stderr.read())
+            lines = harness.parse_lines(out)
+            self.assertEqual([o["url"] for o in lines], [self.url("/ok")])
+
+
+class TestArguments(VolleyTestCase):
+    def test_dash_among_urls_is_stdin(self):
+        r = self.volley("-q", self.url("/ok?arg"), "-", input=self.url("/ok?stdin") + "\n", rc=0)
+        self.assertEqual(sorted(o["url"] for o in r.lines), [self.url("/ok?arg"), self.url("/ok?stdin")])
+
+    def test_links_takes_all_after_a_space(self):
+        base = "http://127.0.0.1:%d" % self.port
+        want_all = [base + "/dir/s.css", "http://cdn.test/app.js", base + "/dir/a.html", base + "/up.html",
+                    "https://other.test/x?q=1", base + "/img.png", base + "/dir/frame.html"]
+        want_a = [base + "/dir/a.html", base + "/up.html", "https://other.test/x?q=1"]
+        page = self.url("/page/links")
+        for args, want in ((["--links", "all"], want_all), (["--links=all"], want_all),
+                           (["--links", "a"], want_a), (["--links=a"], want_a), (["--links"], want_a)):
+            o = self.volley("-q", *args, page, rc=0).one()
+            self.assertEqual(o["links"], want, args)
+
+    def test_links_before_a_url_leaves_the_url_a_url(self):
+        r = self.volley("-q", "--links", self.url("/page/links"), self.url("/ok"), rc=0)
+        self.assertEqual(sorted(o["url"] for o in r.lines), sorted([self.url("/page/links"), self.url("/ok")]))
+        self.assertTrue(all("links" in o for o in r.lines))
+
+    def test_links_value_after_double_dash_is_a_url(self):
+        # After --, nothing is a flag or a flag's value.
+        r = self.volley("-q", "--resolve", "all:80:127.0.0.1", "--links", "--", "all")
+        self.assertEqual(r.one()["url"], "all")
+
+    def test_help_shows_links_as_users_write_it(self):
+        r = self.volley("--help", rc=0, parse=False)
+        text = r.stdout.decode()
+        self.assertNotIn("{a}", text)
+        self.assertNotIn("{a,all}", text)
+        self.assertRegex(text, r"--links\b.*\ball\b")
+
+
+class TestFlagErrors(VolleyTestCase):
+    def assertOneError(self, args, pattern):
+        r = self.volley(*args, rc=2, parse=False, input="")
+        self.assertEqual(r.stdout, b"")
+        lines = r.stderr.splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertTrue(lines[0].startswith("volley: error: "), r.stderr)
+        self.assertRegex(lines[0], pattern)
+        return lines[0]
+
+    def test_near_miss_long_flag_suggests_the_flag(self):
+        self.assertOneError(["--concurency", "5", self.url("/ok")], r"--concurency.*did you mean --concurrency\?")
+        self.assertOneError(["--concurrency-", "5"], r"did you mean --concurrency\?")
+        self.assertOneError(["--titel"], r"did you mean --title\?")
+        self.assertOneError(["--max-bdy=1M"], r"--max-bdy.*did you mean --max-body\?")
+
+    def test_far_miss_suggests_nothing(self):
+        line = self.assertOneError(["--zzzzzzzz"], r"--zzzzzzzz")
+        self.assertNotIn("did you mean", line)
+        self.assertOneError(["-Z"], r"-Z")
+
+    def test_every_parse_error_is_one_line(self):
+        for args, pattern in ((["-c"], r"--concurrency"), (["-c", "abc"], r"--concurrency.*abc"),
+                              (["-c", "0"], r"--concurrency"), (["--links=foo"], r"--links.*foo"),
+                              (["--rate", "-1"], r"--rate"), (["--max-body", "1Q"], r"--max-body.*1Q"),
+                              (["--cacert", "/nonexistent/ca.pem"], r"--cacert"),
+                              (["--http1.1=x"], r"--http1.1"), (["--match-status", "abc"], r"--match-status")):
+            self.assertOneError(args, pattern)
+
+    def test_status_classes(self):
+        urls = [self.url("/status/200"), self.url("/status/204"), self.url("/status/301?x"),
+                self.url("/status/404"), self.url("/status/503")]
+        r = self.volley("-q", "--retries", "0", "--max-redirects", "0", "--match-status", "2xx", *urls, rc=0)
+        self.assertEqual(sorted(o["status"] for o in r.lines), [200, 204])
+        r = self.volley("-q", "--retries", "0", "--max-redirects", "0", "--filter-status", "4xx,5xx", *urls, rc=0)
+        self.assertEqual(sorted(o["status"] for o in r.lines), [200, 204, 301])
+        r = self.volley("-q", "--retries", "0", "--max-redirects", "0", "--match-status", "200-299,5XX", *urls, rc=0)
+        self.assertEqual(sorted(o["status"] for o in r.lines), [200, 204, 503])
+
+
+class TestVerboseLog(VolleyTestCase):
+    def test_log_lines_have_utc_timestamps_and_no_placeholder_values(self):
+        bad = "http://127.0.0.1:%d/" % harness.closed_port()
+        r = self.volley("-v", "--retries", "0", self.url("/ok"), bad, rc=1)
+        lines = r.stderr.splitlines()
+        debug = [line for line in lines if " debug: " in line]
+        self.assertTrue(debug, r.stderr)
+        for line in debug:
+            self.assertRegex(line, "^" + ISO_MS + " ", line)
+        done = [line for line in debug if "done #" in line]
+        self.assertEqual(len(done), 2, r.stderr)
+        ok = [line for line in done if "status 200" in line]
+        failed = [line for line in done if "status -" in line]
+        self.assertEqual(len(ok), 1, r.stderr)
+        self.assertEqual(len(failed), 1, r.stderr)
+        self.assertNotIn("none", ok[0])
+        self.assertIn("connect", failed[0])
+        self.assertNotIn("status 0", r.stderr)
+        # The stamp is UTC and now.
+        stamp = re.match(ISO_MS, debug[0]).group(0)
+        when = calendar.timegm(time.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S"))
+        self.assertLess(abs(when - time.time()), 600, stamp)
+
+
+class TestSummaryJson(VolleyTestCase):
+    def read_summary(self, path):
+        with open(path) as f:
+            text = f.read()
+        self.assertEqual(text.count("\n"), 1, text)
+        return json.loads(text)
+
+    def test_written_at_the_end_of_a_run(self):
+        d = self.tmpdir()
+        path = os.path.join(d, "summary.json")
+        bad = "http://127.0.0.1:%d/" % harness.closed_port()
+        self.volley("-q", "--retries", "0", "--summary-json", path, self.url("/ok"), self.url("/status/404"),
+                    bad, rc=1)
+        s = self.read_summary(path)
+        self.assertEqual(s["urls"], 3)
+        self.assertEqual(s["responses"]["2xx"], 1)
+        self.assertEqual(s["responses"]["4xx"], 1)
+        self.assertEqual(s["errors"]["connect"], 1)
+        self.assertEqual(s["exit_status"], 1)
+        self.assertEqual(os.listdir(d), ["summary.json"], "a temporary file was left behind")
+
+    def test_replaces_an_old_summary(self):
+        path = os.path.join(self.tmpdir(), "summary.json")
+        with open(path, "w") as f:
+            f.write("old\n" * 1000)
+        self.volley("-q", "--summary-json", path, self.url("/ok"), rc=0)
+        self.assertEqual(self.read_summary(path)["exit_status"], 0)
+
+    def test_written_when_interrupted(self):
+        d = self.tmpdir()
+        path = os.path.join(d, "summary.json")
+        urls = [self.url("/delay/10000?i=%d" % i) for i in range(4)] + [self.url("/ok")]
+        p = self.spawn(["-q", "-c", "4", "--summary-json", path] + urls)
+        self.wait_inflight(4)
+        p.send_signal(signal.SIGTERM)
+        self.assertEqual(p.wait(10), 143)
+        s = self.read_summary(path)
+        self.assertEqual((s["urls"], s["interrupted"], s["exit_status"]), (5, 5, 143))
+
+    def test_written_when_the_run_fails_midway(self):
+        d = self.tmpdir()
+        urls = self.write_file(self.url("/ok") + "\n")
+        path = os.path.join(d, "summary.json")
+        r = self.volley("-q", "--summary-json", path, "-i", urls, "-i", d, rc=2, parse=False)
+        self.assertIn("Is a directory", r.stderr)
+        s = self.read_summary(path)
+        self.assertEqual((s["urls"], s["exit_status"]), (1, 2))
+
+    def test_unwritable_place_fails_before_fetching(self):
+        path = os.path.join(self.tmpdir(), "no", "such", "dir", "summary.json")
+        r = self.volley("-q", "--summary-json", path, self.url("/ok"), rc=2, parse=False)
+        self.assertEqual(r.stdout, b"")
+        self.assertEqual(self.path_count("/ok"), 0)
+        self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
+        self.assertIn("--summary-json", r.stderr)
+
+
+if __name__ == "__main__":
+    harness.main()
