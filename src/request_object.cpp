@@ -63,7 +63,10 @@ std::string parse_request_object(std::string_view line, RequestObject& out) {
   if (!out.has_url) return "a request object needs a \"url\" string";
 
   for (auto it = fields.begin(); it != fields.end(); ++it) {
-    const auto& [key, value] = *it;
+    // Plain references, not a structured binding: C++20 lets a lambda capture a binding, clang 14
+    // (the fuzz build) does not.
+    const auto& key = it->first;
+    const auto& value = it->second;
     // Readers differ on which of two equal keys wins; a request must not depend on that.
     if (std::any_of(fields.begin(), it, [&](const auto& f) { return f.first == key; }))
       return "key \"" + key + "\" appears twice";
