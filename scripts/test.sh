@@ -67,18 +67,20 @@ else
   tail -n 40 "$logs/build-asan.log"
 fi
 
-# The extraction code reads hostile bytes; a short libFuzzer run catches what fixtures miss.
+# The extraction and robots.txt code read hostile bytes; short libFuzzer runs catch what fixtures
+# miss.
 fuzz() {
   cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DVOLLEY_FUZZ=ON -DBUILD_TESTING=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
-    cmake --build build-fuzz -j2 --target extract_fuzz &&
-    mkdir -p build-fuzz/corpus &&
-    build-fuzz/extract_fuzz -max_total_time=30 -rss_limit_mb=2048 build-fuzz/corpus tests/fixtures
+    cmake --build build-fuzz -j2 --target extract_fuzz robots_fuzz &&
+    mkdir -p build-fuzz/corpus build-fuzz/robots-corpus &&
+    build-fuzz/extract_fuzz -max_total_time=20 -rss_limit_mb=2048 build-fuzz/corpus tests/fixtures &&
+    build-fuzz/robots_fuzz -max_total_time=10 -rss_limit_mb=2048 build-fuzz/robots-corpus
 }
 if command -v clang++ >/dev/null 2>&1; then
-  stage "fuzz (extract, 30 s)" "$logs/fuzz.log" fuzz || tail -n 60 "$logs/fuzz.log"
+  stage "fuzz (extract, robots: 30 s)" "$logs/fuzz.log" fuzz || tail -n 60 "$logs/fuzz.log"
 else
-  printf '%-30s%s\n' "fuzz (extract)" "skipped: clang++ not found"
+  printf '%-30s%s\n' "fuzz" "skipped: clang++ not found"
 fi
 
 bench() { scripts/bench.sh --quick && grep -q '^bench: done' "$logs/bench.log"; }
