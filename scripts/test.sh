@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds volley and runs every test: unit and integration tests on the Release build, the same
-# tests again on an AddressSanitizer + UndefinedBehaviorSanitizer build, a short fuzz run of the
-# extractor, and the benchmark in its quick form so that it cannot rot (it checks that the
+# tests again on an AddressSanitizer + UndefinedBehaviorSanitizer build, short fuzz runs of the
+# extractor and the robots.txt rules, and the benchmark in its quick form so that it cannot rot (it checks that the
 # benchmark runs, not how fast).
 #
 # One line per stage with its result and time; a failing stage prints its log's failures in full.
