@@ -1,22 +1,18 @@
 #include "status_filter.hpp"
 
+#include "ascii.hpp"
+
 #include <algorithm>
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
 // A status code as written: exactly three digits, 100 to 999 (servers do send 999).
 std::optional<long> parse_code(std::string_view s) {
-  s = trim(s);
+  s = trim(s, " ");
   if (s.size() != 3 || s[0] < '1' || s[0] > '9') return std::nullopt;
   long code = 0;
   for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
+    if (!is_ascii_digit(c)) return std::nullopt;
     code = code * 10 + (c - '0');
   }
   return code;

@@ -1,6 +1,7 @@
 #include "units.hpp"
 
-#include <cctype>
+#include "ascii.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -8,7 +9,7 @@
 std::optional<std::uint64_t> parse_size(std::string_view text) {
   if (text.empty()) return std::nullopt;
   std::uint64_t shift = 0;
-  switch (std::tolower(static_cast<unsigned char>(text.back()))) {
+  switch (ascii_lower(text.back())) {
     case 'k': shift = 10; break;
     case 'm': shift = 20; break;
     case 'g': shift = 30; break;
