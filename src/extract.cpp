@@ -7,6 +7,7 @@
 #include "utf8.hpp"
 
 #include <openssl/evp.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <unordered_set>
@@ -146,6 +147,11 @@ std::vector<std::string> find_all(const re2::RE2& re, std::string_view text, std
 }
 
 }  // namespace
+
+ExtractConfig::ExtractConfig() = default;
+ExtractConfig::~ExtractConfig() = default;
+ExtractConfig::ExtractConfig(ExtractConfig&&) noexcept = default;
+ExtractConfig& ExtractConfig::operator=(ExtractConfig&&) noexcept = default;
 
 std::optional<std::string> ExtractConfig::add_pattern(std::string_view spec) {
   if (spec.empty()) return std::string("empty regular expression");

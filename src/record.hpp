@@ -1,7 +1,7 @@
 #pragma once
 
 #include "error_kind.hpp"
-#include "extract.hpp"
+#include "extracted.hpp"
 
 #include <cstdint>
 #include <string>
