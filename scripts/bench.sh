@@ -9,7 +9,7 @@ usage: scripts/bench.sh [--quick] [--runs N] [--scenario N[,N...]] [--out FILE]
 
   --quick         small version of every scenario, 1 run each (under a minute)
   --runs N        runs per tool, alternated round-robin (default 3; 1 with --quick)
-  --scenario N    run only scenario N (1-7; repeatable or comma-separated)
+  --scenario N    run only scenario N (1-8; repeatable or comma-separated)
   --out FILE      also write the Markdown report, with a machine header, to FILE
 
 Scenarios:
@@ -20,9 +20,13 @@ Scenarios:
   5  volley alone: 1,000,000 URLs, c=100, and its peak RSS at 10,000 URLs
   6  HTTPS with a self-signed certificate, 5,000 URLs, c=100 (+ wrk ceiling)
   7  scraping cost: --title --links=all on 100 KB and 5 MB pages, against the plain fetch
+  8  HTTPS, a new connection and full handshake per URL, verified against the system
+     CA bundle with the test certificate appended: 5,000 URLs, c=50
 
 Environment: VOLLEY=path of the binary (default build/volley, built with
-scripts/setup.sh when missing).
+scripts/setup.sh when missing); VOLLEY_BASELINE=path of another volley binary
+(an earlier build) adds it as a tool to scenarios 1 and 2, so a change is
+measured against what came before in the same run.
 EOF
 }
 
@@ -51,9 +55,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7 8)
 for s in "${SCENARIOS[@]}"; do
-  [[ $s =~ ^[1-7]$ ]] || die "unknown scenario '$s' (1-7)"
+  [[ $s =~ ^[1-8]$ ]] || die "unknown scenario '$s' (1-8)"
 done
 if [ -z "$RUNS" ]; then
   if [ "$QUICK" = 1 ]; then RUNS=1; else RUNS=3; fi
@@ -71,10 +75,10 @@ fi
 
 # --- sizes -------------------------------------------------------------------
 if [ "$QUICK" = 1 ]; then
-  N1=2000 N3=2000 N4=4000 N5=50000 N5_SMALL=10000 N6=2000 N_BASE=1000 N7=500 N7_BIG=10
+  N1=2000 N3=2000 N4=4000 N5=50000 N5_SMALL=10000 N6=2000 N_BASE=1000 N7=500 N7_BIG=10 N8=200
   WRK_SECS=1 TOOL_TIMEOUT=60
 else
-  N1=20000 N3=5000 N4=20000 N5=1000000 N5_SMALL=10000 N6=5000 N_BASE=2000 N7=5000 N7_BIG=100
+  N1=20000 N3=5000 N4=20000 N5=1000000 N5_SMALL=10000 N6=5000 N_BASE=2000 N7=5000 N7_BIG=100 N8=5000
   WRK_SECS=5 TOOL_TIMEOUT=900
 fi
 CURL_MAX_PARALLEL=300 # curl silently caps --parallel-max here
@@ -82,7 +86,7 @@ DELAY=0.1             # seconds, the /delay location's echo_sleep
 
 # --- packages ----------------------------------------------------------------
 ensure_packages() {
-  local pkgs=(nginx libnginx-mod-http-echo wrk curl wget2 python3 python3-aiohttp time openssl)
+  local pkgs=(nginx libnginx-mod-http-echo wrk curl wget2 python3 python3-aiohttp time openssl ca-certificates)
   local missing=() p
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -148,9 +152,9 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
   -keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>"$TMP/openssl.log" ||
   die "openssl: $(cat "$TMP/openssl.log")"
 
-read -r PORT TLS_PORT < <("$PY" -c '
+read -r PORT TLS_PORT TLS_NEW_PORT < <("$PY" -c '
 import socket
-socks = [socket.socket() for _ in range(2)]
+socks = [socket.socket() for _ in range(3)]
 for s in socks:
     s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in socks))
@@ -195,6 +199,17 @@ EOF
     root $TMP/www;
     location /delay { echo_sleep $DELAY; echo ok; }
   }
+  # Scenario 8: every request a new connection and a full handshake (no keep-alive, no
+  # session resumption by cache or ticket).
+  server {
+    listen 127.0.0.1:$TLS_NEW_PORT ssl backlog=4096;
+    ssl_certificate $TMP/cert.pem;
+    ssl_certificate_key $TMP/key.pem;
+    keepalive_timeout 0;
+    ssl_session_cache off;
+    ssl_session_tickets off;
+    root $TMP/www;
+  }
 }
 EOF
 } >"$TMP/nginx.conf"
@@ -215,7 +230,7 @@ if [ "$ready" != 1 ]; then
   cat "$TMP/nginx.out" "$TMP/nginx-error.log" >&2 2>/dev/null || true
   die "nginx did not start"
 fi
-log "nginx on 127.0.0.1-50:$PORT, https 127.0.0.1:$TLS_PORT (pid $NGINX_PID)"
+log "nginx on 127.0.0.1-50:$PORT, https 127.0.0.1:$TLS_PORT and :$TLS_NEW_PORT (pid $NGINX_PID)"
 
 # --- measuring -----------------------------------------------------------------
 RESULTS=$TMP/results.tsv META=$TMP/meta.tsv COMMANDS=$TMP/commands.txt REPORT=$TMP/report.md
@@ -306,6 +321,9 @@ run_tool() {
     volley)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         "$VOLLEY" -q -c "$conc" -i "$list" "${tls[@]}" ;;
+    volley-baseline)
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$VOLLEY_BASELINE" -q -c "$conc" -i "$list" "${tls[@]}" ;;
     volley-scrape)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         "$VOLLEY" -q -c "$conc" -i "$list" --title --links=all "${tls[@]}" ;;
@@ -379,14 +397,23 @@ url() { echo "http://127.0.0.1:$PORT/f100"; }
 WRK_NOTE="wrk (ceiling): one fixed URL, -t1 -c100 for ${WRK_SECS} s; its URLs column is the requests it made."
 CURL_NOTE="curl caps --parallel-max at $CURL_MAX_PARALLEL, so it ran at c=$CURL_MAX_PARALLEL."
 
+# baseline_spec LIST URLS CONC: BASELINE becomes the round_robin spec of $VOLLEY_BASELINE, or
+# nothing when it is not set.
+baseline_spec() {
+  BASELINE=()
+  [ -z "${VOLLEY_BASELINE:-}" ] || BASELINE=("volley (baseline)|volley-baseline|$1|$2|$3")
+}
+
 scenario_1() {
   local list=$TMP/lists/s1
   make_list "$list" "$N1" http "$PORT" /f100 1
   meta 1 title "$(fmt_n "$N1") URLs of a 100-byte file, one host, c=100"
   meta 1 note "xargs: \`xargs -P 100 -n 1 curl\`, one process per URL; its peak RSS is one curl's, not the sum of 100."
   meta 1 note "$WRK_NOTE"
-  round_robin 1 "volley|volley|$list|$N1|100" "curl --parallel|curl|$list|$N1|100" \
-    "wget2|wget2|$list|$N1|100" "xargs -P curl|xargs|$list|$N1|100" "aiohttp|aiohttp|$list|$N1|100"
+  baseline_spec "$list" "$N1" 100
+  round_robin 1 "volley|volley|$list|$N1|100" "${BASELINE[@]}" \
+    "curl --parallel|curl|$list|$N1|100" "wget2|wget2|$list|$N1|100" "xargs -P curl|xargs|$list|$N1|100" \
+    "aiohttp|aiohttp|$list|$N1|100"
   run_wrk 1 "$(url)"
   report 1
 }
@@ -395,7 +422,9 @@ scenario_2() {
   local list=$TMP/lists/s2
   make_list "$list" "$N1" http "$PORT" /f100 50
   meta 2 title "$(fmt_n "$N1") URLs of a 100-byte file over 50 hosts (127.0.0.1–127.0.0.50), c=100"
-  round_robin 2 "volley|volley|$list|$N1|100" "curl --parallel|curl|$list|$N1|100" \
+  baseline_spec "$list" "$N1" 100
+  round_robin 2 "volley|volley|$list|$N1|100" "${BASELINE[@]}" \
+    "curl --parallel|curl|$list|$N1|100" \
     "wget2|wget2|$list|$N1|100" "aiohttp|aiohttp|$list|$N1|100"
   report 2
 }
@@ -459,6 +488,21 @@ scenario_7() {
   round_robin 7 "volley plain 100 KB|volley|$list|$N7|100" "volley scraped 100 KB|volley-scrape|$list|$N7|100" \
     "volley plain 5 MB|volley|$big|$N7_BIG|10" "volley scraped 5 MB|volley-scrape|$big|$N7_BIG|10"
   report 7
+}
+
+# A trust store of real size: verifying one self-signed server against the whole system bundle
+# is what a crawl of public sites pays for every new connection.
+scenario_8() {
+  local list=$TMP/lists/s8 bundle=$TMP/bundle.pem
+  [ -s /etc/ssl/certs/ca-certificates.crt ] || die "/etc/ssl/certs/ca-certificates.crt is missing (ca-certificates)"
+  cat /etc/ssl/certs/ca-certificates.crt "$TMP/cert.pem" >"$bundle"
+  make_list "$list" "$N8" https "$TLS_NEW_PORT" /f100 1
+  meta 8 title "HTTPS, a new connection and full handshake per URL (keepalive_timeout 0, no session cache or tickets), verified against the system CA bundle + the test certificate ($(grep -c 'BEGIN CERTIFICATE' "$bundle") certificates), $(fmt_n "$N8") URLs, c=50"
+  meta 8 note "every request is a new TLS connection: CPU µs/req is the client's CPU per connection."
+  meta 8 note "wget2 verifies with --ca-certificate; aiohttp with ssl.create_default_context(cafile=...)."
+  round_robin 8 "volley|volley|$list|$N8|50|$bundle" "curl --parallel|curl|$list|$N8|50|$bundle" \
+    "wget2|wget2|$list|$N8|50|$bundle" "aiohttp|aiohttp|$list|$N8|50|$bundle"
+  report 8
 }
 
 started=$(date +%s)

@@ -8,10 +8,13 @@
 /// URL, header or redirect can steer a write outside DIR.
 class BodyStore {
  public:
-  /// Creates DIR when missing (one level, as `mkdir`); throws std::runtime_error when it cannot.
+  /// Creates DIR when missing (one level, as `mkdir`) and checks that a file can be created in it;
+  /// throws std::runtime_error when not.
   explicit BodyStore(std::string dir);
 
-  /// Writes the body; returns the path, or sets `error` and returns an empty string.
+  /// Writes the body to a new temporary file in DIR, then renames it to DIR/<seq>.body: nothing
+  /// already in DIR is ever opened for writing, and a body cut short (a full disk) is removed.
+  /// Returns the path, or sets `error` and returns an empty string.
   std::string save(std::uint64_t seq, std::string_view body, std::string& error) const;
 
  private:

@@ -16,6 +16,7 @@ BodyWorker::BodyWorker(const Finishing& finishing) : m_finishing(finishing) {
   sigemptyset(&block);
   sigaddset(&block, SIGINT);
   sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &block, &old);
   m_thread = std::thread([this] { run(); });
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
@@ -48,6 +49,13 @@ void BodyWorker::collect(std::vector<Record>& out, bool wait) {
   m_pending -= m_done.size();
   for (auto& r : m_done) out.push_back(std::move(r));
   m_done.clear();
+}
+
+void BodyWorker::cancel(std::vector<Record>& out) {
+  std::lock_guard lock(m_mutex);
+  m_pending -= m_todo.size();
+  for (auto& r : m_todo) out.push_back(std::move(r));
+  m_todo.clear();
 }
 
 void BodyWorker::run() {

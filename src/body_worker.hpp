@@ -24,6 +24,9 @@ class BodyWorker {
   void submit(Record r);
   /// Moves out the finished records; with `wait`, first waits until every submitted one is done.
   void collect(std::vector<Record>& out, bool wait = false);
+  /// Moves out the records not started yet, so an interrupted run waits only for the one being
+  /// worked on: a queue of large pages to parse could otherwise hold a signal up for many seconds.
+  void cancel(std::vector<Record>& out);
   /// Submitted and not yet collected.
   std::size_t pending() const { return m_pending; }
 

@@ -4,9 +4,11 @@
 #include "body_worker.hpp"
 #include "finishing.hpp"
 #include "input_reader.hpp"
+#include "input_state.hpp"
 #include "jsonl_writer.hpp"
 #include "progress.hpp"
 #include "reactor.hpp"
+#include "same_file.hpp"
 #include "transport.hpp"
 #include "scheduler.hpp"
 #include "signals.hpp"
@@ -18,6 +20,7 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace {
@@ -25,22 +28,22 @@ namespace {
 class Engine {
  public:
   Engine(const Options& o, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
-         Transport& transport, int wake_fd)
+         Transport& transport, int wake_fd, std::function<int()> signalled)
       : m_options(o),
         m_input(input),
         m_writer(writer),
         m_finishing(finishing),
-        m_wake_fd(wake_fd),
+        m_signalled(signalled ? std::move(signalled) : received_signal),
         m_scheduler(o.per_host, o.rate, o.read_ahead),
         m_transport(transport),
         m_policy{o.retries, o.retry_delay, o.retry_max_delay},
         m_start(Clock::now()),
         m_progress(o.progress && !o.quiet, m_start),
         m_rng(std::random_device{}()) {
-    if (m_wake_fd >= 0) m_transport.watch(m_wake_fd, true);
+    if (wake_fd >= 0 && !m_transport.watch(wake_fd, true)) fail("cannot watch the signal descriptor");
     if (finishing.has_body_work()) {
       m_worker.emplace(finishing);
-      m_transport.watch(m_worker->wake_fd(), true);
+      if (!m_transport.watch(m_worker->wake_fd(), true)) fail("cannot watch the body worker");
     }
   }
 
@@ -56,14 +59,16 @@ class Engine {
   void watch_input();
   std::size_t busy() const { return m_transport.in_flight() + (m_worker ? m_worker->pending() : 0); }
   bool has_room() const { return busy() < m_transport.limit(); }
-  void interrupt();
+  void fail(const std::string& what);
+  bool stopping();
+  void interrupt(std::string_view why);
   std::optional<Duration> wait_limit(TimePoint now) const;
 
   const Options& m_options;
   InputReader& m_input;
   JsonlWriter& m_writer;
   const Finishing& m_finishing;
-  int m_wake_fd;
+  std::function<int()> m_signalled;
   Scheduler m_scheduler;
   Transport& m_transport;
   RetryPolicy m_policy;
@@ -75,10 +80,10 @@ class Engine {
   std::vector<Completion> m_done;
   std::vector<Record> m_finished;
   TimePoint m_now;  // this loop turn's time, so a turn reads the clock once
-  bool m_input_done = false;
-  bool m_input_waiting = false;
-  bool m_input_ready = false;  // read_input stopped at its bound with lines left to read
-  int m_watched_input = -1;
+  InputState m_input_state;
+  // Why the run ends before its input does (an input that cannot be read, a broken loop); empty
+  // while it goes on. Every URL read still gets its line, then the exit status is 2.
+  std::string m_failure;
   JsonlWriter::Status m_output = JsonlWriter::Status::ok;
 };
 
@@ -90,19 +95,20 @@ void Engine::emit(Record& r) {
 }
 
 void Engine::read_input() {
-  m_input_waiting = false;
-  m_input_ready = false;
+  m_input_state.begin_turn();
   InputItem item;
-  // Bounded per turn, so a long run of invalid lines cannot starve transfers; the next wait is
-  // then skipped (m_input_ready), since nothing else may be coming to end it.
-  for (int n = 0; !m_input_done && m_scheduler.wants_more(); ++n) {
-    if (n == 4096) {
-      m_input_ready = true;
+  for (int n = 0; m_scheduler.wants_more() && m_input_state.may_read(n); ++n) {
+    InputReader::Status status;
+    try {
+      status = m_input.next(item);
+    } catch (const std::runtime_error& e) {
+      m_input_state.finish();
+      fail(e.what());
       return;
     }
-    switch (m_input.next(item)) {
-      case InputReader::Status::eof: m_input_done = true; break;
-      case InputReader::Status::again: m_input_waiting = true; return;
+    switch (status) {
+      case InputReader::Status::eof: m_input_state.finish(); break;
+      case InputReader::Status::again: m_input_state.wait(); return;
       case InputReader::Status::item:
         if (item.error != ErrorKind::none) {
           Record r;
@@ -154,14 +160,14 @@ void Engine::stamp(Record& r, Job& job) {
   if (job.request) r.meta = job.request->meta;
 }
 
-// A pipe is watched only while we wait for it; one at end of file is always readable, and
-// watching it would turn every wait into a busy loop.
 void Engine::watch_input() {
-  const int fd = m_input_waiting && m_scheduler.wants_more() ? m_input.wait_fd() : -1;
-  if (fd == m_watched_input) return;
-  if (m_watched_input >= 0) m_transport.watch(m_watched_input, false);
-  if (fd >= 0) m_transport.watch(fd, true);
-  m_watched_input = fd;
+  const int fd = m_input_state.fd_to_watch(m_input.wait_fd(), m_scheduler.wants_more());
+  if (fd == m_input_state.watched()) return;
+  if (m_input_state.watched() >= 0) m_transport.watch(m_input_state.watched(), false);
+  m_input_state.set_watched(-1);
+  // Waiting for a pipe that is not watched would hang: the run ends instead.
+  if (fd >= 0 && !m_transport.watch(fd, true)) return fail("cannot watch the input");
+  m_input_state.set_watched(fd);
 }
 
 void Engine::collect_finished(bool wait) {
@@ -176,7 +182,8 @@ std::optional<Duration> Engine::wait_limit(TimePoint now) const {
   const auto sooner = [&until](std::optional<TimePoint> t) {
     if (t && (!until || *t < *until)) until = t;
   };
-  if (m_input_ready) return Duration::zero();
+  // A failed run only finishes the turn; paused input has lines left that nothing else announces.
+  if (!m_failure.empty() || m_input_state.must_not_wait()) return Duration::zero();
   if (has_room()) sooner(m_scheduler.next_wakeup(now));
   sooner(m_writer.flush_due());
   if (m_progress.enabled()) sooner(now + m_progress.interval());
@@ -184,20 +191,47 @@ std::optional<Duration> Engine::wait_limit(TimePoint now) const {
   return std::max(Duration::zero(), *until - now);
 }
 
-void Engine::interrupt() {
+// The first failure is the one reported; the transport's own says what broke in the loop.
+void Engine::fail(const std::string& what) {
+  if (!m_failure.empty()) return;
+  const std::string why = m_transport.failure();
+  m_failure = why.empty() ? what : what + ": " + why;
+}
+
+bool Engine::stopping() {
+  if (m_failure.empty()) {
+    if (std::string why = m_transport.failure(); !why.empty()) m_failure = std::move(why);
+  }
+  return !m_failure.empty() || m_signalled() != 0;
+}
+
+// Every URL read and not finished gets an interrupted line saying why.
+void Engine::interrupt(std::string_view why) {
   m_done.clear();
   m_transport.abort_all(m_done);
   for (auto& c : m_done) {
     stamp(c.record, c.job);
+    c.record.message = why;
     emit(c.record);
   }
-  // Responses already complete are only being parsed: they finish, briefly, as they are.
+  // Complete responses still queued for the body worker end here, keeping their status; only
+  // the one being worked on is waited for.
+  if (m_worker) {
+    m_finished.clear();
+    m_worker->cancel(m_finished);
+    for (auto& r : m_finished) {
+      r.error = ErrorKind::interrupted;
+      r.message = why;
+      r.body.clear();
+      emit(r);
+    }
+  }
   collect_finished(true);
   for (Job& job : m_scheduler.take_all()) {
     Record r;
     stamp(r, job);
     r.error = ErrorKind::interrupted;
-    r.message = interrupted_message;
+    r.message = why;
     emit(r);
   }
 }
@@ -207,10 +241,11 @@ int Engine::run() {
     if (m_output == JsonlWriter::Status::ok) m_output = m_writer.flush();
   };
   m_now = Clock::now();
-  while (m_output == JsonlWriter::Status::ok && !received_signal()) {
+  while (m_output == JsonlWriter::Status::ok && !stopping()) {
     read_input();
+    if (stopping()) break;
     start_transfers(m_now);
-    if (m_input_done && m_scheduler.idle() && busy() == 0) break;
+    if (m_input_state.done() && m_scheduler.idle() && busy() == 0) break;
     if (auto due = m_writer.flush_due(); due && *due <= m_now) flush();
 
     watch_input();
@@ -221,8 +256,8 @@ int Engine::run() {
     m_progress.update(m_now, m_stats, busy());
   }
 
-  const int sig = received_signal();
-  if (sig) interrupt();
+  const int sig = m_failure.empty() ? m_signalled() : 0;
+  if (sig || !m_failure.empty()) interrupt(sig ? interrupted_message : std::string_view(m_failure));
   flush();
   m_progress.clear();
 
@@ -231,6 +266,11 @@ int Engine::run() {
     spdlog::error("cannot write output: {}", std::strerror(m_writer.error_number()));
     return exit_usage;
   }
+  if (!m_failure.empty()) {
+    spdlog::error("{}", m_failure);
+    return exit_usage;
+  }
+  if (m_output == JsonlWriter::Status::blocked) spdlog::warn("output blocked: the last lines were not written");
   if (!m_options.quiet) {
     const double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
     std::fputs(m_stats.summary(elapsed).c_str(), stderr);
@@ -242,16 +282,25 @@ int Engine::run() {
 }  // namespace
 
 int run_engine(const Options& options, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
-               Transport& transport, int wake_fd) {
-  Engine engine(options, input, writer, finishing, transport, wake_fd);
+               Transport& transport, int wake_fd, std::function<int()> signalled) {
+  Engine engine(options, input, writer, finishing, transport, wake_fd, std::move(signalled));
   return engine.run();
 }
 
 int run(const Options& options) {
-  const int wake_fd = install_signal_handlers();
+  int wake_fd = -1;
+  // Before anything is opened: opening the output empties it.
+  const std::vector<std::string> stdin_only{"-"};
+  const auto& inputs = options.inputs.empty() && options.urls.empty() ? stdin_only : options.inputs;
+  if (auto same = input_same_as_output(options.output, inputs)) {
+    spdlog::error("output {} is the same file as input {}", options.output.empty() ? "(stdout)" : options.output,
+                  *same == "-" ? "(stdin)" : *same);
+    return exit_usage;
+  }
   std::optional<InputReader> input;
   int out_fd = STDOUT_FILENO;
   try {
+    wake_fd = install_signal_handlers();
     input.emplace(options.urls, options.inputs);
     if (!options.output.empty()) out_fd = JsonlWriter::open_output(options.output);
   } catch (const std::exception& e) {

@@ -2,6 +2,8 @@
 
 #include "options.hpp"
 
+#include <functional>
+
 /// Exit statuses (docs/output.md).
 enum ExitCode : int {
   exit_ok = 0,            // every URL got a complete HTTP response
@@ -20,6 +22,7 @@ class Transport;
 struct Finishing;
 
 /// The loop itself, over a given transport (the engine's tests pass a fake). `wake_fd` (-1: none)
-/// is watched so that a signal ends a wait.
+/// is watched so that a signal ends a wait; `signalled` says which signal asks the run to stop
+/// (0: none; empty: the process's own, received_signal()).
 int run_engine(const Options& options, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
-               Transport& transport, int wake_fd);
+               Transport& transport, int wake_fd, std::function<int()> signalled = {});

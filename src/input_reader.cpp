@@ -112,11 +112,13 @@ bool InputReader::next_line(std::string_view& line, Status& status) {
         m_begin = m_buf.size();
         m_scanned = 0;
         ++m_source;
+        m_source_start = true;
         return true;
       }
       m_discarding = false;
       m_buf.clear();
       m_begin = m_scanned = 0;
+      m_source_start = true;
       if (++m_source >= m_sources.size()) return false;
     }
   }
@@ -157,5 +159,20 @@ bool InputReader::fill(Status& status) {
     return false;
   }
   m_buf.resize(old + static_cast<std::size_t>(n));
+  skip_bom();
   return true;
+}
+
+// Editors on Windows start UTF-8 files with a byte order mark; it belongs to no URL. A source
+// starts with an empty buffer, so its first bytes are at m_begin. On a pipe the mark may come a
+// byte at a time: a proper prefix of it waits for more (it holds no newline, so no line ends).
+void InputReader::skip_bom() {
+  if (!m_source_start) return;
+  constexpr std::string_view bom = "\xEF\xBB\xBF";
+  const std::string_view head = std::string_view(m_buf).substr(m_begin, bom.size());
+  if (head.size() < bom.size() && bom.substr(0, head.size()) == head) return;
+  m_source_start = false;
+  if (head != bom) return;
+  m_begin += bom.size();
+  m_scanned = m_scanned > bom.size() ? m_scanned - bom.size() : 0;
 }

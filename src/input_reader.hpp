@@ -43,6 +43,7 @@ class InputReader {
 
   bool next_line(std::string_view& line, Status& status);
   bool fill(Status& status);
+  void skip_bom();
 
   std::vector<std::string> m_args;
   std::size_t m_arg = 0;
@@ -52,5 +53,6 @@ class InputReader {
   std::size_t m_begin = 0;    // start of the unread part of m_buf
   std::size_t m_scanned = 0;  // bytes from m_begin already known to hold no newline
   bool m_discarding = false;  // inside the tail of an over-long line
+  bool m_source_start = true; // nothing of the current source handed out yet: a BOM may come
   std::uint64_t m_seq = 0;
 };

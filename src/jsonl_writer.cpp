@@ -1,14 +1,20 @@
 #include "jsonl_writer.hpp"
 
+#include "signals.hpp"
 #include "utf8.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <curl/curl.h>
 #include <fcntl.h>
+#include <limits>
+#include <poll.h>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <unordered_map>
 
 namespace {
 
@@ -48,29 +54,38 @@ const char* http_version_name(long v) {
   }
 }
 
-// Repeated headers become arrays; names keep the order of their first appearance.
+// Repeated headers become arrays; names keep the order of their first appearance. Linear: a
+// response may carry tens of thousands of names, and a scan per name made that seconds of CPU.
 void append_headers(std::string& out, const std::vector<std::pair<std::string, std::string>>& headers) {
-  std::vector<bool> done(headers.size());
+  constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+  // Each name's headers form a chain from its first index: next[i] is the next one of i's name.
+  std::vector<std::size_t> next(headers.size(), none);
+  std::vector<bool> first(headers.size());
+  std::unordered_map<std::string_view, std::size_t> last;  // name -> its latest index so far
+  last.reserve(headers.size());
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    auto [it, added] = last.try_emplace(headers[i].first, i);
+    if (added) {
+      first[i] = true;
+    } else {
+      next[it->second] = i;
+      it->second = i;
+    }
+  }
   out += '{';
   for (std::size_t i = 0; i < headers.size(); ++i) {
-    if (done[i]) continue;
+    if (!first[i]) continue;
     if (i) out += ',';
     append_string(out, headers[i].first);
     out += ':';
-    std::vector<std::size_t> same{i};
-    for (std::size_t k = i + 1; k < headers.size(); ++k)
-      if (!done[k] && headers[k].first == headers[i].first) {
-        same.push_back(k);
-        done[k] = true;
-      }
-    if (same.size() == 1) {
+    if (next[i] == none) {
       append_string(out, headers[i].second);
       continue;
     }
     out += '[';
-    for (std::size_t k = 0; k < same.size(); ++k) {
-      if (k) out += ',';
-      append_string(out, headers[same[k]].second);
+    for (std::size_t k = i; k != none; k = next[k]) {
+      if (k != i) out += ',';
+      append_string(out, headers[k].second);
     }
     out += ']';
   }
@@ -217,14 +232,58 @@ std::optional<TimePoint> JsonlWriter::flush_due() const {
 JsonlWriter::Status JsonlWriter::flush() {
   std::size_t done = 0;
   while (m_status == Status::ok && done < m_buf.size()) {
-    const ssize_t n = ::write(m_fd, m_buf.data() + done, m_buf.size() - done);
+    std::size_t chunk = m_buf.size() - done;
+    // After a signal the reader may never read again: wait for room only briefly, and write no
+    // more than a pipe with room takes without blocking.
+    if (received_signal()) {
+      if (!wait_writable()) {
+        m_status = Status::blocked;
+        break;
+      }
+      chunk = std::min<std::size_t>(chunk, PIPE_BUF);
+    }
+    const ssize_t n = ::write(m_fd, m_buf.data() + done, chunk);
     if (n >= 0) {
       done += static_cast<std::size_t>(n);
+    } else if (errno == EAGAIN) {
+      // Someone else's O_NONBLOCK on a shared stdout.
+      if (!wait_writable()) m_status = Status::blocked;
     } else if (errno != EINTR) {
-      m_errno = errno;
-      m_status = errno == EPIPE ? Status::broken_pipe : Status::failed;
+      fail(done);
     }
+    // EINTR: a signal interrupted a blocked write; the loop looks at it first.
   }
   m_buf.clear();
   return m_status;
+}
+
+bool JsonlWriter::wait_writable() {
+  for (;;) {
+    int timeout_ms = -1;
+    if (received_signal()) {
+      const auto now = std::chrono::steady_clock::now();
+      if (!m_give_up_at) m_give_up_at = now + give_up_after_signal;
+      if (now >= *m_give_up_at) return false;
+      timeout_ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(*m_give_up_at - now).count());
+    }
+    pollfd p{m_fd, POLLOUT, 0};
+    const int rc = ::poll(&p, 1, timeout_ms);
+    // POLLERR or POLLHUP: the next write says what it is.
+    if (rc > 0) return true;
+    if (rc < 0 && errno != EINTR) return true;
+  }
+}
+
+// The output keeps only whole lines: a write that failed part-way through a line (a full disk, a
+// file size limit) is cut back to the end of the last whole line.
+void JsonlWriter::fail(std::size_t done) {
+  m_errno = errno;
+  m_status = m_errno == EPIPE ? Status::broken_pipe : Status::failed;
+  const std::size_t line_end = done == 0 ? 0 : m_buf.rfind('\n', done - 1) + 1;  // npos + 1 == 0
+  const auto partial = static_cast<off_t>(done - line_end);
+  struct stat st {};
+  if (partial == 0 || ::fstat(m_fd, &st) != 0 || !S_ISREG(st.st_mode)) return;
+  const off_t end = ::lseek(m_fd, 0, SEEK_CUR);
+  // Should this fail too, the write error is still the one to report.
+  [[maybe_unused]] const int rc = end >= partial ? ::ftruncate(m_fd, end - partial) : 0;
 }

@@ -12,10 +12,14 @@ void append_json_line(std::string& out, const Record& r, const OutputFields& fie
 
 /// Writes JSON lines to a file descriptor in large blocks: lines are never split or interleaved.
 /// The engine flushes a line at most `flush_delay` after it was written, so a reader sees results
-/// promptly without a write per line under load.
+/// promptly without a write per line under load. A signal interrupts a blocked write; from then on
+/// the writer waits for the output at most give_up_after_signal, so it cannot hold the run up.
 class JsonlWriter {
  public:
-  enum class Status { ok, broken_pipe, failed };
+  /// blocked: a signal came and the output took nothing for give_up_after_signal; lines are lost.
+  enum class Status { ok, broken_pipe, failed, blocked };
+
+  static constexpr auto give_up_after_signal = std::chrono::milliseconds(250);
 
   explicit JsonlWriter(int fd, OutputFields fields = {}, std::size_t block = 64 * 1024,
                        Duration flush_delay = std::chrono::milliseconds(20));
@@ -33,6 +37,9 @@ class JsonlWriter {
   int error_number() const { return m_errno; }
 
  private:
+  bool wait_writable();
+  void fail(std::size_t done);
+
   int m_fd;
   OutputFields m_fields;
   std::size_t m_block;
@@ -41,4 +48,5 @@ class JsonlWriter {
   TimePoint m_oldest{};
   Status m_status = Status::ok;
   int m_errno = 0;
+  std::optional<std::chrono::steady_clock::time_point> m_give_up_at;  // set by the first wait after a signal
 };

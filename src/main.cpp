@@ -1,6 +1,7 @@
 #include "engine.hpp"
 #include "http_headers.hpp"
 #include "options.hpp"
+#include "std_fds.hpp"
 #include "units.hpp"
 
 #include <CLI/CLI.hpp>
@@ -8,8 +9,12 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <clocale>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <langinfo.h>
 #include <sstream>
 
 namespace {
@@ -67,9 +72,39 @@ std::string check_request_flags(const Options& o, bool method_given) {
   return {};
 }
 
+// A week is longer than any wait worth making in one run, and keeps every later sum of times far
+// from overflowing (docs/behaviour.md, "Limits of numeric flags").
+std::string check_seconds(const std::string& text) {
+  if (std::string err = check_non_negative(text); !err.empty()) return err;
+  return std::strtod(text.c_str(), nullptr) <= max_flag_seconds
+             ? std::string()
+             : "must be at most " + std::to_string(static_cast<long>(max_flag_seconds)) + " seconds (7 days), got " + text;
+}
+
+std::string check_rate(const std::string& text) {
+  if (std::string err = check_non_negative(text); !err.empty()) return err;
+  const double v = std::strtod(text.c_str(), nullptr);
+  return v == 0 || v >= min_flag_rate ? std::string() : "must be 0 (no cap) or at least 1/86400 (one a day), got " + text;
+}
+
+// libcurl converts an internationalised host name with libidn2's idn2_lookup_ul, which reads the
+// name in the locale's charset: under the C locale every IDN fails as a malformed URL. Input is
+// UTF-8 whatever the environment says, so LC_CTYPE is the environment's when that is UTF-8, else
+// C.UTF-8. Only LC_CTYPE: LC_NUMERIC would change strtod's and printf's decimal point. The code's
+// own character tests are locale-free (ascii.hpp), and a UTF-8 ctype leaves <cctype> ASCII-only.
+void use_utf8_ctype() {
+  if (std::setlocale(LC_CTYPE, "") && std::strcmp(nl_langinfo(CODESET), "UTF-8") == 0) return;
+  if (!std::setlocale(LC_CTYPE, "C.UTF-8")) std::setlocale(LC_CTYPE, "C");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  const ClosedStdFds closed = reopen_closed_std_fds();
+  if (!closed.reopened) {
+    if (!closed.err) std::fputs("volley: error: a standard descriptor is closed and /dev/null cannot be opened\n", stderr);
+    return exit_usage;
+  }
   auto log = spdlog::stderr_color_st("volley");
   log->set_pattern("volley: %^%l%$: %v");
   spdlog::set_default_logger(log);
@@ -87,7 +122,7 @@ int main(int argc, char** argv) {
   app.add_option("--per-host", o.per_host, "Transfers in flight per host:port at most (0: no cap)")
       ->check(check_non_negative);
   app.add_option("--rate", o.rate, "New requests per second at most, fractions allowed (0: no cap)")
-      ->check(check_non_negative);
+      ->check(check_rate);
   const auto* method = app.add_option("-X,--method", o.method, "HTTP method");
   app.add_option("-H,--header", o.headers, "Extra header 'Name: value'; repeatable")->allow_extra_args(false);
   app.add_option("-d,--data", o.data, "Request body (implies POST); @FILE reads it from FILE");
@@ -98,17 +133,19 @@ int main(int argc, char** argv) {
   app.add_option("-x,--proxy", o.proxy, "Proxy URL (default: the *_proxy environment, as curl)");
   app.add_flag("-k,--insecure", o.insecure, "Do not verify TLS certificates");
   app.add_option("--cacert", o.cacert, "CA certificates (PEM) to verify peers with")->check(CLI::ExistingFile);
+  app.add_option("--capath", o.capath, "Directory of hashed CA certificates (openssl rehash) to verify peers with")
+      ->check(CLI::ExistingDirectory);
   app.add_flag("--http1.1", o.http11, "Use HTTP/1.1 only (default: HTTP/2 where TLS offers it)");
-  app.add_option("--timeout", o.timeout, "Seconds for a whole attempt (0: none)")->check(check_non_negative);
-  app.add_option("--connect-timeout", o.connect_timeout, "Seconds to connect (0: libcurl's default, 300)")->check(check_non_negative);
+  app.add_option("--timeout", o.timeout, "Seconds for a whole attempt (0: none)")->check(check_seconds);
+  app.add_option("--connect-timeout", o.connect_timeout, "Seconds to connect (0: libcurl's default, 300)")->check(check_seconds);
   app.add_option("--stall-timeout", o.stall_timeout, "Seconds without a byte received before giving up (0: none)")
-      ->check(check_non_negative);
+      ->check(check_seconds);
   app.add_option("--retries", o.retries, "Retries after a timeout, a failed connection or 408/429/500/502/503/504")
       ->check(CLI::Range(0, 1000));
   app.add_option("--retry-delay", o.retry_delay, "Seconds before the first retry; doubles each time, with jitter")
-      ->check(check_non_negative);
+      ->check(check_seconds);
   app.add_option("--retry-max-delay", o.retry_max_delay, "Cap in seconds on a retry's wait, Retry-After included")
-      ->check(check_non_negative);
+      ->check(check_seconds);
   app.add_option("--max-redirects", o.max_redirects, "Redirects to follow (0: do not follow)")
       ->check(CLI::Range(0, 1000));
   app.add_option("--max-body", max_body, "Largest decoded body in bytes; suffixes k, M, G")
@@ -143,7 +180,13 @@ int main(int argc, char** argv) {
   o.max_body = *parse_size(max_body);
   if (o.verbose) spdlog::set_level(spdlog::level::debug);
   if (!load_data(o)) return exit_usage;
+  // Lines written to /dev/null in its place would be lost without a word.
+  if (closed.out && o.output.empty()) {
+    spdlog::error("standard output is closed: give -o FILE or an open stdout");
+    return exit_usage;
+  }
 
+  use_utf8_ctype();
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     spdlog::error("cannot initialise libcurl");
     return exit_usage;

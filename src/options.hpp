@@ -24,6 +24,7 @@ struct Options {
   std::string proxy;
   bool insecure = false;
   std::string cacert;
+  std::string capath;  // a directory of hashed CA certificates (openssl rehash)
   bool http11 = false;
 
   double timeout = 30;

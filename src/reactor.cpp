@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -82,17 +83,18 @@ void apply_setup(CURL* e, const RequestSetup& s) {
 }  // namespace
 
 Reactor::Reactor(const Options& options, bool keep_body)
-    : m_options(options), m_keep_body(keep_body), m_limit(fit_fd_limit(static_cast<std::size_t>(std::max(1, options.concurrency)))) {
+    : m_options(options), m_keep_body(keep_body), m_trust(options), m_limit(fit_fd_limit(static_cast<std::size_t>(std::max(1, options.concurrency)))) {
   m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
   m_multi = curl_multi_init();
   m_share = curl_share_init();
   if (m_epoll < 0 || !m_multi || !m_share) throw std::runtime_error("cannot set up libcurl");
-  curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-  curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this);
-  curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, on_timer);
-  curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this);
-  // Idle connections to many hosts are worth keeping, within the open-file budget.
-  curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max<std::size_t>(m_limit, 16)));
+  // MAXCONNECTS: idle connections to many hosts are worth keeping, within the open-file budget.
+  if (curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, on_socket) != CURLM_OK ||
+      curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this) != CURLM_OK ||
+      curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, on_timer) != CURLM_OK ||
+      curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this) != CURLM_OK ||
+      curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max<std::size_t>(m_limit, 16))) != CURLM_OK)
+    throw std::runtime_error("cannot set up libcurl's multi handle");
   // The multi handle already shares connections and DNS; TLS sessions are per easy handle
   // unless shared, and reused handles should resume each other's sessions.
   curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
@@ -127,6 +129,13 @@ void Reactor::configure(Slot& slot) {
   curl_easy_setopt(e, CURLOPT_SHARE, m_share);
   // No signals: timeouts come from the multi timer, not SIGALRM around name lookups.
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075700
+  // A lookup abandoned (timed out, or the handle removed on SIGINT) would otherwise be joined:
+  // the threaded resolver waits for getaddrinfo() to give up, up to resolv.conf's timeout times
+  // its attempts, and the whole loop with it. Quick exit detaches the thread instead; it frees
+  // itself when getaddrinfo() returns, or dies with the process.
+  curl_easy_setopt(e, CURLOPT_QUICK_EXIT, 1L);
+#endif
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -150,11 +159,7 @@ void Reactor::configure(Slot& slot) {
     curl_easy_setopt(e, CURLOPT_PROXY, "");
     curl_easy_setopt(e, CURLOPT_NOPROXY, "");
   }
-  if (o.insecure) {
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  if (!o.cacert.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, o.cacert.c_str());
+  m_trust.configure(e);
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, o.http11 ? CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_2TLS);
   if (o.response_headers) {
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -208,12 +213,21 @@ void Reactor::start(Job job) {
     spdlog::debug("start #{} attempt {} {}", slot.job.seq, slot.job.attempts, redact_password(slot.job.target));
   ++m_in_flight;
   slot.busy = true;
-  if (CURLMcode rc = curl_multi_add_handle(m_multi, slot.easy); rc != CURLM_OK) {
-    --m_in_flight;
-    slot.busy = false;
-    m_free.push_back(&slot);
-    throw std::runtime_error(std::string("curl_multi_add_handle: ") + curl_multi_strerror(rc));
+  // The multi handle refuses only when it is broken (out of memory, internal error). The slot
+  // stays busy, so abort_all() reports the job with the others.
+  check(curl_multi_add_handle(m_multi, slot.easy), "curl_multi_add_handle");
+}
+
+// As ephiperfifo.c's mcode_or_die, without dying: a socket libcurl closed meanwhile is harmless;
+// anything else means the multi handle is broken, and the run ends.
+bool Reactor::check(CURLMcode rc, const char* where) {
+  if (rc == CURLM_OK) return true;
+  if (rc == CURLM_BAD_SOCKET) {
+    spdlog::debug("{}: {}", where, curl_multi_strerror(rc));
+    return true;
   }
+  if (m_failure.empty()) m_failure = std::string(where) + ": " + curl_multi_strerror(rc);
+  return false;
 }
 
 std::size_t Reactor::on_body(char* data, std::size_t size, std::size_t n, void* userp) {
@@ -246,7 +260,9 @@ std::size_t Reactor::on_header(char* data, std::size_t size, std::size_t n, void
 
 // A connection that goes idle between two transfers is "removed" by libcurl and added again
 // moments later; keeping it registered turns that DEL + ADD into at most one MOD.
-int Reactor::on_socket(CURL*, curl_socket_t s, int what, void* userp, void* socketp) {
+// A socket epoll refuses fails its transfer (fail_unwatched). Not by returning -1: libcurl 7.88
+// then marks the whole multi handle dead and fails every transfer.
+int Reactor::on_socket(CURL* easy, curl_socket_t s, int what, void* userp, void* socketp) {
   auto* self = static_cast<Reactor*>(userp);
   if (s < 0) return 0;
   auto& reg = self->m_registered;
@@ -260,17 +276,38 @@ int Reactor::on_socket(CURL*, curl_socket_t s, int what, void* userp, void* sock
   epoll_event ev{};
   ev.events = events;
   ev.data.u64 = static_cast<std::uint64_t>(s);
+  bool ok = true;
   if (!socketp) {
     // New to libcurl: whatever we remember of this number may belong to a socket since closed
     // (the kernel drops a closed socket from epoll), so MOD proves the registration or fails.
     if (state == unregistered || ::epoll_ctl(self->m_epoll, EPOLL_CTL_MOD, s, &ev) != 0)
-      if (::epoll_ctl(self->m_epoll, EPOLL_CTL_ADD, s, &ev) != 0) ::epoll_ctl(self->m_epoll, EPOLL_CTL_MOD, s, &ev);
-    curl_multi_assign(self->m_multi, s, self);
+      ok = ::epoll_ctl(self->m_epoll, EPOLL_CTL_ADD, s, &ev) == 0 ||
+           (errno == EEXIST && ::epoll_ctl(self->m_epoll, EPOLL_CTL_MOD, s, &ev) == 0);
   } else if ((state & ~idle_flag) != events) {
-    ::epoll_ctl(self->m_epoll, EPOLL_CTL_MOD, s, &ev);
+    ok = ::epoll_ctl(self->m_epoll, EPOLL_CTL_MOD, s, &ev) == 0;
   }
+  if (!ok) {
+    const std::string why = std::string("cannot watch the connection: ") + std::strerror(errno);
+    spdlog::debug("socket {}: {}", s, why);
+    self->m_unwatched.emplace_back(easy, why);
+    state = unregistered;
+    return 0;
+  }
+  if (!socketp) self->check(curl_multi_assign(self->m_multi, s, self), "curl_multi_assign");
   state = events;
   return 0;
+}
+
+// Transfers whose socket epoll refused would never see an event: they end now, as errors.
+void Reactor::fail_unwatched(std::vector<Completion>& done) {
+  for (auto& [easy, message] : m_unwatched) {
+    Slot* slot = nullptr;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, &slot);
+    if (!slot || !slot->busy || slot->easy != easy) continue;  // not ours, or already ended
+    std::snprintf(slot->errbuf, sizeof slot->errbuf, "%s", message.c_str());
+    finish(*slot, CURLE_ABORTED_BY_CALLBACK, done, false);
+  }
+  m_unwatched.clear();
 }
 
 // An event on a socket libcurl no longer watches (an idle connection the server closed) would
@@ -295,22 +332,29 @@ int Reactor::on_timer(CURLM*, long timeout_ms, void* userp) {
   return 0;
 }
 
-void Reactor::watch(int fd, bool on) {
+bool Reactor::watch(int fd, bool on) {
   const auto it = std::find(m_watched.begin(), m_watched.end(), fd);
-  if (on == (it != m_watched.end())) return;
+  if (on == (it != m_watched.end())) return true;
   if (on) {
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = watched_tag | static_cast<std::uint32_t>(fd);
-    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) == 0) m_watched.push_back(fd);
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) != 0) {
+      if (m_failure.empty()) m_failure = std::string("epoll_ctl: ") + std::strerror(errno);
+      return false;
+    }
+    m_watched.push_back(fd);
   } else {
+    // DEL fails only for an fd epoll no longer holds (closed, or never added): nothing to undo.
     ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
     m_watched.erase(it);
   }
+  return true;
 }
 
 TimePoint Reactor::poll(std::optional<Duration> timeout, std::vector<Completion>& done) {
   const TimePoint now = Clock::now();
+  if (!m_failure.empty()) return now;  // nothing would end the wait; the caller ends the run
   std::optional<TimePoint> until = m_timer;
   if (timeout && (!until || now + *timeout < *until)) until = now + *timeout;
   int wait_ms = -1;
@@ -321,8 +365,11 @@ TimePoint Reactor::poll(std::optional<Duration> timeout, std::vector<Completion>
 
   epoll_event events[max_events];
   const int n = ::epoll_wait(m_epoll, events, max_events, wait_ms);
-  if (n < 0 && errno != EINTR) throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));
   m_woke = Clock::now();
+  if (n < 0 && errno != EINTR) {
+    m_failure = std::string("epoll_wait: ") + std::strerror(errno);
+    return m_woke;
+  }
 
   int running = 0;
   for (int i = 0; i < n; ++i) {
@@ -333,12 +380,13 @@ TimePoint Reactor::poll(std::optional<Duration> timeout, std::vector<Completion>
     if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
     if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
     if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
-    curl_multi_socket_action(m_multi, fd, flags, &running);
+    if (!check(curl_multi_socket_action(m_multi, fd, flags, &running), "curl_multi_socket_action")) break;
   }
-  if (m_timer && m_woke >= *m_timer) {
+  if (m_failure.empty() && m_timer && m_woke >= *m_timer) {
     m_timer.reset();
-    curl_multi_socket_action(m_multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    check(curl_multi_socket_action(m_multi, CURL_SOCKET_TIMEOUT, 0, &running), "curl_multi_socket_action");
   }
+  fail_unwatched(done);
   drain(done);
   return m_woke;
 }
@@ -359,7 +407,7 @@ void Reactor::finish(Slot& slot, CURLcode code, std::vector<Completion>& done, b
   c.record.size = slot.body_bytes;
   c.record.body = std::move(slot.body);
   c.record.headers = std::move(slot.headers);
-  curl_multi_remove_handle(m_multi, slot.easy);
+  check(curl_multi_remove_handle(m_multi, slot.easy), "curl_multi_remove_handle");
   if (slot.customised) {
     // Back to the shared configuration for the next URL this handle carries.
     curl_easy_reset(slot.easy);

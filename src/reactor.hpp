@@ -2,6 +2,7 @@
 
 #include "options.hpp"
 #include "transport.hpp"
+#include "trust_store.hpp"
 
 #include <curl/curl.h>
 
@@ -27,8 +28,9 @@ class Reactor final : public Transport {
   void start(Job job) override;
   /// Waits for socket events, libcurl's timer or a watched fd, then lets libcurl work.
   TimePoint poll(std::optional<Duration> timeout, std::vector<Completion>& done) override;
-  void watch(int fd, bool on) override;
+  bool watch(int fd, bool on) override;
   void abort_all(std::vector<Completion>& done) override;
+  std::string failure() const override { return m_failure; }
 
  private:
   struct Slot;
@@ -38,6 +40,8 @@ class Reactor final : public Transport {
   static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* userp);
   void apply_request(Slot& slot);
   bool drop_if_idle(int fd);
+  bool check(CURLMcode rc, const char* where);
+  void fail_unwatched(std::vector<Completion>& done);
 
   Slot& acquire();
   void configure(Slot& slot);
@@ -46,6 +50,7 @@ class Reactor final : public Transport {
 
   const Options& m_options;
   bool m_keep_body;
+  TrustStore m_trust;
   CURLM* m_multi = nullptr;
   CURLSH* m_share = nullptr;
   curl_slist* m_headers = nullptr;
@@ -63,4 +68,6 @@ class Reactor final : public Transport {
   static constexpr std::uint32_t idle_flag = 1u << 31;
   std::vector<std::uint32_t> m_registered;
   bool m_proxy_from_env = false;
+  std::vector<std::pair<CURL*, std::string>> m_unwatched;  // transfers whose socket epoll refused
+  std::string m_failure;                                   // Transport::failure()
 };

@@ -19,8 +19,10 @@ class Scheduler {
  public:
   Scheduler(int per_host_cap, double rate, std::size_t read_ahead);
 
-  /// Whether the read-ahead window has room for another URL from the input.
-  bool wants_more() const { return m_queued < m_read_ahead; }
+  /// Whether the read-ahead window has room for another URL from the input. Retries waiting for
+  /// their time count against it too: with every server answering 503 and Retry-After, the input
+  /// would otherwise be read to its end while they wait, and memory would grow with the list.
+  bool wants_more() const { return m_queued + m_deferred.size() < m_read_ahead; }
   void push(Job job);
   /// A retry: queued again (ahead of its host's new URLs) once `due` has passed.
   void defer(Job job, TimePoint due);

@@ -1,9 +1,9 @@
 #pragma once
 
-/// Installs SIGINT/SIGTERM handlers that only record the signal and write to an eventfd (the
+/// Installs SIGINT/SIGTERM/SIGHUP handlers that only record the signal and write to an eventfd (the
 /// reactor watches it, so a signal wakes the loop at once), and ignores SIGPIPE so a closed pipe
 /// shows up as EPIPE from write(). Returns the eventfd.
 int install_signal_handlers();
 
-/// The first SIGINT or SIGTERM received, or 0.
+/// The first SIGINT, SIGTERM or SIGHUP received, or 0.
 int received_signal();

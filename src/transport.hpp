@@ -5,6 +5,7 @@
 #include "record.hpp"
 
 #include <optional>
+#include <string>
 #include <vector>
 
 /// A transfer that ended: the job as it was started and what the attempt produced.
@@ -26,8 +27,13 @@ class Transport {
   /// Waits for progress, at most `timeout` (nullopt: no limit of the caller's), and appends
   /// finished transfers to `done`. Returns the time the wait ended.
   virtual TimePoint poll(std::optional<Duration> timeout, std::vector<Completion>& done) = 0;
-  /// Adds or removes an fd (input pipe, eventfd) whose readiness ends poll().
-  virtual void watch(int fd, bool on) = 0;
+  /// Adds or removes an fd (input pipe, eventfd) whose readiness ends poll(). False when it cannot
+  /// be watched (failure() says why): the caller must not wait for it.
+  virtual bool watch(int fd, bool on) = 0;
   /// Ends every transfer in flight, reporting each as interrupted.
   virtual void abort_all(std::vector<Completion>& done) = 0;
+  /// Why the loop itself cannot go on (its poller or libcurl's multi handle failed, an fd could
+  /// not be watched); empty while it can. Then poll() no longer waits, and the caller ends the
+  /// run with abort_all().
+  virtual std::string failure() const = 0;
 };

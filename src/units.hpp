@@ -7,6 +7,12 @@
 /// "10M" → 10485760. Suffixes k, M, G (powers of 1024, either case); no suffix means bytes.
 std::optional<std::uint64_t> parse_size(std::string_view text);
 
+/// The largest value a flag in seconds takes (a week), and the smallest --rate other than 0 (one
+/// request a day): past them a value is a mistake, and past them lie doubles that overflow the
+/// clock's nanoseconds (from_seconds saturates, but the flag would not mean what it says).
+inline constexpr double max_flag_seconds = 7 * 24 * 3600.0;
+inline constexpr double min_flag_rate = 1.0 / (24 * 3600);
+
 /// Seconds with fractions to whole milliseconds, rounding up so that a tiny positive value never
 /// becomes 0, which libcurl reads as "no limit".
 long seconds_to_ms(double seconds);

@@ -395,18 +395,35 @@ class VolleyTestCase(unittest.TestCase):
     def path_count(self, path, srv=None):
         return self.stats(srv)["count_by_path"].get(path, 0)
 
-    def wait_inflight(self, n, srv=None, timeout=10):
-        """Wait until the server has at least n requests in flight."""
+    def wait_inflight(self, n, srv=None, timeout=10, key=None):
+        """Wait until the server has at least n requests in flight; with `key`, n of those
+        whose URL carries ?key=KEY (requests of earlier tests may still be running)."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            if self.stats(srv)["inflight"] >= n:
+            st = self.stats(srv)
+            if (st["inflight"] if key is None else st["inflight_by_key"].get(key, 0)) >= n:
                 return
             time.sleep(0.05)
         self.fail("server never had %d requests in flight (stats: %s)" % (n, self.stats(srv)))
 
+    def wait_signal_handler(self, p, sig, timeout=10):
+        """Wait until process p catches sig (its /proc status lists a handler), so a signal
+        sent next is volley's to handle and not the default action of a process starting up."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end and p.poll() is None:
+            try:
+                with open("/proc/%d/status" % p.pid) as f:
+                    caught = [ln for ln in f if ln.startswith("SigCgt:")]
+            except OSError:
+                caught = []
+            if caught and int(caught[0].split()[1], 16) & (1 << (int(sig) - 1)):
+                return
+            time.sleep(0.02)
+        self.fail("process %d never installed a handler for signal %d" % (p.pid, int(sig)))
+
     @staticmethod
     def key():
-        """Unique key for /flaky and /retry-after paths."""
+        """Unique key for /flaky and /retry-after paths, and for ?key= (wait_inflight)."""
         return uuid.uuid4().hex[:12]
 
     # -- files

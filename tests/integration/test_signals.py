@@ -23,11 +23,11 @@ class TestSignals(VolleyTestCase):
             self.fail(what)
 
     def interrupt_run(self, sig, expected_rc):
-        urls = [self.url("/delay/10000?i=%d" % i) for i in range(20)]
+        k = self.key()
+        urls = [self.url("/delay/10000?key=%s&i=%d" % (k, i)) for i in range(20)]
         p = self.spawn(["-q", "-c", "5", "-i", self.write_file("\n".join(urls) + "\n")])
         reader = harness.LineReader(p.stdout)
-        self.wait_inflight(5)
-        time.sleep(0.3)
+        self.wait_inflight(5, key=k)
         t0 = time.monotonic()
         rc = self.signal_and_wait(p, sig, "volley did not exit within 10 s of signal %d" % sig)
         took = time.monotonic() - t0
@@ -49,7 +49,8 @@ class TestSignals(VolleyTestCase):
 
     def test_sigint_keeps_finished_results(self):
         done = [self.url("/size/%d" % i) for i in (1, 2, 3)]
-        slow = [self.url("/delay/10000?i=%d" % i) for i in range(4)]
+        k = self.key()
+        slow = [self.url("/delay/10000?key=%s&i=%d" % (k, i)) for i in range(4)]
         p = self.spawn(["-q", "-c", "10"] + done + slow)
         reader = harness.LineReader(p.stdout)
         first = []
@@ -60,7 +61,7 @@ class TestSignals(VolleyTestCase):
                 self.fail("fast URLs produced no output")
             first.append(harness.parse_lines(line)[0])
         self.assertEqual(sorted(o["url"] for o in first), done)
-        self.wait_inflight(4)
+        self.wait_inflight(4, key=k)
         rc = self.signal_and_wait(p, signal.SIGINT, "SIGINT ignored with transfers in flight")
         lines = harness.parse_lines(reader.all())  # all() includes the lines seen above
         self.assertEqual(rc, 130)
@@ -71,13 +72,34 @@ class TestSignals(VolleyTestCase):
         for u in slow:
             self.assertErrorKind(got[u], "interrupted")
 
+    def test_sigterm_does_not_wait_for_bodies_queued_for_parsing(self):
+        # 40 complete 5 MB pages queued for --links: parsing them all takes many seconds, so the
+        # signal must interrupt the ones not started rather than wait for them.
+        urls = [self.url("/heavy?i=%d" % i) for i in range(40)]
+        p = self.spawn(["-q", "-c", "40", "--links", "-i", self.write_file("\n".join(urls) + "\n")])
+        reader = harness.LineReader(p.stdout)
+        self.assertIsNotNone(reader.get(timeout=30), "no page was parsed within 30 s")
+        t0 = time.monotonic()
+        rc = self.signal_and_wait(p, signal.SIGTERM, "volley did not exit within 10 s of SIGTERM", timeout=20)
+        took = time.monotonic() - t0
+        lines = harness.parse_lines(reader.all())
+        self.assertEqual(rc, 143)
+        self.assertLess(took, 3, "SIGTERM waited for the queued pages to be parsed")
+        self.assertEqual(sorted(o["seq"] for o in lines), list(range(1, 41)))
+        interrupted = [o for o in lines if o["error"] and o["error"]["kind"] == "interrupted"]
+        self.assertTrue(interrupted, "some pages should have been interrupted")
+        for o in interrupted:
+            if o["status"] is not None:
+                self.assertEqual(o["status"], 200, "a page interrupted while queued keeps its status")
+
     def test_sigint_while_stdin_open(self):
         p = self.spawn(["-q"], stdin=subprocess.PIPE)
         reader = harness.LineReader(p.stdout)
-        urls = [self.url("/delay/10000?i=%d" % i) for i in range(2)]
+        k = self.key()
+        urls = [self.url("/delay/10000?key=%s&i=%d" % (k, i)) for i in range(2)]
         p.stdin.write(("\n".join(urls) + "\n").encode())
         p.stdin.flush()
-        self.wait_inflight(2)
+        self.wait_inflight(2, key=k)
         rc = self.signal_and_wait(p, signal.SIGINT, "SIGINT ignored while stdin is still open")
         lines = harness.parse_lines(reader.all())
         self.assertEqual(rc, 130)
@@ -121,7 +143,7 @@ class TestSignals(VolleyTestCase):
 
     def test_sigterm_idle_on_open_stdin(self):
         p = self.spawn(["-q"], stdin=subprocess.PIPE)
-        time.sleep(0.5)
+        self.wait_signal_handler(p, signal.SIGTERM)
         rc = self.signal_and_wait(p, signal.SIGTERM, "SIGTERM ignored while waiting for stdin")
         self.assertEqual(rc, 143)
         self.assertEqual(p.stdout.read(), b"")

@@ -18,7 +18,10 @@ or as a script::
 
 Bookkeeping endpoints (never counted themselves):
     GET /_stats     {"max_inflight", "max_inflight_by_host", "count",
-                     "count_by_path", "inflight"}
+                     "count_by_path", "inflight", "inflight_by_key"}
+                    (inflight_by_key: requests in flight per ?key=K query
+                    parameter, so a test counts only its own requests and not
+                    the slow ones an earlier test left running)
     GET /_reset     clears the statistics and the request log
     GET /_requests  JSON list of the requests received since the last reset
                     (method, path, raw_path, host, headers, body, body_len,
@@ -27,7 +30,7 @@ Bookkeeping endpoints (never counted themselves):
 
 Paths (see ROUTES below for the full list): /ok /size/N /chunked/N
 /status/N /delay/MS /echo /notype /http10 /gzip /deflate /bomb /never /drip
-/stall /reset /empty /short /badchunk /garbage /bigheader /manyheaders
+/stall /reset /empty /short /badchunk /garbage /bigheader /manyheaders /headers/N
 /badgzip /latin1 /redirect/N /loop /to-file /to-gopher /to-host?url=U
 /flaky/KEY/N /retry-after/KEY/SECS /retry-after-date/KEY/SECS
 /retry-after-value/KEY?value=V (the retry-after paths take ?status=N, default 429)
@@ -82,6 +85,10 @@ _bomb_lock = threading.Lock()
 _bomb_cache = None
 
 
+HEAVY_PAGE_GZ = zlib.compress(b"<html><body>" + b"<p><a href='/x'>x</a></p>" * 200000 + b"</body></html>",
+                              9, 31)  # 5 MB of HTML, a few hundred ms for --links to parse, ~10 KB sent
+
+
 def bomb_bytes():
     """gzip stream decoding to 200 MiB of zeros (~200 KB), built once."""
     global _bomb_cache
@@ -106,6 +113,7 @@ class State:
     def _reset_locked(self):
         self.inflight = 0
         self.inflight_by_host = {}
+        self.inflight_by_key = {}
         self.max_inflight = 0
         self.max_inflight_by_host = {}
         self.count = 0
@@ -115,13 +123,17 @@ class State:
     def reset(self):
         with self.lock:
             inflight, by_host = self.inflight, dict(self.inflight_by_host)
+            by_key = dict(self.inflight_by_key)
             self._reset_locked()
             # requests still running keep being tracked consistently
             self.inflight = inflight
             self.inflight_by_host = by_host
+            self.inflight_by_key = by_key
 
-    def begin(self, host, path, record):
+    def begin(self, host, path, record, key=None):
         with self.lock:
+            if key is not None:
+                self.inflight_by_key[key] = self.inflight_by_key.get(key, 0) + 1
             self.inflight += 1
             self.max_inflight = max(self.max_inflight, self.inflight)
             n = self.inflight_by_host.get(host, 0) + 1
@@ -133,8 +145,14 @@ class State:
             if len(self.requests) > 5000:
                 del self.requests[:1000]
 
-    def end(self, host):
+    def end(self, host, key=None):
         with self.lock:
+            if key is not None:
+                n = self.inflight_by_key.get(key, 1) - 1
+                if n <= 0:
+                    self.inflight_by_key.pop(key, None)
+                else:
+                    self.inflight_by_key[key] = n
             self.inflight -= 1
             n = self.inflight_by_host.get(host, 1) - 1
             if n <= 0:
@@ -156,6 +174,7 @@ class State:
                 "count": self.count,
                 "count_by_path": dict(self.count_by_path),
                 "inflight": self.inflight,
+                "inflight_by_key": dict(self.inflight_by_key),
             }
 
     def request_log(self):
@@ -323,8 +342,10 @@ class Handler(BaseHTTPRequestHandler):
             "proxied": proxied,
             "request_version": self.request_version,
         }
-        st.begin(host, path, record)
+        key = query.get("key", [None])[0]
+        st.begin(host, path, record, key)
         self._inflight_host = host
+        self._inflight_key = key
         try:
             self._route(path, query, body, record)
         except _ClientGone:
@@ -341,7 +362,7 @@ class Handler(BaseHTTPRequestHandler):
         host = getattr(self, "_inflight_host", None)
         if host is not None:
             self._inflight_host = None
-            self.server.state.end(host)
+            self.server.state.end(host, getattr(self, "_inflight_key", None))
 
     def _route(self, path, query, body, record):
         for rx, fn in ROUTES:
@@ -416,6 +437,9 @@ class Handler(BaseHTTPRequestHandler):
         self._respond(200, bomb_bytes(), ctype="application/octet-stream",
                       headers=[("Content-Encoding", "gzip")])
 
+    def h_heavy(self, **kw):
+        self._respond(200, HEAVY_PAGE_GZ, ctype="text/html", headers=[("Content-Encoding", "gzip")])
+
     def h_badgzip(self, **kw):
         self._respond(200, b"this is definitely not a gzip stream\n" * 4,
                       headers=[("Content-Encoding", "gzip")])
@@ -473,6 +497,15 @@ class Handler(BaseHTTPRequestHandler):
     def h_manyheaders(self, **kw):
         self.close_connection = True
         lines = b"".join(b"X-H-%05d: %s\r\n" % (i, b"v" * 48) for i in range(10000))
+        self._write(b"HTTP/1.1 200 OK\r\n" + lines + b"Content-Length: 6\r\n\r\nhello\n")
+
+    def h_headers(self, n, query=None, **kw):
+        """N distinct header names x0, x1, ... in hex (at most 100,000), each with value v;
+        with ?same=1, N times the one name x."""
+        self.close_connection = True
+        same = (query or {}).get("same") == ["1"]
+        lines = b"".join(b"x:v\r\n" if same else b"x%x:v\r\n" % i  # under 300 KiB for 30,000
+                         for i in range(min(int(n), 100000)))
         self._write(b"HTTP/1.1 200 OK\r\n" + lines + b"Content-Length: 6\r\n\r\nhello\n")
 
     def h_latin1(self, **kw):
@@ -564,6 +597,7 @@ ROUTES = [(re.compile(rx), fn) for rx, fn in [
     (r"/gzip", Handler.h_gzip),
     (r"/deflate", Handler.h_deflate),
     (r"/bomb", Handler.h_bomb),
+    (r"/heavy", Handler.h_heavy),
     (r"/badgzip", Handler.h_badgzip),
     (r"/never", Handler.h_never),
     (r"/drip", Handler.h_drip),
@@ -575,6 +609,7 @@ ROUTES = [(re.compile(rx), fn) for rx, fn in [
     (r"/garbage", Handler.h_garbage),
     (r"/bigheader", Handler.h_bigheader),
     (r"/manyheaders", Handler.h_manyheaders),
+    (r"/headers/(\d+)", Handler.h_headers),
     (r"/latin1", Handler.h_latin1),
     (r"/weirdtype", Handler.h_weirdtype),
     (r"/page/([\w-]+)", Handler.h_page),

@@ -6,22 +6,69 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
+#include <sstream>
 #include <stdexcept>
-
+#include <string>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace fs = std::filesystem;
 
-// Written against BodyStore's interface (save → path, or an error) and the file it leaves, so
-// that how the bytes get there (one open, or a temporary file and a rename) may change.
-
 namespace {
-std::string contents(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+
+std::vector<std::string> names(const ScratchDir& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir.path())) out.push_back(e.path().filename().string());
+  return out;
 }
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 }  // namespace
+
+TEST_CASE("body_store: a hard link named like the body is replaced, not written through") {
+  ScratchDir d;
+  const std::string victim = d / "victim";
+  std::ofstream(victim) << "precious";
+  ScratchDir save;
+  REQUIRE(link(victim.c_str(), (save / "3.body").c_str()) == 0);
+  BodyStore store(save.path().string());
+  std::string error;
+  CHECK(store.save(3, "body", error) == save / "3.body");
+  CHECK(error.empty());
+  CHECK(read_all(victim) == "precious");
+  CHECK(read_all(save / "3.body") == "body");
+  CHECK(names(save) == std::vector<std::string>{"3.body"});
+}
+
+TEST_CASE("body_store: a FIFO named like the body is replaced without blocking") {
+  ScratchDir save;
+  REQUIRE(mkfifo((save / "1.body").c_str(), 0644) == 0);
+  BodyStore store(save.path().string());
+  std::string error;
+  CHECK(store.save(1, "hello", error) == save / "1.body");
+  struct stat st {};
+  REQUIRE(lstat((save / "1.body").c_str(), &st) == 0);
+  CHECK(S_ISREG(st.st_mode));
+}
+
+TEST_CASE("body_store: a body that cannot be put in place leaves nothing behind") {
+  ScratchDir save;
+  REQUIRE(mkdir((save / "2.body").c_str(), 0755) == 0);
+  BodyStore store(save.path().string());
+  std::string error;
+  CHECK(store.save(2, "x", error).empty());
+  CHECK(error.find("2.body") != std::string::npos);
+  CHECK(names(save) == std::vector<std::string>{"2.body"});
+}
+
+// The cases below go through save() and the file it leaves only, not how the bytes get there.
 
 TEST_CASE("body_store: a body is saved byte for byte as DIR/<seq>.body") {
   ScratchDir tmp;
@@ -31,7 +78,7 @@ TEST_CASE("body_store: a body is saved byte for byte as DIR/<seq>.body") {
   const std::string path = store.save(7, body, error);
   CHECK(error.empty());
   CHECK(path == tmp / "7.body");
-  CHECK(contents(path) == body);
+  CHECK(read_all(path) == body);
   CHECK(fs::is_regular_file(fs::symlink_status(path)));
 }
 
@@ -51,7 +98,7 @@ TEST_CASE("body_store: a missing DIR is created; a trailing slash makes no doubl
   std::string error;
   const std::string path = store.save(2, "x", error);
   CHECK(path == tmp / "bodies/2.body");
-  CHECK(contents(tmp / "bodies/2.body") == "x");
+  CHECK(read_all(tmp / "bodies/2.body") == "x");
 }
 
 TEST_CASE("body_store: a DIR that is a file is refused when the store is made") {
@@ -68,13 +115,13 @@ TEST_CASE("body_store: a symlink planted under DIR does not redirect the write")
   const BodyStore store(tmp / "bodies");
   std::string error;
   const std::string path = store.save(3, "attacker's body", error);
-  CHECK(contents(tmp / "victim") == "precious");
+  CHECK(read_all(tmp / "victim") == "precious");
   // Refusing the write or replacing the link with a file of its own are both safe.
   if (path.empty()) {
     CHECK_FALSE(error.empty());
   } else {
     CHECK(fs::is_regular_file(fs::symlink_status(path)));
-    CHECK(contents(path) == "attacker's body");
+    CHECK(read_all(path) == "attacker's body");
   }
 }
 

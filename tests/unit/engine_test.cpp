@@ -1,6 +1,7 @@
 #include "engine.hpp"
 #include "finishing.hpp"
 #include "input_reader.hpp"
+#include "input_state.hpp"
 #include "jsonl_writer.hpp"
 #include "transport.hpp"
 
@@ -10,9 +11,16 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <csignal>
+#include <fcntl.h>
+#include <fstream>
+#include <iterator>
 #include <map>
+#include <poll.h>
+#include <set>
 #include <stdexcept>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace std::chrono_literals;
@@ -20,7 +28,8 @@ using namespace std::chrono_literals;
 namespace {
 
 // Completes each transfer `latency` after it starts, on a clock of its own that jumps ahead
-// instead of sleeping, with the outcome `respond` decides.
+// instead of sleeping, with the outcome `respond` decides. Watched fds are real: a readable one
+// ends a wait at once, and a wait with nothing due blocks on them (briefly) or fails as a hang.
 class FakeTransport final : public Transport {
  public:
   explicit FakeTransport(std::size_t limit) : m_limit(limit) {}
@@ -31,12 +40,18 @@ class FakeTransport final : public Transport {
   std::map<std::string, std::size_t> max_per_host;
   std::vector<std::pair<std::uint64_t, TimePoint>> starts;    // seq, when
   std::vector<std::pair<std::uint64_t, TimePoint>> finishes;  // seq, when
+  std::vector<std::pair<int, bool>> watches;                  // every watch() call
+  std::vector<std::optional<Duration>> timeouts;              // every poll()'s timeout
+  std::function<void()> on_start = [] {};
+  bool refuse_watch = false;  // watch(fd, true) fails, as epoll_ctl can
+  std::string broken;         // failure(): set to break the loop
 
   std::size_t limit() const override { return m_limit; }
   std::size_t in_flight() const override { return m_running.size(); }
 
   void start(Job job) override {
     if (m_running.size() >= m_limit) throw std::logic_error("started past the limit");
+    on_start();
     ++job.attempts;
     starts.emplace_back(job.seq, m_now);
     auto& host = m_per_host[job.host_key];
@@ -46,10 +61,19 @@ class FakeTransport final : public Transport {
   }
 
   TimePoint poll(std::optional<Duration> timeout, std::vector<Completion>& done) override {
+    timeouts.push_back(timeout);
+    if (!broken.empty()) return m_now;
     std::optional<TimePoint> until;
     for (const auto& [due, job] : m_running)
       if (!until || due < *until) until = due;
     if (timeout && (!until || m_now + *timeout < *until)) until = m_now + *timeout;
+    // A readable watched fd ends the wait before anything is due; one that stays readable while
+    // the engine does nothing about it is a busy loop.
+    if (ready(until ? 0 : 10'000)) {
+      if (++m_spins > 100'000) throw std::logic_error("a watched fd stays readable: a busy loop");
+      return m_now;
+    }
+    m_spins = 0;
     if (!until) throw std::logic_error("the engine waits with nothing to wait for: a hang");
     m_now = std::max(m_now, *until);
     for (auto it = m_running.begin(); it != m_running.end();) {
@@ -68,14 +92,47 @@ class FakeTransport final : public Transport {
     return m_now;
   }
 
-  void watch(int, bool) override {}
-  void abort_all(std::vector<Completion>&) override { throw std::logic_error("not interrupted in these tests"); }
+  bool watch(int fd, bool on) override {
+    watches.emplace_back(fd, on);
+    if (on && refuse_watch) {
+      broken = "epoll_ctl: No space left on device";
+      return false;
+    }
+    if (on)
+      m_watched.insert(fd);
+    else
+      m_watched.erase(fd);
+    return true;
+  }
+
+  void abort_all(std::vector<Completion>& done) override {
+    for (auto& [due, job] : m_running) {
+      Completion& c = done.emplace_back();
+      c.job = std::move(job);
+      c.record.error = ErrorKind::interrupted;
+      c.record.message = interrupted_message;
+      --m_per_host[c.job.host_key];
+    }
+    m_running.clear();
+  }
+
+  std::string failure() const override { return broken; }
+  const std::set<int>& watched() const { return m_watched; }
 
  private:
+  bool ready(int wait_ms) const {
+    if (m_watched.empty()) return false;
+    std::vector<pollfd> fds;
+    for (int fd : m_watched) fds.push_back({fd, POLLIN, 0});
+    return ::poll(fds.data(), fds.size(), wait_ms) > 0;
+  }
+
   std::size_t m_limit;
   TimePoint m_now = Clock::now() + 1s;
   std::vector<std::pair<TimePoint, Job>> m_running;
   std::map<std::string, std::size_t> m_per_host;
+  std::set<int> m_watched;
+  int m_spins = 0;
 };
 
 struct Run {
@@ -83,18 +140,25 @@ struct Run {
   std::vector<nlohmann::json> lines;
 };
 
-Run run_fake(Options o, FakeTransport& t) {
+struct Setup {
+  std::function<int()> signalled = [] { return 0; };
+  std::size_t block = 64 * 1024;  // 1: every line is written at once
+  std::string* out_path = nullptr;
+};
+
+Run run_fake(Options o, FakeTransport& t, const Setup& setup = {}) {
   o.quiet = true;
   o.progress = false;
   char path[] = "/tmp/volley-engine-XXXXXX";
   const int fd = mkstemp(path);
   REQUIRE(fd >= 0);
+  if (setup.out_path) *setup.out_path = path;
   Run run;
   {
-    InputReader input(o.urls, {});
-    JsonlWriter writer(fd);
+    InputReader input(o.urls, o.inputs);
+    JsonlWriter writer(fd, {}, setup.block);
     Finishing finishing = prepare_finishing(o);
-    run.status = run_engine(o, input, writer, finishing, t, -1);
+    run.status = run_engine(o, input, writer, finishing, t, -1, setup.signalled);
   }
   FILE* f = std::fopen(path, "r");
   REQUIRE(f);
@@ -225,4 +289,183 @@ TEST_CASE("engine: a long run of invalid lines that the filters drop neither han
   CHECK(r.status == exit_url_errors);
   REQUIRE(r.lines.size() == 1);
   CHECK(r.lines[0]["seq"] == 10001);
+}
+
+namespace {
+
+std::string temp_file(const std::vector<std::string>& lines) {
+  char path[] = "/tmp/volley-engine-in-XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  std::string text;
+  for (const auto& l : lines) text += l + "\n";
+  REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  ::close(fd);
+  return path;
+}
+
+std::size_t count_lines(const std::string& path) {
+  std::ifstream f(path);
+  return static_cast<std::size_t>(std::count(std::istreambuf_iterator<char>(f), {}, '\n'));
+}
+
+}  // namespace
+
+TEST_CASE("engine: a long run of invalid lines pauses the input, and the loop does not wait then") {
+  Options o;
+  for (int i = 0; i < InputState::per_turn + 10; ++i) o.urls.push_back("ftp://a.test/" + std::to_string(i));
+  o.urls.push_back("http://a.test/last");
+  FakeTransport t(4);
+  const Run r = run_fake(o, t);
+  CHECK(r.lines.size() == o.urls.size());
+  // A bare-argument input has no fd to wait for: nothing is ever watched.
+  CHECK(t.watches.empty());
+  CHECK(std::find(t.timeouts.begin(), t.timeouts.end(), std::optional<Duration>(Duration::zero())) != t.timeouts.end());
+}
+
+TEST_CASE("engine: a pipe is watched only while the engine waits for it, never at end of file") {
+  int p[2];
+  REQUIRE(::pipe(p) == 0);
+  const std::string first = "http://a.test/1\nhttp://a.test/2\n";
+  REQUIRE(::write(p[1], first.data(), first.size()) == static_cast<ssize_t>(first.size()));
+  Options o;
+  o.inputs = {"/dev/fd/" + std::to_string(p[0])};
+  FakeTransport t(4);
+  t.latency = 5s;
+  int answered = 0;
+  t.respond = [&](const Job&, Record& r) {
+    r.status = 200;
+    // The writer finishes while the last transfers are still running: EOF must not be watched.
+    if (++answered == 2) {
+      const std::string more = "http://a.test/3\n";
+      REQUIRE(::write(p[1], more.data(), more.size()) == static_cast<ssize_t>(more.size()));
+      ::close(p[1]);
+    }
+  };
+  const Run r = run_fake(o, t);
+  ::close(p[0]);
+  CHECK(r.status == exit_ok);
+  CHECK(r.lines.size() == 3);
+  REQUIRE(t.watches.size() >= 2);
+  CHECK(t.watches.front().second);
+  CHECK_FALSE(t.watches.back().second);
+  CHECK(t.watched().empty());
+}
+
+TEST_CASE("engine: a signal ends the run; every queued, waiting or running URL gets an interrupted line") {
+  Options o;
+  o.urls = urls(50);
+  o.urls.push_back("http://b.test/retry");
+  FakeTransport t(3);
+  int answered = 0;
+  t.respond = [&](const Job& job, Record& r) {
+    ++answered;
+    r.status = job.host_key == "b.test:80" ? 503 : 200;
+  };
+  Setup s;
+  s.signalled = [&] { return answered >= 10 ? SIGTERM : 0; };
+  const Run r = run_fake(o, t, s);
+  CHECK(r.status == 128 + SIGTERM);
+  REQUIRE(r.lines.size() == 51);
+  int interrupted = 0;
+  for (const auto& line : r.lines) {
+    if (line["error"].is_null()) continue;
+    CHECK(line["error"]["kind"] == "interrupted");
+    CHECK(line["error"]["message"] == std::string(interrupted_message));
+    ++interrupted;
+  }
+  CHECK(interrupted >= 51 - answered);
+  CHECK(t.in_flight() == 0);
+  // The retry waiting for its time was interrupted too.
+  CHECK(r.lines[50]["error"]["kind"] == "interrupted");
+  CHECK(r.lines[50]["attempts"] == 1);
+}
+
+TEST_CASE("engine: an input that fails to read mid-run: every URL read gets a line, then exit 2") {
+  std::vector<std::string> lines;
+  for (int i = 1; i <= 3000; ++i) lines.push_back("http://a.test/" + std::to_string(i));
+  const std::string file = temp_file(lines);
+  char dir[] = "/tmp/volley-engine-dir-XXXXXX";
+  REQUIRE(mkdtemp(dir));
+  Options o;
+  o.inputs = {file, dir};
+  o.read_ahead = 100;  // the directory is reached while transfers run
+  FakeTransport t(4);
+  const Run r = run_fake(o, t);
+  std::remove(file.c_str());
+  ::rmdir(dir);
+  CHECK(r.status == exit_usage);
+  REQUIRE(r.lines.size() == 3000);
+  int interrupted = 0;
+  for (std::size_t i = 0; i < r.lines.size(); ++i) {
+    CHECK(r.lines[i]["seq"] == i + 1);
+    if (r.lines[i]["error"].is_null()) continue;
+    CHECK(r.lines[i]["error"]["kind"] == "interrupted");
+    CHECK(r.lines[i]["error"]["message"].get<std::string>().find("Is a directory") != std::string::npos);
+    ++interrupted;
+  }
+  CHECK(interrupted > 0);
+  CHECK(interrupted < 3000);
+}
+
+TEST_CASE("engine: a loop that breaks mid-run interrupts every URL read with its reason, exit 2") {
+  Options o;
+  o.urls = urls(30);
+  FakeTransport t(4);
+  int answered = 0;
+  t.respond = [&](const Job&, Record& r) {
+    r.status = 200;
+    if (++answered == 5) t.broken = "epoll_wait: Bad file descriptor";
+  };
+  const Run r = run_fake(o, t);
+  CHECK(r.status == exit_usage);
+  REQUIRE(r.lines.size() == 30);
+  for (const auto& line : r.lines)
+    if (!line["error"].is_null()) CHECK(line["error"]["message"] == "epoll_wait: Bad file descriptor");
+  CHECK(t.starts.size() < 30);
+}
+
+TEST_CASE("engine: an input pipe that cannot be watched ends the run instead of waiting forever") {
+  int p[2];
+  REQUIRE(::pipe(p) == 0);
+  const std::string some = "http://a.test/1\nhttp://a.test/2\n";
+  REQUIRE(::write(p[1], some.data(), some.size()) == static_cast<ssize_t>(some.size()));
+  Options o;
+  o.inputs = {"/dev/fd/" + std::to_string(p[0])};
+  FakeTransport t(4);
+  t.refuse_watch = true;
+  const Run r = run_fake(o, t);
+  ::close(p[0]);
+  ::close(p[1]);
+  CHECK(r.status == exit_usage);
+  REQUIRE(r.lines.size() == 2);
+  for (const auto& line : r.lines) {
+    CHECK(line["error"]["kind"] == "interrupted");
+    CHECK(line["error"]["message"] == "cannot watch the input: epoll_ctl: No space left on device");
+  }
+}
+
+TEST_CASE("engine: bodies waiting for the worker count against the concurrency cap") {
+  Options o;
+  o.hash = true;  // body work: each complete response goes through the body worker
+  o.urls = urls(40);
+  const std::size_t limit = 2;
+  FakeTransport t(limit);
+  std::size_t answered = 0;
+  t.respond = [&](const Job&, Record& r) {
+    r.status = 200;
+    r.body.assign(1 << 20, 'x');  // hashing it takes the worker a while
+    ++answered;
+  };
+  std::string out;
+  // Every complete response is in flight, at the worker, or written (each line at once).
+  std::size_t worst = 0;
+  t.on_start = [&] { worst = std::max(worst, t.in_flight() + answered - count_lines(out)); };
+  Setup s;
+  s.block = 1;
+  s.out_path = &out;
+  const Run r = run_fake(o, t, s);
+  CHECK(r.status == exit_ok);
+  CHECK(r.lines.size() == 40);
+  CHECK(worst < limit);
 }

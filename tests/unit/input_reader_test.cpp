@@ -111,6 +111,50 @@ TEST_CASE("input_reader: an empty pipe says again instead of blocking") {
   close(fds[0]);
 }
 
+TEST_CASE("input_reader: a UTF-8 BOM at the start of each file is skipped, elsewhere it is data") {
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string a = write_temp(bom + "http://a/\n" + bom + "http://b/\n");
+  const std::string b = write_temp(bom + "http://c/");  // a file that is one line without "\n"
+  const std::string c = write_temp(bom);                 // a file that is only a BOM
+  const std::string d = write_temp("\xEF\xBBhttp://d/\n");  // not a BOM: line 1 stays invalid
+  InputReader reader({}, {a, b, c, d});
+  std::vector<InputItem> items;
+  InputItem item;
+  while (reader.next(item) == InputReader::Status::item) items.push_back(item);
+  for (const auto& path : {a, b, c, d}) std::remove(path.c_str());
+  REQUIRE(items.size() == 4);
+  CHECK(items[0].job.url == "http://a/");
+  CHECK(items[0].error == ErrorKind::none);
+  CHECK(items[1].job.url == bom + "http://b/");  // kept as read: only a source's first bytes are a BOM
+  CHECK(items[2].job.url == "http://c/");
+  CHECK(items[2].error == ErrorKind::none);
+  CHECK(items[3].error == ErrorKind::invalid_url);
+}
+
+TEST_CASE("input_reader: a BOM that arrives on a pipe a byte at a time is skipped") {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  const int saved = dup(STDIN_FILENO);
+  dup2(fds[0], STDIN_FILENO);
+  {
+    InputReader reader({}, {"-"});
+    InputItem item;
+    for (const char* byte : {"\xEF", "\xBB", "\xBF"}) {
+      REQUIRE(write(fds[1], byte, 1) == 1);
+      CHECK(reader.next(item) == InputReader::Status::again);
+    }
+    REQUIRE(write(fds[1], "http://a/\n", 10) == 10);
+    REQUIRE(reader.next(item) == InputReader::Status::item);
+    CHECK(item.job.url == "http://a/");
+    CHECK(item.error == ErrorKind::none);
+    close(fds[1]);
+    CHECK(reader.next(item) == InputReader::Status::eof);
+  }
+  dup2(saved, STDIN_FILENO);
+  close(saved);
+  close(fds[0]);
+}
+
 TEST_CASE("input_reader: a missing file fails at once with its name") {
   CHECK_THROWS_WITH(InputReader({}, {"/nonexistent/list.txt"}), Catch::Contains("/nonexistent/list.txt"));
 }

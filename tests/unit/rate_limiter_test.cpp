@@ -48,3 +48,13 @@ TEST_CASE("rate_limiter: fractional rates allow one start per several seconds") 
   CHECK_FALSE(r.try_acquire(t + 1900ms));
   CHECK(r.try_acquire(t + 2s));
 }
+
+TEST_CASE("rate_limiter: a tiny rate still limits") {
+  // 1/rate in nanoseconds does not fit a Duration: the interval must saturate, not wrap.
+  RateLimiter r(1e-10);
+  TimePoint t = TimePoint{} + 1h;
+  CHECK_FALSE(r.unlimited());
+  CHECK(r.try_acquire(t));
+  CHECK_FALSE(r.try_acquire(t + 24h));
+  CHECK(r.next_allowed(t) > t + 24h * 365);
+}

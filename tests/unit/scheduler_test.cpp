@@ -62,6 +62,26 @@ TEST_CASE("scheduler: the read-ahead window bounds what is queued") {
   CHECK(s.wants_more());
 }
 
+TEST_CASE("scheduler: retries waiting for their time count against the read-ahead window") {
+  // Every URL answers 503 with Retry-After: were waiting retries free, the input would be read to
+  // its end while they wait, and memory would grow with the list.
+  Scheduler s(0, 0, 3);
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  std::vector<Job> started;
+  while (auto j = s.next(t0)) started.push_back(std::move(*j));
+  CHECK(s.wants_more());  // all three in flight: the transport's cap bounds those
+  for (auto& j : started) {
+    s.finished(j.host_key);
+    s.defer(std::move(j), t0 + 20s);
+  }
+  CHECK_FALSE(s.wants_more());
+  CHECK_FALSE(s.next(t0 + 19s));
+  CHECK_FALSE(s.wants_more());
+  auto retry = s.next(t0 + 20s);  // due: released to the queue, and one of them starts
+  REQUIRE(retry);
+  CHECK(s.wants_more());
+}
+
 TEST_CASE("scheduler: a retry waits for its time without holding its host's slot") {
   Scheduler s(1, 0, 100);
   s.push(job(1, "a"));

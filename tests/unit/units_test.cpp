@@ -1,6 +1,11 @@
 #include "units.hpp"
 
+#include "clock.hpp"
+
 #include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
 
 TEST_CASE("units: sizes take k, M and G suffixes in powers of 1024") {
   CHECK(parse_size("0") == 0u);
@@ -21,4 +26,18 @@ TEST_CASE("units: seconds become milliseconds without rounding a limit down to n
   CHECK(seconds_to_ms(1.5) == 1500);
   CHECK(seconds_to_ms(0.0001) == 1);
   CHECK(seconds_to_ms(-3) == 0);
+}
+
+TEST_CASE("units: seconds to a Duration saturate instead of overflowing") {
+  using namespace std::chrono_literals;
+  CHECK(from_seconds(1.5) == 1500ms);
+  CHECK(from_seconds(0) == Duration::zero());
+  CHECK(from_seconds(std::nan("")) == Duration::zero());
+  const Duration huge = from_seconds(1e300);
+  CHECK(huge > std::chrono::hours(24 * 365 * 50));
+  CHECK(from_seconds(std::numeric_limits<double>::infinity()) == huge);
+  CHECK(from_seconds(-1e300) == -huge);
+  // What the engine does with a retry delay: a time point from now, which must not wrap.
+  const TimePoint now = TimePoint{} + std::chrono::hours(24 * 365);
+  CHECK(now + huge > now);
 }
