@@ -135,6 +135,31 @@ TEST_CASE("body_worker: many records, collected as they finish, each come back o
   CHECK(seqs.back() == count);
 }
 
+TEST_CASE("body_worker: cancel hands back the records not started, the rest still finish") {
+  const Finishing f = titles();
+  BodyWorker worker(f);
+  constexpr std::uint64_t count = 200;
+  for (std::uint64_t seq = 1; seq <= count; ++seq) worker.submit(titled(seq));
+  std::vector<Record> cancelled;
+  worker.cancel(cancelled);
+  std::vector<Record> done;
+  worker.collect(done, true);
+  CHECK(worker.pending() == 0);
+  CHECK(cancelled.size() + done.size() == count);
+  std::vector<std::uint64_t> seqs;
+  for (const Record& r : cancelled) {
+    seqs.push_back(r.seq);
+    CHECK_FALSE(r.extracted.title);  // never worked on: the caller decides what its line says
+  }
+  for (const Record& r : done) {
+    seqs.push_back(r.seq);
+    CHECK(r.extracted.title == "page " + std::to_string(r.seq));
+  }
+  std::sort(seqs.begin(), seqs.end());
+  CHECK(std::adjacent_find(seqs.begin(), seqs.end()) == seqs.end());
+  CHECK(seqs.size() == count);
+}
+
 TEST_CASE("body_worker: destroyed with records still queued, it stops without hanging") {
   const Finishing f = titles();
   {
