@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-bool is_retryable(ErrorKind kind, long status) {
+bool is_retryable(ErrorKind kind, std::optional<long> status) {
   switch (kind) {
     case ErrorKind::timeout:
     case ErrorKind::connect:
@@ -11,7 +11,7 @@ bool is_retryable(ErrorKind kind, long status) {
     case ErrorKind::none: break;
     default: return false;
   }
-  switch (status) {
+  switch (status.value_or(0)) {
     case 408:
     case 429:
     case 500:
@@ -22,9 +22,9 @@ bool is_retryable(ErrorKind kind, long status) {
   }
 }
 
-double retry_delay(const RetryPolicy& policy, int attempts, double retry_after, double unit_random) {
+double retry_delay(const RetryPolicy& policy, int attempts, std::optional<double> retry_after, double unit_random) {
   const double cap = std::max(0.0, policy.max_delay);
-  if (retry_after >= 0) return std::min(retry_after, cap);
+  if (retry_after) return std::min(std::max(0.0, *retry_after), cap);
   const int exponent = std::clamp(attempts - 1, 0, 60);
   const double full = std::min(cap, std::max(0.0, policy.base_delay) * std::ldexp(1.0, exponent));
   return full / 2 + full / 2 * std::clamp(unit_random, 0.0, 1.0);

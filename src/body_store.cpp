@@ -42,12 +42,22 @@ bool write_all(int fd, std::string_view data) {
   return true;
 }
 
+// As `mkdir -p`: each missing component of `dir` is created, mode 0755 (less the umask). One that
+// exists is left as it is; one that is not a directory fails the next mkdir, or the check after.
+void make_directories(const std::string& dir) {
+  for (std::size_t slash = dir.find('/', 1);; slash = dir.find('/', slash + 1)) {
+    const std::string part = dir.substr(0, slash);
+    if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST)
+      throw std::runtime_error("cannot create --save directory " + part + ": " + std::strerror(errno));
+    if (slash == std::string::npos) return;
+  }
+}
+
 }  // namespace
 
 BodyStore::BodyStore(std::string dir) : m_dir(std::move(dir)) {
   while (m_dir.size() > 1 && m_dir.back() == '/') m_dir.pop_back();
-  if (::mkdir(m_dir.c_str(), 0755) != 0 && errno != EEXIST)
-    throw std::runtime_error("cannot create --save directory " + m_dir + ": " + std::strerror(errno));
+  make_directories(m_dir);
   struct stat st {};
   if (::stat(m_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     throw std::runtime_error("--save " + m_dir + " is not a directory");

@@ -8,7 +8,7 @@
 /// URL, header or redirect can steer a write outside DIR.
 class BodyStore {
  public:
-  /// Creates DIR when missing (one level, as `mkdir`) and checks that a file can be created in it;
+  /// Creates DIR and its missing parents (as `mkdir -p`) and checks that a file can be created in it;
   /// throws std::runtime_error when not.
   explicit BodyStore(std::string dir);
 

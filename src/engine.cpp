@@ -54,7 +54,7 @@ class Engine {
   void start_transfers(TimePoint now);
   void complete(Completion& c, TimePoint now);
   void emit(Record& r);
-  void stamp(Record& r, Job& job);
+  void stamp(Record& r, Job& job, TimePoint now);
   void collect_finished(bool wait);
   void watch_input();
   std::size_t busy() const { return m_transport.in_flight() + (m_worker ? m_worker->pending() : 0); }
@@ -112,7 +112,7 @@ void Engine::read_input() {
       case InputReader::Status::item:
         if (item.error != ErrorKind::none) {
           Record r;
-          stamp(r, item.job);
+          stamp(r, item.job, m_now);
           r.error = item.error;
           r.message = std::move(item.message);
           emit(r);
@@ -129,6 +129,7 @@ void Engine::start_transfers(TimePoint now) {
   while (has_room()) {
     std::optional<Job> job = m_scheduler.next(now);
     if (!job) break;
+    if (!job->first_start) job->first_start = now;
     m_transport.start(std::move(*job));
   }
 }
@@ -144,7 +145,7 @@ void Engine::complete(Completion& c, TimePoint now) {
     m_scheduler.defer(std::move(c.job), now + from_seconds(delay));
     return;
   }
-  stamp(r, c.job);
+  stamp(r, c.job, now);
   if (m_worker && r.error == ErrorKind::none) {
     m_worker->submit(std::move(r));
     return;
@@ -152,11 +153,13 @@ void Engine::complete(Completion& c, TimePoint now) {
   emit(r);
 }
 
-// What the line takes from the job, once the URL is done with.
-void Engine::stamp(Record& r, Job& job) {
+// What the line takes from the job, once the URL is done with at `now`.
+void Engine::stamp(Record& r, Job& job, TimePoint now) {
   r.seq = job.seq;
   r.url = std::move(job.url);
   r.attempts = job.attempts;
+  if (job.first_start)
+    r.elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(now - *job.first_start).count();
   if (job.request) r.meta = job.request->meta;
 }
 
@@ -205,12 +208,13 @@ bool Engine::stopping() {
   return !m_failure.empty() || m_signalled() != 0;
 }
 
-// Every URL read and not finished gets an interrupted line saying why.
+// Every URL read and not finished gets an interrupted line saying why; its elapsed time runs to
+// the end of the turn that saw the signal or failure.
 void Engine::interrupt(std::string_view why) {
   m_done.clear();
   m_transport.abort_all(m_done);
   for (auto& c : m_done) {
-    stamp(c.record, c.job);
+    stamp(c.record, c.job, m_now);
     c.record.message = why;
     emit(c.record);
   }
@@ -229,7 +233,7 @@ void Engine::interrupt(std::string_view why) {
   collect_finished(true);
   for (Job& job : m_scheduler.take_all()) {
     Record r;
-    stamp(r, job);
+    stamp(r, job, m_now);
     r.error = ErrorKind::interrupted;
     r.message = why;
     emit(r);
@@ -315,14 +319,7 @@ int run(const Options& options) {
     if (out_fd != STDOUT_FILENO) ::close(out_fd);
     return exit_usage;
   }
-  OutputFields fields;
-  fields.title = options.title;
-  fields.links = !options.links.empty();
-  fields.extract = !options.extract.empty();
-  fields.hash = options.hash;
-  fields.headers = options.response_headers;
-  fields.saved = !options.save_dir.empty();
-  JsonlWriter writer(out_fd, fields);
+  JsonlWriter writer(out_fd, finishing.fields);
   try {
     Reactor reactor(options, finishing.has_body_work());
     return run_engine(options, *input, writer, finishing, reactor, wake_fd);

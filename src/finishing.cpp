@@ -4,35 +4,49 @@
 
 // A line with an error has no status to filter on, even when a response had begun.
 bool Finishing::keeps(const Record& r) const {
-  const long status = r.error == ErrorKind::none ? r.status : 0;
-  return !(match && !match->contains(status)) && !(filter && filter->contains(status));
+  const std::optional<long> status = r.error == ErrorKind::none ? r.status : std::nullopt;
+  const auto in = [&status](const StatusSet& set) { return status && set.contains(*status); };
+  return !(match && !in(*match)) && !(filter && in(*filter));
 }
 
 Finishing prepare_finishing(const Options& o) {
   Finishing f;
-  f.extract.title = o.title;
+  f.extract.title = f.fields.title = o.title;
   if (o.links == "all")
     f.extract.links = ExtractConfig::Links::all;
   else if (!o.links.empty())
     f.extract.links = ExtractConfig::Links::anchors;
+  f.fields.links = !o.links.empty();
   for (const auto& spec : o.extract)
     if (auto err = f.extract.add_pattern(spec)) throw std::runtime_error("--extract " + spec + ": " + *err);
-  f.extract.hash = o.hash;
+  f.fields.extract = !o.extract.empty();
+  f.extract.hash = f.fields.hash = o.hash;
+  f.fields.headers = o.response_headers;
   if (!o.match_status.empty() && !(f.match = parse_status_list(o.match_status)))
     throw std::runtime_error("--match-status: not a list of statuses and ranges: " + o.match_status);
   if (!o.filter_status.empty() && !(f.filter = parse_status_list(o.filter_status)))
     throw std::runtime_error("--filter-status: not a list of statuses and ranges: " + o.filter_status);
   if (!o.save_dir.empty()) f.store.emplace(o.save_dir);
+  f.fields.saved = f.store.has_value();
   return f;
 }
 
 void finish_body(const Finishing& f, Record& r) {
-  if (r.error == ErrorKind::none && f.extract.wants_body())
-    r.extracted = extract(f.extract, r.body, r.content_type, r.final_url);
+  // A line the status filters drop leaves nothing behind: no file, no parsing.
+  if (!f.keeps(r)) {
+    r.body.clear();
+    return;
+  }
+  if (r.error == ErrorKind::none && f.extract.wants_body()) {
+    const auto view = [](const std::optional<std::string>& s) { return s ? std::string_view(*s) : std::string_view(); };
+    r.extracted = extract(f.extract, r.body, view(r.content_type), view(r.final_url));
+  }
   if (r.error == ErrorKind::none && f.store) {
     std::string error;
-    r.saved = f.store->save(r.seq, r.body, error);
-    if (r.saved.empty()) {
+    std::string path = f.store->save(r.seq, r.body, error);
+    if (!path.empty()) {
+      r.saved = std::move(path);
+    } else {
       r.error = ErrorKind::save;
       r.message = std::move(error);
     }

@@ -9,8 +9,10 @@
 #include <optional>
 
 /// What a URL's final record goes through besides its transfer: extraction and saving of the
-/// body, then the status filters. Built once from the flags, then only read (from two threads).
+/// body, the status filters, and the fields its line shows. Built once from the flags (the one
+/// place that reads them), then only read (from two threads).
 struct Finishing {
+  OutputFields fields;
   ExtractConfig extract;
   std::optional<BodyStore> store;
   std::optional<StatusSet> match;
@@ -25,6 +27,7 @@ struct Finishing {
 /// Throws std::runtime_error naming the flag whose value is wrong.
 Finishing prepare_finishing(const Options& options);
 
-/// Extracts from and saves the body of a complete response, then empties it. The memory goes back
+/// Extracts from and saves the body of a complete response whose line the status filters keep
+/// (only what is written is saved), then empties it. The memory goes back
 /// with the record to the thread that allocated it: freeing it elsewhere costs glibc a trim.
 void finish_body(const Finishing& f, Record& r);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clock.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -22,5 +24,6 @@ struct Job {
   std::string target;    // what libcurl fetches
   std::string host_key;  // "host:port"
   int attempts = 0;      // attempts started so far
+  std::optional<TimePoint> first_start;  // when the first attempt started: `elapsed` counts from it
   std::shared_ptr<const RequestOverrides> request;  // null for a plain URL line
 };

@@ -54,8 +54,10 @@ const char* http_version_name(long v) {
   }
 }
 
-// Repeated headers become arrays; names keep the order of their first appearance. Linear: a
-// response may carry tens of thousands of names, and a scan per name made that seconds of CPU.
+// One type per name, so a reader needs no type checks: a string, repeated headers joined with
+// ", " as RFC 9110 §5.3 allows, except Set-Cookie, whose values may hold commas (RFC 6265 §3):
+// always an array. Names keep the order of their first appearance. Linear: a response may carry
+// tens of thousands of names, and a scan per name made that seconds of CPU.
 void append_headers(std::string& out, const std::vector<std::pair<std::string, std::string>>& headers) {
   constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
   // Each name's headers form a chain from its first index: next[i] is the next one of i's name.
@@ -78,16 +80,13 @@ void append_headers(std::string& out, const std::vector<std::pair<std::string, s
     if (i) out += ',';
     append_string(out, headers[i].first);
     out += ':';
-    if (next[i] == none) {
-      append_string(out, headers[i].second);
-      continue;
-    }
-    out += '[';
+    const bool array = headers[i].first == "set-cookie";
+    out += array ? "[\"" : "\"";
     for (std::size_t k = i; k != none; k = next[k]) {
-      if (k != i) out += ',';
-      append_string(out, headers[k].second);
+      if (k != i) out += array ? "\",\"" : ", ";
+      append_json_string_body(out, headers[k].second);
     }
-    out += ']';
+    out += array ? "\"]" : "\"";
   }
   out += '}';
 }
@@ -101,102 +100,103 @@ void append_string_array(std::string& out, const std::vector<std::string>& items
   out += ']';
 }
 
-void append_optional_string(std::string& out, const std::string& s) {
-  if (s.empty())
-    out += "null";
+void append_optional_string(std::string& out, const std::optional<std::string>& s) {
+  if (s)
+    append_string(out, *s);
   else
-    append_string(out, s);
+    out += "null";
+}
+
+void append_value(std::string& out, Field field, const Record& r) {
+  switch (field) {
+    case Field::url: return append_string(out, r.url);
+    case Field::seq: return append_int(out, static_cast<long long>(r.seq));
+    case Field::status:
+      if (r.status)
+        append_int(out, *r.status);
+      else
+        out += "null";
+      return;
+    case Field::final_url: return append_optional_string(out, r.final_url);
+    case Field::redirects: return append_int(out, r.redirects);
+    case Field::http_version:
+      if (const char* v = r.http_version ? http_version_name(*r.http_version) : nullptr)
+        append_string(out, v);
+      else
+        out += "null";
+      return;
+    case Field::remote_ip: return append_optional_string(out, r.remote_ip);
+    case Field::content_type: return append_optional_string(out, r.content_type);
+    case Field::size: return append_int(out, static_cast<long long>(r.size));
+    case Field::time:
+      out += "{\"dns\":";
+      append_seconds(out, r.dns_us);
+      out += ",\"connect\":";
+      append_seconds(out, r.connect_us);
+      out += ",\"tls\":";
+      append_seconds(out, r.tls_us);
+      out += ",\"ttfb\":";
+      append_seconds(out, r.ttfb_us);
+      out += ",\"total\":";
+      append_seconds(out, r.total_us);
+      out += '}';
+      return;
+    case Field::attempts: return append_int(out, r.attempts);
+    case Field::elapsed: return append_seconds(out, r.elapsed_us);
+    case Field::error:
+      if (r.error == ErrorKind::none) {
+        out += "null";
+        return;
+      }
+      out += "{\"kind\":";
+      append_string(out, error_kind_name(r.error));
+      out += ",\"message\":";
+      append_string(out, r.message);
+      out += '}';
+      return;
+    case Field::title:
+      if (r.extracted.title)
+        append_string(out, *r.extracted.title);
+      else
+        out += "null";
+      return;
+    case Field::links: return append_string_array(out, r.extracted.links);
+    case Field::extract:
+      out += '{';
+      for (std::size_t i = 0; i < r.extracted.matches.size(); ++i) {
+        if (i) out += ',';
+        append_string(out, r.extracted.matches[i].first);
+        out += ':';
+        append_string_array(out, r.extracted.matches[i].second);
+      }
+      out += '}';
+      return;
+    case Field::sha256:
+      if (r.extracted.sha256.empty())
+        out += "null";
+      else
+        append_string(out, r.extracted.sha256);
+      return;
+    case Field::headers: return append_headers(out, r.headers);
+    case Field::saved: return append_optional_string(out, r.saved);
+    // A request object's meta is JSON already, checked and minified by json_text: valid UTF-8, no newline.
+    case Field::meta: out += r.meta; return;
+  }
 }
 
 }  // namespace
 
 void append_json_line(std::string& out, const Record& r, const OutputFields& fields) {
-  out += "{\"url\":";
-  append_string(out, r.url);
-  out += ",\"seq\":";
-  append_int(out, static_cast<long long>(r.seq));
-  out += ",\"status\":";
-  if (r.status > 0)
-    append_int(out, r.status);
-  else
-    out += "null";
-  out += ",\"final_url\":";
-  append_optional_string(out, r.final_url);
-  out += ",\"redirects\":";
-  append_int(out, r.redirects);
-  out += ",\"http_version\":";
-  if (const char* v = http_version_name(r.http_version))
-    append_string(out, v);
-  else
-    out += "null";
-  out += ",\"remote_ip\":";
-  append_optional_string(out, r.remote_ip);
-  out += ",\"content_type\":";
-  if (r.has_content_type)
-    append_string(out, r.content_type);
-  else
-    out += "null";
-  out += ",\"size\":";
-  append_int(out, static_cast<long long>(r.size));
-  out += ",\"time\":{\"dns\":";
-  append_seconds(out, r.dns_us);
-  out += ",\"connect\":";
-  append_seconds(out, r.connect_us);
-  out += ",\"tls\":";
-  append_seconds(out, r.tls_us);
-  out += ",\"ttfb\":";
-  append_seconds(out, r.ttfb_us);
-  out += ",\"total\":";
-  append_seconds(out, r.total_us);
-  out += "},\"attempts\":";
-  append_int(out, r.attempts);
-  out += ",\"error\":";
-  if (r.error == ErrorKind::none) {
-    out += "null";
-  } else {
-    out += "{\"kind\":";
-    append_string(out, error_kind_name(r.error));
-    out += ",\"message\":";
-    append_string(out, r.message);
-    out += '}';
-  }
-  if (fields.title) {
-    out += ",\"title\":";
-    if (r.extracted.title)
-      append_string(out, *r.extracted.title);
-    else
-      out += "null";
-  }
-  if (fields.links) {
-    out += ",\"links\":";
-    append_string_array(out, r.extracted.links);
-  }
-  if (fields.extract) {
-    out += ",\"extract\":{";
-    for (std::size_t i = 0; i < r.extracted.matches.size(); ++i) {
-      if (i) out += ',';
-      append_string(out, r.extracted.matches[i].first);
-      out += ':';
-      append_string_array(out, r.extracted.matches[i].second);
-    }
-    out += '}';
-  }
-  if (fields.hash) {
-    out += ",\"sha256\":";
-    append_optional_string(out, r.extracted.sha256);
-  }
-  if (fields.headers) {
-    out += ",\"headers\":";
-    append_headers(out, r.headers);
-  }
-  if (fields.saved) {
-    out += ",\"saved\":";
-    append_optional_string(out, r.saved);
-  }
-  // A request object's meta is JSON already, checked and minified by json_text: valid UTF-8, no newline.
-  if (!r.meta.empty()) {
-    out += ",\"meta\":";
-    out += r.meta;
+  char separator = '{';
+  for (const FieldSpec& f : output_fields) {
+    const bool shown = f.field == Field::meta ? !r.meta.empty() : !f.asked || fields.*f.asked;
+    if (!shown) continue;
+    out += separator;
+    separator = ',';
+    out += '"';
+    out += f.name;  // plain ASCII names: nothing to escape
+    out += "\":";
+    append_value(out, f.field, r);
   }
   out += "}\n";
 }

@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-/// Appends the JSON line for `r` (with its "\n") to `out`. The one definition of the output
-/// schema; docs/output.md describes the same fields in the same order.
+/// Appends the JSON line for `r` (with its "\n") to `out`: the fields of `output_fields`
+/// (output_fields.hpp), in its order, those a flag adds only when `fields` asks for them.
 void append_json_line(std::string& out, const Record& r, const OutputFields& fields = {});
 
 /// Writes JSON lines to a file descriptor in large blocks: lines are never split or interleaved.

@@ -418,7 +418,7 @@ void Reactor::finish(Slot& slot, CURLcode code, std::vector<Completion>& done, b
   }
   c.job = std::move(slot.job);
   if (spdlog::should_log(spdlog::level::debug))
-    spdlog::debug("done #{} status {} {} {:.3f}s", c.job.seq, c.record.status, error_kind_name(c.record.error),
+    spdlog::debug("done #{} status {} {} {:.3f}s", c.job.seq, c.record.status.value_or(0), error_kind_name(c.record.error),
                   static_cast<double>(c.record.total_us) / 1e6);
   --m_in_flight;
   slot.busy = false;

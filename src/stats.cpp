@@ -16,7 +16,7 @@ void Stats::add(const Record& r) {
     ++m_kinds[static_cast<int>(r.error)];
     return;
   }
-  const long cls = r.status / 100;
+  const long cls = r.status.value_or(0) / 100;
   ++m_classes[cls >= 1 && cls <= 5 ? cls : 0];
   // Algorithm R: every response has the same chance to be in the sample.
   const double total = static_cast<double>(r.total_us) / 1e6;

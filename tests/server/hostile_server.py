@@ -32,7 +32,7 @@ Paths (see ROUTES below for the full list): /ok /size/N /chunked/N
 /status/N /delay/MS /echo /notype /http10 /gzip /deflate /bomb /never /drip
 /stall /reset /empty /short /badchunk /garbage /bigheader /manyheaders /headers/N
 /badgzip /latin1 /redirect/N /loop /to-file /to-gopher /to-host?url=U
-/flaky/KEY/N /retry-after/KEY/SECS /retry-after-date/KEY/SECS
+/cookies/N /flaky/KEY/N /retry-after/KEY/SECS /retry-after-date/KEY/SECS
 /retry-after-value/KEY?value=V (the retry-after paths take ?status=N, default 429)
 """
 
@@ -508,6 +508,11 @@ class Handler(BaseHTTPRequestHandler):
                          for i in range(min(int(n), 100000)))
         self._write(b"HTTP/1.1 200 OK\r\n" + lines + b"Content-Length: 6\r\n\r\nhello\n")
 
+    def h_cookies(self, n, **kw):
+        """N Set-Cookie headers (c0=0, c1=1, ...), X-Rep twice and X-One once."""
+        cookies = [("Set-Cookie", "c%d=%d" % (i, i)) for i in range(min(int(n), 100))]
+        self._respond(200, b"cookies\n", headers=cookies + [("X-Rep", "1"), ("X-One", "a, b"), ("X-Rep", "2")])
+
     def h_latin1(self, **kw):
         self._respond(200, LATIN1_BODY, ctype=LATIN1_CONTENT_TYPE,
                       headers=[(b"X-Latin1", b"Caf\xe9 \xfcber")])
@@ -610,6 +615,7 @@ ROUTES = [(re.compile(rx), fn) for rx, fn in [
     (r"/bigheader", Handler.h_bigheader),
     (r"/manyheaders", Handler.h_manyheaders),
     (r"/headers/(\d+)", Handler.h_headers),
+    (r"/cookies/(\d+)", Handler.h_cookies),
     (r"/latin1", Handler.h_latin1),
     (r"/weirdtype", Handler.h_weirdtype),
     (r"/page/([\w-]+)", Handler.h_page),

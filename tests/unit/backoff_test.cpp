@@ -16,16 +16,16 @@ TEST_CASE("backoff: transient failures and curl's retry statuses are retried, ot
 
 TEST_CASE("backoff: the delay doubles per attempt, with jitter in its upper half") {
   const RetryPolicy p{5, 0.25, 30};
-  CHECK(retry_delay(p, 1, -1, 0.0) == Approx(0.125));
-  CHECK(retry_delay(p, 1, -1, 0.999) == Approx(0.25).epsilon(0.01));
-  CHECK(retry_delay(p, 2, -1, 0.0) == Approx(0.25));
-  CHECK(retry_delay(p, 3, -1, 0.5) == Approx(0.75));
+  CHECK(retry_delay(p, 1, std::nullopt, 0.0) == Approx(0.125));
+  CHECK(retry_delay(p, 1, std::nullopt, 0.999) == Approx(0.25).epsilon(0.01));
+  CHECK(retry_delay(p, 2, std::nullopt, 0.0) == Approx(0.25));
+  CHECK(retry_delay(p, 3, std::nullopt, 0.5) == Approx(0.75));
 }
 
 TEST_CASE("backoff: the delay never passes the cap") {
   const RetryPolicy p{50, 0.25, 2};
-  CHECK(retry_delay(p, 40, -1, 0.999) <= 2.0);
-  CHECK(retry_delay(p, 1000, -1, 0.0) == Approx(1.0));
+  CHECK(retry_delay(p, 40, std::nullopt, 0.999) <= 2.0);
+  CHECK(retry_delay(p, 1000, std::nullopt, 0.0) == Approx(1.0));
 }
 
 TEST_CASE("backoff: Retry-After replaces the backoff, up to the cap") {

@@ -134,3 +134,21 @@ TEST_CASE("body_store: a failed write is an error for that body, not an exceptio
   CHECK_FALSE(error.empty());
   CHECK_FALSE(fs::exists(tmp / "bodies"));
 }
+
+TEST_CASE("body_store: missing parents of DIR are created, as mkdir -p") {
+  ScratchDir t;
+  const std::string dir = t.path().string() + "/a/b//c/";
+  BodyStore store(dir);
+  std::string error;
+  CHECK(store.save(3, "x", error) == t.path().string() + "/a/b//c/3.body");
+  CHECK(read_all(t.path().string() + "/a/b/c/3.body") == "x");
+  struct stat st {};
+  REQUIRE(stat((t.path().string() + "/a/b").c_str(), &st) == 0);
+  CHECK(S_ISDIR(st.st_mode));
+}
+
+TEST_CASE("body_store: a file where a parent should be is refused") {
+  ScratchDir t;
+  std::ofstream(t.path().string() + "/f") << "x";
+  CHECK_THROWS_WITH(BodyStore(t.path().string() + "/f/sub"), Catch::Contains("cannot create --save directory"));
+}

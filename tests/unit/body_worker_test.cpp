@@ -17,7 +17,6 @@ Record page(std::uint64_t seq, std::string body) {
   r.seq = seq;
   r.status = 200;
   r.content_type = "text/html";
-  r.has_content_type = true;
   r.body = std::move(body);
   return r;
 }
@@ -107,7 +106,7 @@ TEST_CASE("body_worker: a body that cannot be saved makes a save error on its ow
   REQUIRE(out.size() == 1);
   CHECK(out[0].error == ErrorKind::save);
   CHECK_FALSE(out[0].message.empty());
-  CHECK(out[0].saved.empty());
+  CHECK_FALSE(out[0].saved);
 }
 
 TEST_CASE("body_worker: many records, collected as they finish, each come back once") {

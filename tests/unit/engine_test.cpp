@@ -213,6 +213,14 @@ TEST_CASE("engine: a retryable status is retried after a backoff, without holdin
   CHECK(t.starts[2].first == 1);
   // Equal jitter: at least half of --retry-delay after the first attempt ended.
   CHECK(t.starts[2].second - t.finishes[0].second >= from_seconds(o.retry_delay / 2));
+  // elapsed runs from the first attempt's start, the backoff included (the engine's first turn
+  // reads the real clock, up to 1 s behind the fake one: elapsed may be that much longer).
+  const auto seconds = [](Duration d) { return std::chrono::duration<double>(d).count(); };
+  const double both_attempts = seconds(t.finishes.back().second - t.starts[0].second);
+  CHECK(t.finishes.back().first == 1);
+  CHECK(r.lines[0]["elapsed"].get<double>() >= both_attempts - 1e-6);
+  CHECK(r.lines[0]["elapsed"].get<double>() <= both_attempts + 1.0);
+  CHECK(r.lines[1]["elapsed"].get<double>() < r.lines[0]["elapsed"].get<double>() - o.retry_delay / 2 + 0.02);
 }
 
 TEST_CASE("engine: when retries run out the last status stands, as a response") {

@@ -2,59 +2,99 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <dirent.h>
+#include <string>
+#include <unistd.h>
+
 namespace {
-Record with_status(long status, ErrorKind error = ErrorKind::none) {
+
+Record response(std::uint64_t seq, long status) {
   Record r;
+  r.seq = seq;
   r.status = status;
-  r.error = error;
+  r.body = "<title>t</title>";
+  r.content_type = "text/html";
   return r;
 }
-StatusSet statuses(std::string_view list) { return *parse_status_list(list); }
+
+int files_in(const std::string& dir) {
+  int n = 0;
+  DIR* d = opendir(dir.c_str());
+  while (dirent* e = readdir(d)) n += e->d_name[0] != '.';
+  closedir(d);
+  return n;
+}
+
 }  // namespace
 
-TEST_CASE("finishing: without status filters every line is kept") {
-  const Finishing f;
-  CHECK(f.keeps(with_status(200)));
-  CHECK(f.keeps(with_status(404)));
-  CHECK(f.keeps(with_status(0, ErrorKind::dns)));
+TEST_CASE("finishing: keeps follows --match-status and --filter-status; an error has no status") {
+  Options o;
+  o.match_status = "200-299";
+  const Finishing match = prepare_finishing(o);
+  CHECK(match.keeps(response(1, 204)));
+  CHECK_FALSE(match.keeps(response(1, 404)));
+  Record failed = response(1, 200);
+  failed.error = ErrorKind::partial;
+  CHECK_FALSE(match.keeps(failed));
+  CHECK_FALSE(match.keeps(Record{}));
+
+  o.match_status.clear();
+  o.filter_status = "400-599";
+  const Finishing filter = prepare_finishing(o);
+  CHECK(filter.keeps(response(1, 200)));
+  CHECK_FALSE(filter.keeps(response(1, 500)));
+  CHECK(filter.keeps(failed));
+  CHECK(filter.keeps(Record{}));
 }
 
-TEST_CASE("finishing: --match-status keeps the statuses listed, --filter-status drops them") {
-  struct Case {
-    const char* match;   // nullptr: flag not given
-    const char* filter;
-    long status;
-    bool kept;
-  };
-  const Case cases[] = {
-      {"200,301-302", nullptr, 200, true},  {"200,301-302", nullptr, 302, true},
-      {"200,301-302", nullptr, 303, false}, {"200,301-302", nullptr, 404, false},
-      {nullptr, "404,500-599", 200, true},  {nullptr, "404,500-599", 404, false},
-      {nullptr, "404,500-599", 503, false},
-      // Both given: a line must pass both.
-      {"200-299", "204", 200, true},        {"200-299", "204", 204, false},
-      {"200-299", "204", 301, false},
-  };
-  for (const Case& c : cases) {
-    INFO("match " << (c.match ? c.match : "-") << ", filter " << (c.filter ? c.filter : "-") << ", status " << c.status);
-    Finishing f;
-    if (c.match) f.match = statuses(c.match);
-    if (c.filter) f.filter = statuses(c.filter);
-    CHECK(f.keeps(with_status(c.status)) == c.kept);
-  }
+TEST_CASE("finishing: a body whose line is dropped is neither saved nor parsed") {
+  char tmpl[] = "/tmp/volley-finishing-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  Options o;
+  o.save_dir = dir;
+  o.title = true;
+  o.match_status = "200";
+  const Finishing f = prepare_finishing(o);
+
+  Record kept = response(1, 200);
+  finish_body(f, kept);
+  CHECK(kept.saved == dir + "/1.body");
+  CHECK(kept.extracted.title == "t");
+  CHECK(kept.body.empty());
+
+  Record dropped = response(2, 404);
+  finish_body(f, dropped);
+  CHECK_FALSE(dropped.saved);
+  CHECK_FALSE(dropped.extracted.title);
+  CHECK(dropped.body.empty());
+  CHECK(files_in(dir) == 1);
+  std::system(("rm -rf " + dir).c_str());
 }
 
-// docs/output.md: a line with an error has no status in any list, even when a response had begun
-// (a body over --max-size after a 200, a redirect refused after a 301).
-TEST_CASE("finishing: an error line has no status: --match-status drops it, --filter-status keeps it") {
-  const Record timed_out = with_status(0, ErrorKind::timeout);
-  const Record too_large = with_status(200, ErrorKind::body_too_large);
-  Finishing match;
-  match.match = statuses("200");
-  CHECK_FALSE(match.keeps(timed_out));
-  CHECK_FALSE(match.keeps(too_large));
-  Finishing filter;
-  filter.filter = statuses("200");
-  CHECK(filter.keeps(timed_out));
-  CHECK(filter.keeps(too_large));
+TEST_CASE("finishing: the flags are read once, for the body work and the fields alike") {
+  Options o;
+  o.links = "all";
+  o.save_dir = "";
+  o.hash = true;
+  o.response_headers = true;
+  const Finishing f = prepare_finishing(o);
+  CHECK(f.fields.links);
+  CHECK(f.extract.links == ExtractConfig::Links::all);
+  CHECK(f.fields.hash);
+  CHECK(f.extract.hash);
+  CHECK(f.fields.headers);
+  CHECK_FALSE(f.fields.title);
+  CHECK_FALSE(f.fields.saved);
+  CHECK_FALSE(f.store);
+}
+
+TEST_CASE("finishing: with both status lists a line must pass both") {
+  Options o;
+  o.match_status = "200-299";
+  o.filter_status = "204";
+  const Finishing f = prepare_finishing(o);
+  CHECK(f.keeps(response(1, 200)));
+  CHECK_FALSE(f.keeps(response(1, 204)));
+  CHECK_FALSE(f.keeps(response(1, 301)));
 }
