@@ -12,20 +12,6 @@
 
 namespace {
 
-
-
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ascii_lower(c);
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) { return a.size() == b.size() && lowered(a) == b; }
-
-bool istarts_with(std::string_view s, std::size_t at, std::string_view prefix) {
-  return s.size() - at >= prefix.size() && lowered(s.substr(at, prefix.size())) == prefix;
-}
-
 struct Alias {
   std::string_view label;
   const char* name;
@@ -75,7 +61,7 @@ int numbered(std::string_view label, std::initializer_list<std::string_view> pre
     if (label.size() <= p.size() || label.substr(0, p.size()) != p || label.size() - p.size() > 4) continue;
     int n = 0;
     for (char c : label.substr(p.size())) {
-      if (c < '0' || c > '9') return -1;
+      if (!is_ascii_digit(c)) return -1;
       n = n * 10 + (c - '0');
     }
     return n;
@@ -90,8 +76,8 @@ std::string_view content_type_charset(std::string_view content_type) {
     const std::string_view param = content_type.substr(semi + 1, next == std::string_view::npos ? next : next - semi - 1);
     semi = next;
     const std::size_t eq = param.find('=');
-    if (eq == std::string_view::npos || !iequals(trim_html_space(param.substr(0, eq)), "charset")) continue;
-    std::string_view value = trim_html_space(param.substr(eq + 1));
+    if (eq == std::string_view::npos || !ascii_iequals(trim(param.substr(0, eq), html_space), "charset")) continue;
+    std::string_view value = trim(param.substr(eq + 1), html_space);
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
     return value;
   }
@@ -108,8 +94,9 @@ std::string_view bom_charset(std::string_view body) {
 // WHATWG "extracting a character encoding from a meta element": the label after `charset=` in
 // a <meta content> value.
 std::string_view charset_in_meta_content(std::string_view s) {
+  const std::string lower = ascii_lowered(s);
   for (std::size_t at = 0;;) {
-    at = lowered(s).find("charset", at);
+    at = lower.find("charset", at);
     if (at == std::string::npos) return {};
     at += 7;
     while (at < s.size() && is_html_space(s[at])) ++at;
@@ -175,7 +162,7 @@ std::string meta_charset(std::string_view s, std::size_t& at) {
     if (seen.find('\0' + key) != std::string::npos) continue;
     seen += '\0' + key;
     if (attr.name == "http-equiv") {
-      got_pragma = iequals(attr.value, "content-type");
+      got_pragma = ascii_iequals(attr.value, "content-type");
     } else if (attr.name == "content" && label.empty()) {
       label = charset_in_meta_content(attr.value);
       if (!label.empty()) need_pragma = 1;
@@ -199,7 +186,7 @@ std::string prescan_meta(std::string_view body) {
       const std::size_t end = s.find("-->", at + 2);
       if (end == std::string_view::npos) break;
       at = end + 3;
-    } else if (istarts_with(s, at, "<meta") && at + 5 < s.size() && (is_html_space(s[at + 5]) || s[at + 5] == '/')) {
+    } else if (ascii_istarts_with(s.substr(at), "<meta") && at + 5 < s.size() && (is_html_space(s[at + 5]) || s[at + 5] == '/')) {
       at += 5;
       if (std::string name = meta_charset(s, at); !name.empty()) return name;
     } else if (s[at] == '<' && at + 1 < s.size() &&
@@ -312,7 +299,7 @@ std::string convert(Iconv& conv, std::string_view body) {
 }  // namespace
 
 std::string charset_from_label(std::string_view label) {
-  const std::string l = lowered(trim_html_space(label));
+  const std::string l = ascii_lowered(trim(label, html_space));
   for (const Alias& a : aliases)
     if (a.label == l) return a.name;
   const int iso = numbered(l, {"iso-8859-", "iso8859-", "iso_8859-", "iso8859"});

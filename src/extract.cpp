@@ -2,31 +2,28 @@
 
 #include "ascii.hpp"
 #include "charset.hpp"
+#include "curl_ptr.hpp"
 #include "html.hpp"
 #include "utf8.hpp"
 
-#include <curl/curl.h>
 #include <openssl/evp.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <unordered_set>
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-
 bool is_name(std::string_view s) {
   if (s.empty() || !(is_ascii_letter(s[0]) || s[0] == '_')) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return is_ascii_letter(c) || is_digit(c) || c == '_' || c == '-'; });
+  return std::all_of(s.begin(), s.end(), [](char c) { return is_ascii_letter(c) || is_ascii_digit(c) || c == '_' || c == '-'; });
 }
 
 bool is_html(std::string_view content_type, std::string_view body) {
-  std::string media(trim_html_space(content_type.substr(0, content_type.find(';'))));
-  for (char& c : media) c = ascii_lower(c);
+  const std::string media = ascii_lowered(trim(content_type.substr(0, content_type.find(';')), html_space));
   if (!media.empty()) return media == "text/html" || media == "application/xhtml+xml";
   if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
-  body = trim_html_space(body);
+  body = trim(body, html_space);
   return !body.empty() && body.front() == '<' && body.substr(0, 5) != "<?xml";
 }
 
@@ -46,17 +43,14 @@ std::string sha256_hex(std::string_view data) {
   return out;
 }
 
-struct UrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-using Url = std::unique_ptr<CURLU, UrlDeleter>;
-
-// The scheme a reference names, lower-cased; empty when it names none (it is relative).
-std::string scheme_of(std::string_view ref) {
+// The scheme a link names by the URL standard's grammar (a letter, then letters, digits, "+-.",
+// then ":"), lower-cased; empty when it names none (it is relative). Unlike an input line, a link
+// needs no "//": "mailto:x" names the scheme "mailto".
+std::string standard_scheme(std::string_view ref) {
   std::string scheme;
   for (char c : ref) {
     if (c == ':') return scheme;
-    if (!(is_ascii_letter(c) || (!scheme.empty() && (is_digit(c) || c == '+' || c == '-' || c == '.')))) return {};
+    if (!(is_ascii_letter(c) || (!scheme.empty() && (is_ascii_digit(c) || is_in(c, "+-."))))) return {};
     scheme += ascii_lower(c);
   }
   return {};
@@ -74,34 +68,28 @@ std::string clean_ref(std::string_view ref) {
 }
 
 bool is_http(CURLU* u) {
-  char* scheme = nullptr;
-  const bool ok = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-                  (std::string_view(scheme) == "http" || std::string_view(scheme) == "https");
-  curl_free(scheme);
-  return ok;
+  const CurlChars scheme = url_part(u, CURLUPART_SCHEME);
+  return scheme && (std::string_view(scheme.get()) == "http" || std::string_view(scheme.get()) == "https");
 }
 
 // Host names are case-insensitive; one spelling per host lets users de-duplicate links as strings.
 // libcurl already lower-cases the scheme and removes dot segments.
 void lower_host(CURLU* u) {
-  char* host = nullptr;
-  if (curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host) {
-    std::string lowered(host);
-    for (char& c : lowered) c = ascii_lower(c);
-    if (lowered != host) curl_url_set(u, CURLUPART_HOST, lowered.c_str(), 0);
+  if (const CurlChars host = url_part(u, CURLUPART_HOST)) {
+    const std::string lowered = ascii_lowered(host.get());
+    if (lowered != host.get()) curl_url_set(u, CURLUPART_HOST, lowered.c_str(), 0);
   }
-  curl_free(host);
 }
 
 // `ref` resolved against `base` (which may be null: then only absolute references resolve), as
 // an http(s) URL without fragment; null for any other scheme or anything libcurl cannot parse.
-Url resolve(CURLU* base, std::string_view raw_ref) {
+CurlUrl resolve(CURLU* base, std::string_view raw_ref) {
   const std::string ref = clean_ref(raw_ref);
-  if (const std::string scheme = scheme_of(ref); !scheme.empty() && scheme != "http" && scheme != "https") return {};
+  if (const std::string scheme = standard_scheme(ref); !scheme.empty() && scheme != "http" && scheme != "https") return {};
   // libcurl 7.88 resolves "" and "#x" to the base's directory, not to the base itself.
   const bool same_document = ref.empty() || ref.front() == '#';
   if (same_document && !base) return {};
-  Url u(base ? curl_url_dup(base) : curl_url());
+  CurlUrl u(base ? curl_url_dup(base) : curl_url());
   if (!u) return {};
   // CURLU_URLENCODE percent-encodes spaces and non-ASCII bytes, as a browser does.
   if (!same_document && curl_url_set(u.get(), CURLUPART_URL, ref.c_str(), CURLU_URLENCODE) != CURLUE_OK) return {};
@@ -112,24 +100,21 @@ Url resolve(CURLU* base, std::string_view raw_ref) {
 }
 
 std::optional<std::string> url_text(CURLU* u) {
-  char* text = nullptr;
-  std::optional<std::string> out;
-  if (curl_url_get(u, CURLUPART_URL, &text, CURLU_NO_DEFAULT_PORT) == CURLUE_OK && text && is_valid_utf8(text))
-    out = text;
-  curl_free(text);
-  return out;
+  const CurlChars text = url_part(u, CURLUPART_URL, CURLU_NO_DEFAULT_PORT);
+  if (!text || !is_valid_utf8(text.get())) return std::nullopt;
+  return std::string(text.get());
 }
 
 std::vector<std::string> resolve_links(const HtmlScan& scan, std::string_view base_url) {
-  Url base = resolve(nullptr, base_url);
+  CurlUrl base = resolve(nullptr, base_url);
   if (scan.base_href) {
-    if (Url declared = resolve(base.get(), *scan.base_href)) base = std::move(declared);
+    if (CurlUrl declared = resolve(base.get(), *scan.base_href)) base = std::move(declared);
   }
   std::vector<std::string> links;
   links.reserve(scan.refs.size());  // never reallocates, so the views in `seen` stay valid
   std::unordered_set<std::string_view> seen;
   for (const std::string& ref : scan.refs) {
-    const Url u = resolve(base.get(), ref);
+    const CurlUrl u = resolve(base.get(), ref);
     if (!u) continue;
     std::optional<std::string> text = url_text(u.get());
     if (!text || seen.count(*text)) continue;
@@ -162,6 +147,11 @@ std::vector<std::string> find_all(const re2::RE2& re, std::string_view text, std
 }
 
 }  // namespace
+
+ExtractConfig::ExtractConfig() = default;
+ExtractConfig::~ExtractConfig() = default;
+ExtractConfig::ExtractConfig(ExtractConfig&&) noexcept = default;
+ExtractConfig& ExtractConfig::operator=(ExtractConfig&&) noexcept = default;
 
 std::optional<std::string> ExtractConfig::add_pattern(std::string_view spec) {
   if (spec.empty()) return std::string("empty regular expression");

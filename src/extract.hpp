@@ -1,6 +1,6 @@
 #pragma once
 
-#include <re2/re2.h>
+#include "extracted.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -10,9 +10,19 @@
 #include <utility>
 #include <vector>
 
+namespace re2 {
+class RE2;
+}
+
 /// What the scraper flags ask of each body. Move-only (it owns compiled patterns); build it once
 /// and share it read-only: extract() does not change it, so threads may use it at once.
 struct ExtractConfig {
+  // Defined in extract.cpp, where RE2 is a complete type, so that <re2/re2.h> stays there.
+  ExtractConfig();
+  ~ExtractConfig();
+  ExtractConfig(ExtractConfig&&) noexcept;
+  ExtractConfig& operator=(ExtractConfig&&) noexcept;
+
   bool title = false;
   /// anchors: <a href>; all: also <link href>, <script src>, <img src> and <iframe src>.
   enum class Links { none, anchors, all } links = Links::none;
@@ -35,14 +45,6 @@ struct ExtractConfig {
 
   /// True when any extraction is asked for, so the body must be kept.
   bool wants_body() const;
-};
-
-struct Extracted {
-  std::optional<std::string> title;  // valid UTF-8; nullopt when there is no <title> (or no HTML)
-  std::vector<std::string> links;    // absolute http(s) URLs without fragment, deduplicated, in document order
-  /// Per pattern, in pattern order: group 1 when the pattern has groups, else the whole match.
-  std::vector<std::pair<std::string, std::vector<std::string>>> matches;
-  std::string sha256;  // lower-case hex; empty when not asked
 };
 
 /// Everything `cfg` asks of one body. `body` is the content-decoded body as received (the hash is

@@ -1,5 +1,6 @@
 #include "html.hpp"
 
+#include "ascii.hpp"
 #include "html_guard.hpp"
 
 #include <gumbo.h>
@@ -23,15 +24,13 @@ GumboOptions parse_options() {
   return options;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
-
 // As document.title: ASCII whitespace runs become one space, none at either end.
 std::string collapse_whitespace(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   bool pending_space = false;
   for (char c : s) {
-    if (is_space(c)) {
+    if (is_html_space(c)) {
       pending_space = !out.empty();
       continue;
     }
@@ -126,10 +125,9 @@ std::size_t after_first_title_end(std::string_view html) {
     if (html.size() - at <= tag.size()) return std::string_view::npos;
     bool same = true;
     for (std::size_t i = 2; i < tag.size() && same; ++i)
-      same = (html[at + i] | 0x20) == tag[i];
+      same = ascii_lower(html[at + i]) == tag[i];
     const char next = html[at + tag.size()];
-    if (!same || !(next == '>' || next == '/' || next == ' ' || next == '\t' || next == '\n' || next == '\r' ||
-                   next == '\f'))
+    if (!same || !(next == '>' || next == '/' || is_html_space(next)))
       continue;
     const auto gt = html.find('>', at + tag.size());
     return gt == std::string_view::npos ? gt : gt + 1;

@@ -6,28 +6,14 @@
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
-
 // The name in a header line: before the colon, or before the ";" of curl's "Name;" form.
 std::string_view name_of(std::string_view header) {
   const auto colon = header.find(':');
-  return trim(header.substr(0, colon != std::string_view::npos ? colon : header.find(';')));
+  return trim(header.substr(0, colon != std::string_view::npos ? colon : header.find(';')), http_ows);
 }
 
 bool is_tchar(char c) {
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return ascii_lower(x) == ascii_lower(y);
-         });
+  return is_ascii_letter(c) || is_ascii_digit(c) || is_in(c, "!#$%&'*+-.^_`|~");
 }
 
 }  // namespace
@@ -67,12 +53,13 @@ HeaderLine parse_header_line(std::string_view line) {
     h.kind = HeaderLine::Kind::status;
     return h;
   }
+  // libcurl hands the line over with its "\r\n" (or a lax server's "\n"), which no value holds.
+  line = line.substr(0, line.find_last_not_of("\r\n") + 1);
   const auto colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0) return h;
   h.kind = HeaderLine::Kind::field;
-  h.name.assign(line.substr(0, colon));
-  for (char& c : h.name) c = ascii_lower(c);
-  h.value.assign(trim(line.substr(colon + 1)));
+  h.name = ascii_lowered(line.substr(0, colon));
+  h.value.assign(trim(line.substr(colon + 1), http_ows));
   return h;
 }
 
@@ -80,7 +67,7 @@ std::vector<std::string> merge_headers(const std::vector<std::string>& global, c
   std::vector<std::string> out;
   for (const auto& g : global) {
     const bool replaced =
-        std::any_of(own.begin(), own.end(), [&](const std::string& o) { return same_name(name_of(o), name_of(g)); });
+        std::any_of(own.begin(), own.end(), [&](const std::string& o) { return ascii_iequals(name_of(o), name_of(g)); });
     if (!replaced) out.push_back(g);
   }
   out.insert(out.end(), own.begin(), own.end());

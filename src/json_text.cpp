@@ -1,5 +1,6 @@
 #include "json_text.hpp"
 
+#include "ascii.hpp"
 #include "utf8.hpp"
 
 #include <nlohmann/json.hpp>
@@ -7,10 +8,6 @@
 #include <type_traits>
 
 namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 // A validating scanner over RFC 8259's grammar. Nesting is tracked on a heap stack, not by
 // recursion, so a line of a million "[" cannot overflow the call stack.
@@ -21,7 +18,7 @@ class Scanner {
   std::size_t pos() const { return m_i; }
   bool at_end() const { return m_i == m_s.size(); }
   void skip_space() {
-    while (m_i < m_s.size() && is_space(m_s[m_i])) ++m_i;
+    while (m_i < m_s.size() && is_in(m_s[m_i], json_space)) ++m_i;
   }
   bool eat(char c) {
     if (m_i >= m_s.size() || m_s[m_i] != c) return false;
@@ -40,7 +37,7 @@ class Scanner {
       const char e = m_s[m_i++];
       if (e == 'u') {
         for (int k = 0; k < 4; ++k, ++m_i)
-          if (m_i >= m_s.size() || !is_hex(m_s[m_i])) return false;
+          if (m_i >= m_s.size() || !is_ascii_hex_digit(m_s[m_i])) return false;
       } else if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
         return false;
       }
@@ -94,7 +91,7 @@ class Scanner {
 
   bool digits() {
     const std::size_t start = m_i;
-    while (m_i < m_s.size() && is_digit(m_s[m_i])) ++m_i;
+    while (m_i < m_s.size() && is_ascii_digit(m_s[m_i])) ++m_i;
     return m_i > start;
   }
 
@@ -119,7 +116,7 @@ class Scanner {
     if (m_i >= m_s.size()) return false;
     const char c = m_s[m_i];
     if (c == '"') return string();
-    if (c == '-' || is_digit(c)) return number();
+    if (c == '-' || is_ascii_digit(c)) return number();
     return word("true") || word("false") || word("null");
   }
 
@@ -203,7 +200,7 @@ std::string minify_json(std::string_view json) {
         out += json[++i];
       else if (c == '"')
         in_string = false;
-    } else if (!is_space(c)) {
+    } else if (!is_in(c, json_space)) {
       out += c;
       in_string = c == '"';
     }

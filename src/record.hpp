@@ -1,7 +1,7 @@
 #pragma once
 
 #include "error_kind.hpp"
-#include "extract.hpp"
+#include "extracted.hpp"
 #include "output_fields.hpp"
 
 #include <cstdint>

@@ -9,20 +9,13 @@ namespace {
 
 bool is_token_char(char c) { return is_ascii_letter(c) || c == '_' || c == '-'; }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
-}
-
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
 int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
+  if (is_ascii_digit(c)) return c - '0';
   return ascii_lower(c) - 'a' + 10;
 }
 
 bool is_unreserved(unsigned char c) {
-  return is_ascii_letter(static_cast<char>(c)) || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+  return is_ascii_letter(static_cast<char>(c)) || is_ascii_digit(static_cast<char>(c)) || c == '-' || c == '.' || c == '_' ||
          c == '~';
 }
 
@@ -56,7 +49,7 @@ void append_normalised(std::string& out, std::string_view in, Side side) {
   const std::size_t start = out.size();  // `out` may hold other patterns before this one
   for (std::size_t i = 0; i < in.size(); ++i) {
     const auto c = static_cast<unsigned char>(in[i]);
-    if (c == '%' && i + 2 < in.size() && is_hex(in[i + 1]) && is_hex(in[i + 2])) {
+    if (c == '%' && i + 2 < in.size() && is_ascii_hex_digit(in[i + 1]) && is_ascii_hex_digit(in[i + 2])) {
       const auto octet = static_cast<unsigned char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2]));
       if (is_unreserved(octet))
         out += static_cast<char>(octet);
@@ -166,10 +159,10 @@ RobotsRules RobotsRules::parse(std::string_view body, std::string_view product_t
     line = line.substr(0, line.find('#'));
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    const std::string_view key = trim_html_space(line.substr(0, colon));
-    const std::string_view value = trim_html_space(line.substr(colon + 1));
+    const std::string_view key = trim(line.substr(0, colon), html_space);
+    const std::string_view value = trim(line.substr(colon + 1), html_space);
 
-    if (iequals(key, "user-agent")) {
+    if (ascii_iequals(key, "user-agent")) {
       // Consecutive User-agent lines share a group (RFC 9309 2.1); one after a rule starts the next.
       if (!in_agent_lines) group_named = group_any = false;
       in_agent_lines = true;
@@ -177,13 +170,13 @@ RobotsRules RobotsRules::parse(std::string_view body, std::string_view product_t
         group_any = any_found = true;
       } else {
         const std::string token = robots_product_token(value);
-        if (!token.empty() && iequals(token, product_token)) group_named = named_found = true;
+        if (!token.empty() && ascii_iequals(token, product_token)) group_named = named_found = true;
       }
       continue;
     }
-    const bool allow = iequals(key, "allow");
-    const bool is_rule = allow || iequals(key, "disallow");
-    const bool is_delay = iequals(key, "crawl-delay");
+    const bool allow = ascii_iequals(key, "allow");
+    const bool is_rule = allow || ascii_iequals(key, "disallow");
+    const bool is_delay = ascii_iequals(key, "crawl-delay");
     if (!is_rule && !is_delay) continue;  // Sitemap and unknown lines neither end nor join a group
     in_agent_lines = false;
 

@@ -6,22 +6,16 @@
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
 // One end of an item: a status code as written, exactly three digits, 100 to 999 (servers do
 // send 999), or a class such as 4xx, which stands for its hundred codes.
 std::optional<StatusSet::Range> parse_bound(std::string_view s) {
-  s = trim(s);
+  s = trim(s, " ");
   if (s.size() != 3 || s[0] < '1' || s[0] > '9') return std::nullopt;
   const long hundreds = (s[0] - '0') * 100;
   if (ascii_lower(s[1]) == 'x' && ascii_lower(s[2]) == 'x') return StatusSet::Range{hundreds, hundreds + 99};
   long code = 0;
   for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
+    if (!is_ascii_digit(c)) return std::nullopt;
     code = code * 10 + (c - '0');
   }
   return StatusSet::Range{code, code};

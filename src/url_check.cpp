@@ -1,33 +1,25 @@
 #include "url_check.hpp"
 
 #include "ascii.hpp"
+#include "curl_ptr.hpp"
 #include "request_object.hpp"
 #include "utf8.hpp"
-
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <memory>
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-// The scheme as written before "://", lower-cased; empty when the line has none.
-std::string scheme_of(std::string_view url) {
+// The scheme a user typed before "://", lower-cased; empty when the line has none. Looser than
+// the URL standard's scheme (a leading digit passes) and stricter (the "//" is required): so
+// "host:8080/x" is a host, not the scheme "host", and "1ttp://x" is refused as a scheme rather
+// than fetched as the host "1ttp".
+std::string scheme_before_slashes(std::string_view url) {
   const auto colon = url.find("://");
   if (colon == std::string_view::npos || colon == 0) return {};
   std::string scheme;
   for (char c : url.substr(0, colon)) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '+' || c == '-' || c == '.';
-    if (!ok) return {};
+    if (!(is_ascii_letter(c) || is_ascii_digit(c) || is_in(c, "+-."))) return {};
     scheme += ascii_lower(c);
   }
   return scheme;
@@ -39,10 +31,6 @@ ParsedLine fail(ParsedLine p, ErrorKind kind, std::string message) {
   p.message = std::move(message);
   return p;
 }
-
-struct UrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
 
 }  // namespace
 
@@ -63,7 +51,7 @@ std::string redact_password(std::string_view url) {
 
 ParsedLine parse_input_line(std::string_view line) {
   ParsedLine p;
-  const std::string_view trimmed = trim(line);
+  const std::string_view trimmed = trim(line, line_space);
   if (trimmed.empty() || trimmed.front() == '#') return p;
   if (trimmed.front() == '{') {
     RequestObject object;
@@ -92,7 +80,7 @@ ParsedLine parse_input_line(std::string_view line) {
   if (std::any_of(p.url.begin(), p.url.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == ' '; }))
     return fail(std::move(p), ErrorKind::invalid_url, "URL contains whitespace or control characters");
 
-  const std::string scheme = scheme_of(p.url);
+  const std::string scheme = scheme_before_slashes(p.url);
   if (scheme.empty()) {
     p.target = "http://";
     p.target += p.url;
@@ -102,24 +90,17 @@ ParsedLine parse_input_line(std::string_view line) {
     return fail(std::move(p), ErrorKind::unsupported_scheme, "scheme \"" + scheme + "\" is not http or https");
   }
 
-  std::unique_ptr<CURLU, UrlDeleter> u(curl_url());
+  CurlUrl u(curl_url());
   if (!u) return fail(std::move(p), ErrorKind::other, "out of memory");
   if (CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, p.target.c_str(), 0); rc != CURLUE_OK)
     return fail(std::move(p), ErrorKind::invalid_url, curl_url_strerror(rc));
 
-  char* host = nullptr;
-  char* port = nullptr;
-  if (curl_url_get(u.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK || !host || !*host) {
-    curl_free(host);
-    return fail(std::move(p), ErrorKind::invalid_url, "URL has no host");
-  }
-  curl_url_get(u.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
-  p.host_key = host;
-  for (char& c : p.host_key) c = ascii_lower(c);
+  const CurlChars host = url_part(u.get(), CURLUPART_HOST);
+  if (!host || !*host) return fail(std::move(p), ErrorKind::invalid_url, "URL has no host");
+  const CurlChars port = url_part(u.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  p.host_key = ascii_lowered(host.get());
   p.host_key += ':';
-  p.host_key += port ? port : "";
-  curl_free(host);
-  curl_free(port);
+  p.host_key += port ? port.get() : "";
   p.kind = ParsedLine::Kind::url;
   return p;
 }

@@ -88,3 +88,13 @@ TEST_CASE("finishing: the flags are read once, for the body work and the fields 
   CHECK_FALSE(f.fields.saved);
   CHECK_FALSE(f.store);
 }
+
+TEST_CASE("finishing: with both status lists a line must pass both") {
+  Options o;
+  o.match_status = "200-299";
+  o.filter_status = "204";
+  const Finishing f = prepare_finishing(o);
+  CHECK(f.keeps(response(1, 200)));
+  CHECK_FALSE(f.keeps(response(1, 204)));
+  CHECK_FALSE(f.keeps(response(1, 301)));
+}

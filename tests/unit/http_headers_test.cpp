@@ -59,3 +59,13 @@ TEST_CASE("http_headers: curl's \"Name;\" form replaces a header of the same nam
   CHECK(merge_headers({"X-A: 1", "X-B: 2"}, {"X-A;"}) == std::vector<std::string>{"X-B: 2", "X-A;"});
   CHECK(merge_headers({"X-A;"}, {"x-a: 3"}) == std::vector<std::string>{"x-a: 3"});
 }
+
+TEST_CASE("http_headers: a response header line loses its line ending and OWS, its name its case") {
+  const HeaderLine h = parse_header_line("X-Thing:\t  two words \t\r\n");
+  CHECK(h.kind == HeaderLine::Kind::field);
+  CHECK(h.name == "x-thing");
+  CHECK(h.value == "two words");
+  CHECK(parse_header_line("X-Empty:\r\n").value.empty());
+  CHECK(parse_header_line("X-Lax: v\n").value == "v");
+  CHECK(parse_header_line("\r\n").kind == HeaderLine::Kind::other);
+}

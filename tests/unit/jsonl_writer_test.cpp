@@ -6,6 +6,12 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cerrno>
+#include <future>
+#include <string>
+#include <vector>
+
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -78,27 +84,75 @@ TEST_CASE("jsonl_writer: invalid UTF-8 and control bytes still give valid JSON")
   CHECK(j["url"] == std::string("http://x/\xEF\xBF\xBD\xEF\xBF\xBD\0\n\"", 18));
 }
 
+namespace {
+
+// A SOCK_SEQPACKET socket keeps each write() a message of its own, and read() returns one message
+// at a time: reading what arrived counts the writer's write() calls and shows where each ended.
+std::vector<std::string> messages(int fd) {
+  std::vector<std::string> out;
+  std::string buf(1 << 20, '\0');
+  for (ssize_t n; (n = read(fd, buf.data(), buf.size())) > 0;) out.emplace_back(buf.data(), static_cast<std::size_t>(n));
+  return out;
+}
+
+bool nothing_sent(int fd) {
+  char c;
+  return recv(fd, &c, 1, MSG_DONTWAIT | MSG_PEEK) < 0 && errno == EAGAIN;
+}
+
+}  // namespace
+
 TEST_CASE("jsonl_writer: lines reach the fd whole, in large writes") {
   int fds[2];
-  REQUIRE(pipe(fds) == 0);
-  {
-    JsonlWriter w(fds[1], {}, 1 << 20);
-    Record r;
-    r.url = "http://x/";
-    for (int i = 0; i < 10; ++i) {
-      r.seq = static_cast<std::uint64_t>(i + 1);
-      CHECK(w.write(r, TimePoint{}) == JsonlWriter::Status::ok);
-    }
-    CHECK(w.flush_due() == TimePoint{} + std::chrono::milliseconds(20));
-    CHECK(w.flush() == JsonlWriter::Status::ok);
-    CHECK_FALSE(w.flush_due());
+  REQUIRE(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) == 0);
+  Record r;
+  r.url = "http://x/";
+
+  SECTION("below the block size nothing is written until the flush, then all of it at once") {
+    {
+      JsonlWriter w(fds[1], {}, 1 << 20);
+      for (int i = 0; i < 10; ++i) {
+        r.seq = static_cast<std::uint64_t>(i + 1);
+        CHECK(w.write(r, TimePoint{}) == JsonlWriter::Status::ok);
+      }
+      CHECK(nothing_sent(fds[0]));
+      CHECK(w.flush_due() == TimePoint{} + std::chrono::milliseconds(20));
+      CHECK(w.flush() == JsonlWriter::Status::ok);
+      CHECK_FALSE(w.flush_due());
+    }  // closes fds[1]
+    const auto got = messages(fds[0]);
+    REQUIRE(got.size() == 1);
+    CHECK(std::count(got[0].begin(), got[0].end(), '\n') == 10);
   }
-  std::string got(65536, '\0');
-  const auto n = read(fds[0], got.data(), got.size());
+
+  SECTION("past the block size each write() carries a block's worth of whole lines") {
+    constexpr std::size_t block = 4096;
+    constexpr int lines = 200;
+    std::string one;
+    append_json_line(one, r);
+    // Read while writing, so that a writer that sent many small messages fails the checks below
+    // instead of blocking on a full socket buffer.
+    auto reader = std::async(std::launch::async, messages, fds[0]);
+    {
+      JsonlWriter w(fds[1], {}, block);
+      for (int i = 0; i < lines; ++i) CHECK(w.write(r, TimePoint{}) == JsonlWriter::Status::ok);
+    }  // the destructor flushes the rest and closes fds[1]
+    // The buffer goes out when a line takes it to the block size: every write but the last holds
+    // exactly the lines that first reach it.
+    const std::size_t per_write = (block + one.size() - 1) / one.size();
+    const auto got = reader.get();
+    REQUIRE(got.size() == (lines + per_write - 1) / per_write);
+    std::size_t total_lines = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      INFO("write " << i + 1 << " of " << got.size() << ": " << got[i].size() << " bytes");
+      REQUIRE(got[i].size() % one.size() == 0);  // whole lines (all alike), none split
+      CHECK(got[i].substr(0, one.size()) == one);
+      if (i + 1 < got.size()) CHECK(got[i].size() == per_write * one.size());
+      total_lines += got[i].size() / one.size();
+    }
+    CHECK(total_lines == lines);
+  }
   close(fds[0]);
-  REQUIRE(n > 0);
-  got.resize(static_cast<std::size_t>(n));
-  CHECK(std::count(got.begin(), got.end(), '\n') == 10);
 }
 
 TEST_CASE("jsonl_writer: a closed pipe is reported as broken, not as a crash") {

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 
 using namespace std::chrono_literals;
@@ -121,16 +122,22 @@ TEST_CASE("scheduler: the rate caps starts and says when the next is due") {
   CHECK(s.next(t0 + 250ms));
 }
 
-TEST_CASE("scheduler: take_all returns queued and waiting jobs") {
+TEST_CASE("scheduler: take_all returns queued and waiting jobs, not those started") {
   Scheduler s(1, 0, 100);
-  s.push(job(1, "a"));
-  s.push(job(2, "a"));
-  auto j = s.next(t0);
-  s.finished("a:80");
-  s.defer(std::move(*j), t0 + 10s);
-  auto all = s.take_all();
-  CHECK(all.size() == 2);
+  for (std::uint64_t seq = 1; seq <= 4; ++seq) s.push(job(seq, seq == 3 ? "b" : "a"));
+  auto started = s.next(t0);  // 1, on a; 2 and 4 wait behind it (one per host)
+  auto retried = s.next(t0);  // 3, on b, then deferred for a retry
+  REQUIRE(started->seq == 1);
+  REQUIRE(retried->seq == 3);
+  s.finished("b:80");
+  s.defer(std::move(*retried), t0 + 10s);
+  std::vector<std::uint64_t> seqs;
+  for (const Job& j : s.take_all()) seqs.push_back(j.seq);
+  std::sort(seqs.begin(), seqs.end());
+  CHECK(seqs == std::vector<std::uint64_t>{2, 3, 4});
   CHECK(s.idle());
+  CHECK_FALSE(s.next(t0 + 1h));
+  CHECK_FALSE(s.next_wakeup(t0));
 }
 
 TEST_CASE("scheduler: hosts with nothing left are forgotten") {

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+#include <stdlib.h>
+
+/// A fresh directory under /tmp for one test, removed with everything in it at the end.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string name = "/tmp/volley-test-XXXXXX";
+    if (!::mkdtemp(name.data())) throw std::runtime_error("mkdtemp failed");
+    m_path = name;
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(m_path, ignored);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+
+  const std::filesystem::path& path() const { return m_path; }
+  std::string operator/(const std::string& name) const { return (m_path / name).string(); }
+
+ private:
+  std::filesystem::path m_path;
+};
