@@ -45,6 +45,7 @@ std::string Stats::summary(double elapsed_seconds) const {
                 elapsed_seconds > 0 ? static_cast<double>(m_fetched) / elapsed_seconds : 0.0);
   out += line;
   if (const auto n = by_kind(ErrorKind::interrupted)) out += ", " + std::to_string(n) + " interrupted";
+  if (m_other_shards) out += ", " + std::to_string(m_other_shards) + " left to other shards";
   out += '\n';
   out += "  responses:";
   bool any = false;
