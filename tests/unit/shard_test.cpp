@@ -1,4 +1,5 @@
 #include "shard.hpp"
+#include "url_check.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -75,4 +76,16 @@ TEST_CASE("shard: K/N parses only as 1 <= K <= N") {
     INFO(bad);
     CHECK_FALSE(parse_shard(bad));
   }
+}
+
+// What is hashed is the host part of url_check's host_key: pinned here, since docs/cron.md tells
+// other tools which spelling of a host to hash.
+TEST_CASE("shard: the host hashed is the URL's host as written, ASCII lower-cased, port dropped") {
+  CHECK(parse_input_line("http://Example.COM/x").host_key == "example.com:80");
+  CHECK(parse_input_line("https://example.com/x").host_key == "example.com:443");
+  CHECK(parse_input_line("example.com:8080").host_key == "example.com:8080");
+  CHECK(parse_input_line("http://user:pw@example.com/").host_key == "example.com:80");
+  CHECK(parse_input_line("http://[::1]:8080/").host_key == "[::1]:8080");
+  CHECK(parse_input_line("http://B\xc3\xbc" "cher.example/").host_key == "b\xc3\xbc" "cher.example:80");
+  CHECK(parse_input_line("http://127.1/").host_key == "127.0.0.1:80");
 }
