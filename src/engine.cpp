@@ -12,6 +12,7 @@
 #include "same_file.hpp"
 #include "transport.hpp"
 #include "scheduler.hpp"
+#include "shard.hpp"
 #include "signals.hpp"
 #include "stats.hpp"
 #include "summary_file.hpp"
@@ -125,7 +126,10 @@ void Engine::read_input() {
       case InputReader::Status::eof: m_input_state.finish(); break;
       case InputReader::Status::again: m_input_state.wait(); return;
       case InputReader::Status::item:
-        if (item.error != ErrorKind::none) {
+        // Another shard's URL keeps its seq (the reader counted it) but gets no line here.
+        if (!shard_takes(m_options.shard, item.error != ErrorKind::none, item.job.host_key)) {
+          m_stats.add_other_shard();
+        } else if (item.error != ErrorKind::none) {
           Record r;
           stamp(r, item.job, m_now);
           r.error = item.error;

@@ -2,6 +2,7 @@
 #include "engine.hpp"
 #include "http_headers.hpp"
 #include "options.hpp"
+#include "shard.hpp"
 #include "std_fds.hpp"
 #include "units.hpp"
 
@@ -137,6 +138,7 @@ int main(int argc, char** argv) {
 
   Options o;
   std::string max_body = "10M";
+  std::string shard = "1/1";
   CLI::App app{"volley: fetch many URLs concurrently, one JSON line per URL", "volley"};
   app.option_defaults()->always_capture_default();
   app.set_version_flag("--version", version_text());
@@ -149,6 +151,10 @@ int main(int argc, char** argv) {
       ->check(check_non_negative);
   app.add_option("--rate", o.rate, "New requests per second at most, fractions allowed (0: no cap)")
       ->check(check_rate);
+  app.add_option("--shard", shard, "Fetch only the hosts of shard K of N (K/N, 1 <= K <= N): split a list over N runs")
+      ->check([](const std::string& s) {
+        return parse_shard(s) ? std::string() : "expected K/N with 1 <= K <= N <= 1000000, got " + s;
+      });
   const auto* method = app.add_option("-X,--method", o.method, "HTTP method");
   app.add_option("-H,--header", o.headers, "Extra header 'Name: value'; repeatable")->allow_extra_args(false);
   app.add_option("-d,--data", o.data, "Request body (implies POST); @FILE reads it from FILE");
@@ -214,6 +220,7 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
   o.max_body = *parse_size(max_body);
+  o.shard = *parse_shard(shard);
   if (o.verbose) {
     spdlog::set_level(spdlog::level::debug);
     o.progress = false;  // a log line would be glued to it

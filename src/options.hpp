@@ -1,5 +1,7 @@
 #pragma once
 
+#include "shard.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,6 +17,7 @@ struct Options {
   int per_host = 0;   // 0: no cap
   double rate = 0;    // new requests per second; 0: no cap
   std::size_t read_ahead = 4096;
+  Shard shard;  // --shard K/N; 1/1 fetches every host
 
   std::string method;
   std::vector<std::string> headers;

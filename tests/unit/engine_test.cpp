@@ -299,6 +299,34 @@ TEST_CASE("engine: a long run of invalid lines that the filters drop neither han
   CHECK(r.lines[0]["seq"] == 10001);
 }
 
+TEST_CASE("engine: --shard writes only its hosts' lines, keeps every seq, and refused lines go to shard 1") {
+  Options o;
+  o.urls = {"http://example.com/1", "ftp://x.test/2", "http://www.example.org/3", "http://EXAMPLE.com:8080/4"};
+  // example.com is on shard 3 of 3 and www.example.org on shard 1 (shard_test.cpp).
+  std::map<std::uint32_t, std::vector<std::uint64_t>> seqs;
+  for (std::uint32_t k = 1; k <= 3; ++k) {
+    o.shard = Shard{k, 3};
+    FakeTransport t(4);
+    for (const auto& line : run_fake(o, t).lines) seqs[k].push_back(line["seq"]);
+  }
+  CHECK(seqs[1] == std::vector<std::uint64_t>{2, 3});
+  CHECK(seqs[2].empty());
+  CHECK(seqs[3] == std::vector<std::uint64_t>{1, 4});
+}
+
+TEST_CASE("engine: a long run of another shard's URLs neither hangs nor loses the next one") {
+  Options o;
+  o.shard = Shard{1, 3};  // www.example.org is on shard 1, example.com on shard 3
+  for (int i = 0; i < 10000; ++i) o.urls.push_back("http://example.com/" + std::to_string(i));
+  o.urls.push_back("http://www.example.org/last");
+  FakeTransport t(4);  // throws if the engine waits with nothing to wait for
+  const Run r = run_fake(o, t);
+  CHECK(r.status == exit_ok);
+  REQUIRE(r.lines.size() == 1);
+  CHECK(r.lines[0]["seq"] == 10001);
+  CHECK(t.starts.size() == 1);
+}
+
 namespace {
 
 std::string temp_file(const std::vector<std::string>& lines) {

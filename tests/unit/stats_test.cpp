@@ -80,6 +80,7 @@ TEST_CASE("stats: the JSON summary holds every count a monitor needs") {
   CHECK(j["urls"] == 2);
   CHECK(j["fetched"] == 2);
   CHECK(j["interrupted"] == 0);
+  CHECK(j["other_shards"] == 0);
   CHECK(j["responses"]["2xx"] == 1);
   CHECK(j["responses"]["5xx"] == 0);
   CHECK(j["errors"]["dns"] == 1);
@@ -90,4 +91,17 @@ TEST_CASE("stats: the JSON summary holds every count a monitor needs") {
   CHECK(j["rate"] == Approx(0.5));
   CHECK(j["exit_status"] == 1);
   CHECK(nlohmann::json::parse(Stats().summary_json(0, 0))["time_total"].is_null());
+}
+
+TEST_CASE("stats: URLs left to other shards are no lines, and the summary says how many") {
+  Stats s;
+  s.add(response(200, 1000));
+  s.add_other_shard();
+  s.add_other_shard();
+  CHECK(s.done() == 1);
+  CHECK(s.other_shards() == 2);
+  const std::string first = s.summary(1.0).substr(0, s.summary(1.0).find('\n'));
+  CHECK(first.starts_with("volley: 1 URLs,"));
+  CHECK(first.ends_with(", 2 left to other shards"));
+  CHECK(Stats().summary(1.0).find("other shards") == std::string::npos);
 }
