@@ -2,7 +2,10 @@
 """Politeness and dead hosts (issue 9): --per-host-delay, back-off on Retry-After, --host-errors,
 and reading past one busy host, seen from the server's arrival times."""
 
+import json
 import os
+import re
+import signal
 import sys
 import time
 
@@ -124,6 +127,34 @@ class TestPoliteness(VolleyTestCase):
         last_b = max(i for i, is_b in enumerate(order) if is_b)
         self.assertEqual(sum(order), 20)
         self.assertLess(last_b, 400, "b.test's URLs finished only after %d lines" % last_b)
+
+    def test_interrupt_with_a_full_read_ahead_writes_every_line(self):
+        # 100,000 URLs waiting on one host: their interrupted lines take longer to write than the
+        # writer's 250 ms grace after a signal, which is for an output that takes nothing.
+        path = self.write_file("".join(self.hurl("a.test", "/delay/3000?n=%d\n" % i) for i in range(120000)))
+        out = os.path.join(self.tmpdir(), "out.jsonl")
+        p = self.spawn(["--per-host", "1", "-i", path, "-o", out, *self.hosts("a.test")])
+        self.wait_inflight(1)
+        self.wait_signal_handler(p, signal.SIGINT)
+        end = time.monotonic() + 60
+        while time.monotonic() < end and self.bytes_read(p) < 0.8 * os.path.getsize(path):
+            time.sleep(0.1)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 130, err)
+        self.assertNotIn(b"output blocked", err)
+        summary = re.search(rb"volley: (\d+) URLs", err)
+        self.assertIsNotNone(summary, err)
+        with open(out) as f:
+            seqs = sorted(json.loads(line)["seq"] for line in f)
+        self.assertGreater(len(seqs), 90000)
+        self.assertEqual(seqs, list(range(1, int(summary.group(1)) + 1)))
+
+    @staticmethod
+    def bytes_read(p):
+        """Bytes volley has read so far (input, sockets): 100,000 of the 120,000 lines are 80%."""
+        with open("/proc/%d/io" % p.pid) as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("rchar:"))
 
     def test_flags_are_checked(self):
         for args in (["--per-host-delay", "-1"], ["--per-host-delay", "604801"], ["--host-errors", "-1"],
