@@ -14,7 +14,7 @@ _volley() {
       COMPREPLY=($(compgen -d -- "$cur"))
       return
       ;;
-    -c | --concurrency | --per-host | --rate | --shard | -X | --method | -H | --header | -d | --data | \
+    -c | --concurrency | --per-host | --per-host-delay | --host-errors | --read-ahead | --rate | --shard | -X | --method | -H | --header | -d | --data | \
       -A | --user-agent | --resolve | -x | --proxy | --timeout | --connect-timeout | \
       --stall-timeout | --retries | --retry-delay | --retry-max-delay | --max-redirects | \
       --max-body | --extract | --match-status | --filter-status)
@@ -32,7 +32,8 @@ _volley() {
   fi
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "
-      --help --version --input --output --concurrency --per-host --rate --shard --method --header --data
+      --help --version --input --output --concurrency --per-host --per-host-delay --host-errors
+      --read-ahead --rate --shard --method --header --data
       --user-agent --resolve --proxy --insecure --cacert --capath --http1.1 --timeout
       --connect-timeout --stall-timeout --retries --retry-delay --retry-max-delay --max-redirects
       --max-body --title --links --links=all --extract --hash --headers --save --match-status

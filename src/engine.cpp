@@ -3,6 +3,7 @@
 #include "backoff.hpp"
 #include "body_worker.hpp"
 #include "finishing.hpp"
+#include "host_health.hpp"
 #include "input_reader.hpp"
 #include "input_state.hpp"
 #include "jsonl_writer.hpp"
@@ -37,9 +38,10 @@ class Engine {
         m_writer(writer),
         m_finishing(finishing),
         m_signalled(signalled ? std::move(signalled) : received_signal),
-        m_scheduler(o.per_host, o.rate, o.read_ahead),
+        m_scheduler(o.per_host, o.rate, o.read_ahead, o.per_host_delay),
         m_transport(transport),
         m_policy{o.retries, o.retry_delay, o.retry_max_delay},
+        m_health(o.host_errors),
         m_start(Clock::now()),
         m_progress(o.progress && !o.quiet, m_start),
         m_rng(std::random_device{}()),
@@ -59,6 +61,7 @@ class Engine {
   void read_input();
   void start_transfers(TimePoint now);
   void complete(Completion& c, TimePoint now);
+  void give_up_host(const std::string& host_key, const std::string& why);
   void emit(Record& r);
   void stamp(Record& r, Job& job, TimePoint now);
   void collect_finished(bool wait);
@@ -78,6 +81,7 @@ class Engine {
   Scheduler m_scheduler;
   Transport& m_transport;
   RetryPolicy m_policy;
+  HostHealth m_health;
   Stats m_stats;
   TimePoint m_start;
   Progress m_progress;
@@ -113,7 +117,7 @@ void Engine::clear_progress_for_output() {
 void Engine::read_input() {
   m_input_state.begin_turn();
   InputItem item;
-  for (int n = 0; m_scheduler.wants_more() && m_input_state.may_read(n); ++n) {
+  for (int n = 0; m_scheduler.wants_more(has_room()) && m_input_state.may_read(n); ++n) {
     InputReader::Status status;
     try {
       status = m_input.next(item);
@@ -134,6 +138,12 @@ void Engine::read_input() {
           stamp(r, item.job, m_now);
           r.error = item.error;
           r.message = std::move(item.message);
+          emit(r);
+        } else if (const std::string* why = m_health.dead(item.job.host_key)) {
+          Record r;
+          stamp(r, item.job, m_now);
+          r.error = ErrorKind::host_unreachable;
+          r.message = *why;
           emit(r);
         } else {
           m_scheduler.push(std::move(item.job));
@@ -156,6 +166,17 @@ void Engine::start_transfers(TimePoint now) {
 void Engine::complete(Completion& c, TimePoint now) {
   m_scheduler.finished(c.job.host_key);
   Record& r = c.record;
+  // The server asked for a pause: the whole host gets it, not only this URL's retry.
+  if ((r.status == 429 || r.status == 503) && r.retry_after && *r.retry_after > 0)
+    m_scheduler.pause_host(c.job.host_key, now + from_seconds(std::min(*r.retry_after, m_policy.max_delay)));
+  if (m_health.note(c.job.host_key, r)) give_up_host(c.job.host_key, *m_health.dead(c.job.host_key));
+  // Transfers already running when their host was given up end like its queued URLs.
+  if (!r.status && r.error != ErrorKind::none) {
+    if (const std::string* why = m_health.dead(c.job.host_key)) {
+      r.error = ErrorKind::host_unreachable;
+      r.message = *why;
+    }
+  }
   if (c.job.attempts <= m_policy.retries && is_retryable(r.error, r.status)) {
     const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(m_rng);
     const double delay = retry_delay(m_policy, c.job.attempts, r.retry_after, unit);
@@ -172,6 +193,18 @@ void Engine::complete(Completion& c, TimePoint now) {
   emit(r);
 }
 
+// --host-errors: the host's URLs not started end now instead of each waiting out its timeouts.
+void Engine::give_up_host(const std::string& host_key, const std::string& why) {
+  spdlog::debug("giving up on {} after {} failures in a row: {}", host_key, m_options.host_errors, why);
+  for (Job& job : m_scheduler.take_host(host_key)) {
+    Record r;
+    stamp(r, job, m_now);
+    r.error = ErrorKind::host_unreachable;
+    r.message = why;
+    emit(r);
+  }
+}
+
 // What the line takes from the job, once the URL is done with at `now`.
 void Engine::stamp(Record& r, Job& job, TimePoint now) {
   r.seq = job.seq;
@@ -183,7 +216,7 @@ void Engine::stamp(Record& r, Job& job, TimePoint now) {
 }
 
 void Engine::watch_input() {
-  const int fd = m_input_state.fd_to_watch(m_input.wait_fd(), m_scheduler.wants_more());
+  const int fd = m_input_state.fd_to_watch(m_input.wait_fd(), m_scheduler.wants_more(has_room()));
   if (fd == m_input_state.watched()) return;
   if (m_input_state.watched() >= 0) m_transport.watch(m_input_state.watched(), false);
   m_input_state.set_watched(-1);
@@ -281,6 +314,13 @@ int Engine::fetch_all() {
     read_input();
     if (stopping()) break;
     start_transfers(m_now);
+    // Past its base window the scheduler reads on only when no queued URL may start, which is
+    // known once those that may have started: one busy host must not idle the free slots.
+    if (m_input_state.reading() && m_scheduler.wants_more(has_room())) {
+      read_input();
+      if (stopping()) break;
+      start_transfers(m_now);
+    }
     if (m_input_state.done() && m_scheduler.idle() && busy() == 0) break;
     if (auto due = m_writer.flush_due(); due && *due <= m_now) flush();
 

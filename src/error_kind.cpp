@@ -18,6 +18,7 @@ std::string_view error_kind_name(ErrorKind kind) {
     case ErrorKind::protocol: return "protocol";
     case ErrorKind::interrupted: return "interrupted";
     case ErrorKind::save: return "save";
+    case ErrorKind::host_unreachable: return "host_unreachable";
     case ErrorKind::other: return "other";
   }
   return "other";

@@ -22,6 +22,7 @@ enum class ErrorKind {
   protocol,
   interrupted,
   save,
+  host_unreachable,  // --host-errors gave the URL's host up
   other,
 };
 

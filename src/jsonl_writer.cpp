@@ -245,6 +245,9 @@ JsonlWriter::Status JsonlWriter::flush() {
     const ssize_t n = ::write(m_fd, m_buf.data() + done, chunk);
     if (n >= 0) {
       done += static_cast<std::size_t>(n);
+      // The grace after a signal is for an output that takes nothing: one that keeps taking
+      // lines (a file, with 100,000 interrupted URLs to report) gets them all.
+      if (n > 0) m_give_up_at.reset();
     } else if (errno == EAGAIN) {
       // Someone else's O_NONBLOCK on a shared stdout.
       if (!wait_writable()) m_status = Status::blocked;

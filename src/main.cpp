@@ -149,6 +149,13 @@ int main(int argc, char** argv) {
   app.add_option("-c,--concurrency", o.concurrency, "Transfers in flight at most")->check(CLI::Range(1, 1000000));
   app.add_option("--per-host", o.per_host, "Transfers in flight per host:port at most (0: no cap)")
       ->check(check_non_negative);
+  app.add_option("--per-host-delay", o.per_host_delay, "Seconds between two request starts on one host:port, fractions allowed")
+      ->check(check_seconds);
+  app.add_option("--host-errors", o.host_errors,
+                 "Give a host up after N dns/connect/tls/timeout failures in a row (0: never)")
+      ->check(CLI::Range(0, 1000000));
+  app.add_option("--read-ahead", o.read_ahead, "URLs read ahead at most while every queued one waits on its host")
+      ->check(CLI::Range(1, 10000000));
   app.add_option("--rate", o.rate, "New requests per second at most, fractions allowed (0: no cap)")
       ->check(check_rate);
   app.add_option("--shard", shard, "Fetch only the hosts of shard K of N (K/N, 1 <= K <= N): split a list over N runs")

@@ -1,10 +1,23 @@
 #include "scheduler.hpp"
 
-Scheduler::Scheduler(int per_host_cap, double rate, std::size_t read_ahead)
-    : m_per_host(per_host_cap), m_read_ahead(read_ahead == 0 ? 1 : read_ahead), m_rate(rate) {}
+#include <algorithm>
+
+Scheduler::Scheduler(int per_host_cap, double rate, std::size_t read_ahead, double per_host_delay)
+    : m_per_host(per_host_cap),
+      m_per_host_delay(from_seconds(std::max(0.0, per_host_delay))),
+      m_read_ahead(read_ahead == 0 ? 1 : read_ahead),
+      m_rate(rate) {
+  m_window = std::min(base_window, m_read_ahead);
+}
+
+bool Scheduler::wants_more(bool slots_free) const {
+  const std::size_t held = m_queued + m_deferred.size();
+  if (held < m_window) return true;
+  return slots_free && m_ready.empty() && held < m_read_ahead;
+}
 
 void Scheduler::mark_ready(Host& h) {
-  if (!h.ready && !h.queue.empty() && has_room(h)) {
+  if (!h.ready && !h.waiting && !h.queue.empty() && has_room(h)) {
     h.ready = true;
     m_ready.push_back(&h);
   }
@@ -21,6 +34,46 @@ void Scheduler::defer(Job job, TimePoint due) {
   m_deferred.push(Deferred{due, m_defer_order++, std::move(job)});
 }
 
+void Scheduler::hold_until(Host& h, const std::string& host_key, TimePoint until) {
+  if (h.waiting && until <= h.not_before) return;
+  h.waiting = true;
+  h.not_before = until;
+  m_host_timers.push(HostTimer{until, host_key});
+}
+
+// A paused host may still be listed in m_ready: next() drops it there rather than searching the
+// list on every 429.
+void Scheduler::pause_host(const std::string& host_key, TimePoint until) {
+  hold_until(m_hosts[host_key], host_key, until);
+}
+
+std::vector<Job> Scheduler::take_host(const std::string& host_key) {
+  std::vector<Job> jobs;
+  if (auto it = m_hosts.find(host_key); it != m_hosts.end()) {
+    Host& h = it->second;
+    for (auto& job : h.queue) jobs.push_back(std::move(job));
+    m_queued -= h.queue.size();
+    h.queue.clear();
+    if (h.ready) {
+      std::erase(m_ready, &h);
+      h.ready = false;
+    }
+    forget_if_unused(it);
+  }
+  // Once per dead host, over the retries waiting: no index by host to keep up on every retry.
+  std::vector<Deferred> keep;
+  while (!m_deferred.empty()) {
+    Deferred d = std::move(const_cast<Deferred&>(m_deferred.top()));
+    m_deferred.pop();
+    if (d.job.host_key == host_key)
+      jobs.push_back(std::move(d.job));
+    else
+      keep.push_back(std::move(d));
+  }
+  for (auto& d : keep) m_deferred.push(std::move(d));
+  return jobs;
+}
+
 void Scheduler::release_due(TimePoint now) {
   while (!m_deferred.empty() && m_deferred.top().due <= now) {
     // priority_queue::top is const; the element is popped right after, so moving from it is safe.
@@ -31,10 +84,23 @@ void Scheduler::release_due(TimePoint now) {
     ++m_queued;
     mark_ready(h);
   }
+  while (!m_host_timers.empty() && m_host_timers.top().at <= now) {
+    const std::string key = std::move(const_cast<HostTimer&>(m_host_timers.top()).host_key);
+    m_host_timers.pop();
+    auto it = m_hosts.find(key);
+    if (it == m_hosts.end() || !it->second.waiting || it->second.not_before > now) continue;
+    it->second.waiting = false;
+    mark_ready(it->second);
+    forget_if_unused(it);
+  }
 }
 
 std::optional<Job> Scheduler::next(TimePoint now) {
   release_due(now);
+  while (!m_ready.empty() && m_ready.front()->waiting) {
+    m_ready.front()->ready = false;
+    m_ready.pop_front();
+  }
   if (m_ready.empty()) return std::nullopt;
   if (!m_rate.try_acquire(now)) return std::nullopt;
   Host& h = *m_ready.front();
@@ -44,6 +110,7 @@ std::optional<Job> Scheduler::next(TimePoint now) {
   h.queue.pop_front();
   --m_queued;
   ++h.in_flight;
+  if (m_per_host_delay > Duration::zero()) hold_until(h, job.host_key, now + m_per_host_delay);
   mark_ready(h);
   return job;
 }
@@ -56,16 +123,21 @@ void Scheduler::finished(const std::string& host_key) {
   forget_if_unused(it);
 }
 
-// Hosts come and go in a long crawl; only those with work or transfers stay in memory.
+// Hosts come and go in a long crawl; only those with work, transfers or a time to wait for stay
+// in memory (a forgotten host would lose its pacing).
 void Scheduler::forget_if_unused(std::unordered_map<std::string, Host>::iterator it) {
   const Host& h = it->second;
-  if (h.in_flight == 0 && h.queue.empty() && !h.ready) m_hosts.erase(it);
+  if (h.in_flight == 0 && h.queue.empty() && !h.ready && !h.waiting) m_hosts.erase(it);
 }
 
 std::optional<TimePoint> Scheduler::next_wakeup(TimePoint now) const {
   std::optional<TimePoint> at;
-  if (!m_ready.empty()) at = m_rate.next_allowed(now);
-  if (!m_deferred.empty() && (!at || m_deferred.top().due < *at)) at = m_deferred.top().due;
+  const auto sooner = [&at](TimePoint t) {
+    if (!at || t < *at) at = t;
+  };
+  if (!m_ready.empty()) sooner(m_rate.next_allowed(now));
+  if (!m_deferred.empty()) sooner(m_deferred.top().due);
+  if (!m_host_timers.empty()) sooner(m_host_timers.top().at);
   return at;
 }
 
@@ -79,6 +151,7 @@ std::vector<Job> Scheduler::take_all() {
   }
   m_hosts.clear();
   m_ready.clear();
+  m_host_timers = {};
   m_queued = 0;
   return jobs;
 }

@@ -12,27 +12,40 @@
 #include <vector>
 
 /// Decides which queued URL starts next: per-host queues served round-robin, so a host at its
-/// --per-host cap never holds back the others; a global --rate; and retries waiting for their
-/// time, which hold no slot. The global concurrency cap is the caller's (the reactor's capacity).
+/// --per-host cap never holds back the others; a global --rate; a host's pacing (--per-host-delay)
+/// and back-off (a 429 or 503 with Retry-After); and retries waiting for their time. Nothing that
+/// waits holds a slot. The global concurrency cap is the caller's (the reactor's capacity).
+/// Hosts are keyed "host:port", so the per-host cap, pacing and back-off are per host:port.
 /// Pure: time is passed in, nothing here touches the network.
 class Scheduler {
  public:
-  Scheduler(int per_host_cap, double rate, std::size_t read_ahead);
+  /// URLs read ahead while some host could start one: enough to keep every slot busy across many
+  /// hosts. Past it, the input is read on (up to `read_ahead`) only while every queued URL waits.
+  static constexpr std::size_t base_window = 4096;
 
-  /// Whether the read-ahead window has room for another URL from the input. Retries waiting for
-  /// their time count against it too: with every server answering 503 and Retry-After, the input
-  /// would otherwise be read to its end while they wait, and memory would grow with the list.
-  bool wants_more() const { return m_queued + m_deferred.size() < m_read_ahead; }
+  Scheduler(int per_host_cap, double rate, std::size_t read_ahead, double per_host_delay = 0);
+
+  /// Whether another URL should be read from the input. Up to base_window, always; beyond, up to
+  /// `read_ahead`, only when `slots_free` and no queued URL may start (each waits on its host's
+  /// cap, pacing or back-off): a list that begins with thousands of URLs of one host would
+  /// otherwise leave the slots idle while the other hosts' URLs sit unread. Retries waiting for
+  /// their time count too: with every server answering 503 and Retry-After, the input would
+  /// otherwise be read to its end while they wait, and memory would grow with the list.
+  bool wants_more(bool slots_free = false) const;
   void push(Job job);
   /// A retry: queued again (ahead of its host's new URLs) once `due` has passed.
   void defer(Job job, TimePoint due);
+  /// Back-off: none of the host's URLs, queued or to come, starts before `until`.
+  void pause_host(const std::string& host_key, TimePoint until);
+  /// Removes every job of the host not started, queued or waiting to be retried (a dead host).
+  std::vector<Job> take_host(const std::string& host_key);
 
   /// A job allowed to start at `now`, counted against its host until finished() is called.
   std::optional<Job> next(TimePoint now);
   void finished(const std::string& host_key);
 
-  /// When waiting makes something startable (a retry comes due, rate credit accrues); nullopt
-  /// when only a finished transfer or new input can.
+  /// When waiting makes something startable (a retry comes due, a host's pacing or back-off
+  /// ends, rate credit accrues); nullopt when only a finished transfer or new input can.
   std::optional<TimePoint> next_wakeup(TimePoint now) const;
 
   bool idle() const { return m_queued == 0 && m_deferred.empty(); }
@@ -43,7 +56,9 @@ class Scheduler {
   struct Host {
     std::deque<Job> queue;
     int in_flight = 0;
-    bool ready = false;  // listed in m_ready
+    bool ready = false;    // listed in m_ready (or, once paused, until next() drops it)
+    bool waiting = false;  // not before not_before: a timer in m_host_timers stands for it
+    TimePoint not_before{};
   };
   struct Deferred {
     TimePoint due;
@@ -51,13 +66,21 @@ class Scheduler {
     Job job;
     bool operator>(const Deferred& o) const { return due != o.due ? due > o.due : order > o.order; }
   };
+  struct HostTimer {
+    TimePoint at;
+    std::string host_key;
+    bool operator>(const HostTimer& o) const { return at > o.at; }
+  };
 
   bool has_room(const Host& h) const { return m_per_host <= 0 || h.in_flight < m_per_host; }
   void mark_ready(Host& h);
+  void hold_until(Host& h, const std::string& host_key, TimePoint until);
   void release_due(TimePoint now);
   void forget_if_unused(std::unordered_map<std::string, Host>::iterator it);
 
   int m_per_host;
+  Duration m_per_host_delay;
+  std::size_t m_window;
   std::size_t m_read_ahead;
   RateLimiter m_rate;
   std::unordered_map<std::string, Host> m_hosts;
@@ -65,4 +88,7 @@ class Scheduler {
   std::size_t m_queued = 0;
   std::priority_queue<Deferred, std::vector<Deferred>, std::greater<>> m_deferred;
   std::uint64_t m_defer_order = 0;
+  // Hosts waiting for their pacing or back-off to end. An entry whose host has since been
+  // forgotten or given a later time is stale and skipped; at most one per start within the delay.
+  std::priority_queue<HostTimer, std::vector<HostTimer>, std::greater<>> m_host_timers;
 };

@@ -34,7 +34,7 @@ DEFAULT_TIMEOUT = 60.0
 ERROR_KINDS = {
     "invalid_url", "unsupported_scheme", "dns", "connect", "tls", "timeout",
     "too_many_redirects", "redirect_blocked", "body_too_large", "connection",
-    "partial", "protocol", "interrupted", "invalid_input", "save",
+    "partial", "protocol", "interrupted", "invalid_input", "save", "host_unreachable",
 }
 TIME_KEYS = ("dns", "connect", "tls", "ttfb", "total")
 

@@ -156,7 +156,9 @@ class TestRetryMemory(VolleyTestCase):
         self.addCleanup(srv.close)
         pad = "p" * 1000  # URLs of a realistic length, so what each waiting job holds shows
         urls = "".join("http://127.0.0.1:%d/%d?%s\n" % (srv.port, i, pad) for i in range(n))
-        p = self.spawn(["-q", "--retries", "1", "-i", self.write_file(urls)])
+        # Waiting retries (and the host they pause) let volley read on past its 4,096-URL base
+        # window, up to --read-ahead; below the lists' length here, so the bound shows.
+        p = self.spawn(["-q", "--retries", "1", "--read-ahead", "4096", "-i", self.write_file(urls)])
         # Every first attempt goes out at once; retries come due only after 30 s. Volley has
         # read all it will once every URL was tried or the count stops growing (the window).
         end = time.monotonic() + 60

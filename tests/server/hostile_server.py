@@ -25,7 +25,7 @@ Bookkeeping endpoints (never counted themselves):
     GET /_reset     clears the statistics and the request log
     GET /_requests  JSON list of the requests received since the last reset
                     (method, path, raw_path, host, headers, body, body_len,
-                    proxied) -- this is how tests see what /echo and every
+                    proxied, t: arrival time.monotonic()) -- this is how tests see what /echo and every
                     other path received, since volley does not print bodies.
 
 Paths (see ROUTES below for the full list): /ok /size/N /chunked/N
@@ -341,6 +341,7 @@ class Handler(BaseHTTPRequestHandler):
             "body_len": len(body),
             "proxied": proxied,
             "request_version": self.request_version,
+            "t": time.monotonic(),  # arrival, for tests of pacing and back-off
         }
         key = query.get("key", [None])[0]
         st.begin(host, path, record, key)

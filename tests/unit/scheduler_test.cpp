@@ -151,3 +151,128 @@ TEST_CASE("scheduler: hosts with nothing left are forgotten") {
   CHECK(s.idle());
   CHECK_FALSE(s.next_wakeup(t0));
 }
+
+TEST_CASE("scheduler: --per-host-delay spaces a host's starts without holding a slot or the others") {
+  Scheduler s(0, 0, 100, 0.5);
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  s.push(job(4, "b"));
+  CHECK(s.next(t0)->seq == 1);
+  CHECK(s.next(t0)->seq == 4);  // b is not held back by a's pacing
+  CHECK_FALSE(s.next(t0));
+  REQUIRE(s.next_wakeup(t0) == t0 + 500ms);
+  CHECK_FALSE(s.next(t0 + 499ms));
+  CHECK(s.next(t0 + 500ms)->seq == 2);
+  CHECK_FALSE(s.next(t0 + 999ms));
+  CHECK(s.next(t0 + 1s)->seq == 3);
+}
+
+TEST_CASE("scheduler: pacing outlives a host's last URL, so a URL read later still waits") {
+  Scheduler s(0, 0, 100, 2);
+  s.push(job(1, "a"));
+  auto j = s.next(t0);
+  REQUIRE(j);
+  s.finished("a:80");  // nothing queued or running: the host must still not be forgotten
+  s.push(job(2, "a"));
+  CHECK_FALSE(s.next(t0 + 1s));
+  CHECK(s.next(t0 + 2s)->seq == 2);
+}
+
+TEST_CASE("scheduler: an idle paced host is forgotten once its time has passed") {
+  Scheduler s(0, 0, 100, 1);
+  for (std::uint64_t i = 1; i <= 100; ++i) {
+    s.push(job(i, "h" + std::to_string(i)));
+    auto j = s.next(t0);
+    REQUIRE(j);
+    s.finished(j->host_key);
+  }
+  REQUIRE(s.next_wakeup(t0) == t0 + 1s);
+  CHECK_FALSE(s.next(t0 + 1s));
+  CHECK_FALSE(s.next_wakeup(t0 + 1s));  // every timer released: the hosts are gone
+  // A host forgotten and seen again starts at once.
+  s.push(job(101, "h1"));
+  CHECK(s.next(t0 + 1s)->seq == 101);
+}
+
+TEST_CASE("scheduler: a paused host's queued URLs wait while the other hosts go on") {
+  Scheduler s(0, 0, 100);
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  for (std::uint64_t i = 4; i <= 6; ++i) s.push(job(i, "b"));
+  auto first = s.next(t0);
+  REQUIRE(first->seq == 1);
+  s.finished("a:80");
+  s.pause_host("a:80", t0 + 10s);  // its 429 said Retry-After: 10
+  s.defer(std::move(*first), t0 + 10s);
+  std::vector<std::uint64_t> order;
+  while (auto j = s.next(t0 + 1s)) order.push_back(j->seq);
+  CHECK(order == std::vector<std::uint64_t>{4, 5, 6});
+  CHECK(s.next_wakeup(t0 + 1s) == t0 + 10s);
+  CHECK_FALSE(s.next(t0 + 9s));
+  // URLs read during the pause wait too.
+  s.push(job(7, "a"));
+  CHECK_FALSE(s.next(t0 + 9s));
+  order.clear();
+  while (auto j = s.next(t0 + 10s)) order.push_back(j->seq);
+  CHECK(order == std::vector<std::uint64_t>{1, 2, 3, 7});
+}
+
+TEST_CASE("scheduler: a shorter pause does not cut a longer one short") {
+  Scheduler s(0, 0, 100);
+  s.push(job(1, "a"));
+  s.pause_host("a:80", t0 + 10s);
+  s.pause_host("a:80", t0 + 2s);
+  CHECK_FALSE(s.next(t0 + 5s));
+  CHECK(s.next(t0 + 10s));
+}
+
+TEST_CASE("scheduler: take_host removes a host's queued and waiting URLs, and only those") {
+  Scheduler s(1, 0, 100);
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  s.push(job(4, "b"));
+  auto a1 = s.next(t0);
+  auto b = s.next(t0);
+  REQUIRE(a1->seq == 1);
+  REQUIRE(b->seq == 4);
+  s.finished("b:80");
+  s.defer(std::move(*b), t0 + 5s);
+  s.finished("a:80");
+  s.defer(std::move(*a1), t0 + 5s);
+  std::vector<std::uint64_t> taken;
+  for (const auto& j : s.take_host("a:80")) taken.push_back(j.seq);
+  std::sort(taken.begin(), taken.end());
+  CHECK(taken == std::vector<std::uint64_t>{1, 2, 3});
+  CHECK_FALSE(s.next(t0));
+  CHECK(s.next(t0 + 5s)->seq == 4);
+  CHECK(s.idle());
+}
+
+TEST_CASE("scheduler: past the base window, reading goes on only while every queued URL waits and slots are free") {
+  const std::size_t base = Scheduler::base_window;
+  Scheduler s(4, 0, base + 100);
+  std::uint64_t seq = 1;
+  while (s.wants_more(true)) s.push(job(seq++, "a"));
+  CHECK(seq - 1 == base);  // host a can still start some: no reason to read on
+  for (int k = 0; k < 4; ++k) s.push(job(seq++, "a"));
+  for (int k = 0; k < 4; ++k) REQUIRE(s.next(t0));
+  CHECK_FALSE(s.next(t0));
+  // a is at its cap and every queued URL is a's: read on, but only with free slots.
+  CHECK_FALSE(s.wants_more(false));
+  CHECK(s.wants_more(true));
+  while (s.wants_more(true)) s.push(job(seq++, "a"));
+  CHECK(seq - 1 - 4 == base + 100);  // up to --read-ahead (4 in flight), and not one more
+  s.push(job(seq, "b"));
+  CHECK(s.next(t0)->seq == seq);  // found by reading on, it starts while a waits
+}
+
+TEST_CASE("scheduler: retries waiting count against --read-ahead past the base window too") {
+  Scheduler s(0, 0, Scheduler::base_window + 2);
+  std::vector<Job> started;
+  for (std::uint64_t i = 1; i <= Scheduler::base_window + 2; ++i) {
+    s.push(job(i, "h" + std::to_string(i)));
+    started.push_back(*s.next(t0));
+  }
+  for (auto& j : started) {
+    s.finished(j.host_key);
+    s.defer(std::move(j), t0 + 20s);
+  }
+  CHECK_FALSE(s.wants_more(true));
+}
