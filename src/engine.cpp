@@ -20,6 +20,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -210,8 +211,11 @@ void Engine::stamp(Record& r, Job& job, TimePoint now) {
   r.seq = job.seq;
   r.url = std::move(job.url);
   r.attempts = job.attempts;
+  // The loop's clock is read once per turn, before libcurl's work in it, while libcurl times the
+  // attempt to its very end: elapsed never claims less than the last attempt's time.total.
   if (job.first_start)
-    r.elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(now - *job.first_start).count();
+    r.elapsed_us = std::max<std::int64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(now - *job.first_start).count(), r.total_us);
   if (job.request) r.meta = job.request->meta;
 }
 
