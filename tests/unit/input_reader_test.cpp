@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
-#include <fstream>
+#include <string_view>
 #include <unistd.h>
 
 TEST_CASE("input_reader: lines are trimmed; blanks and comments are skipped") {
@@ -58,6 +58,36 @@ std::string write_temp(const std::string& text) {
   close(fd);
   return name;
 }
+
+// A pipe standing in for stdin for one test; stdin is put back however the test ends.
+class StdinPipe {
+ public:
+  StdinPipe() {
+    REQUIRE(pipe(m_fds) == 0);
+    m_saved = dup(STDIN_FILENO);
+    dup2(m_fds[0], STDIN_FILENO);
+  }
+  ~StdinPipe() {
+    dup2(m_saved, STDIN_FILENO);
+    close(m_saved);
+    close(m_fds[0]);
+    close_writer();
+  }
+  StdinPipe(const StdinPipe&) = delete;
+  StdinPipe& operator=(const StdinPipe&) = delete;
+
+  bool send(std::string_view bytes) {
+    return write(m_fds[1], bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+  }
+  void close_writer() {
+    if (m_fds[1] >= 0) close(m_fds[1]);
+    m_fds[1] = -1;
+  }
+
+ private:
+  int m_fds[2] = {-1, -1};
+  int m_saved = -1;
+};
 }  // namespace
 
 TEST_CASE("input_reader: arguments come first, then files; seq counts URLs, errors included") {
@@ -89,26 +119,18 @@ TEST_CASE("input_reader: an over-long line is one error and the next line is rea
 }
 
 TEST_CASE("input_reader: an empty pipe says again instead of blocking") {
-  int fds[2];
-  REQUIRE(pipe(fds) == 0);
-  const int saved = dup(STDIN_FILENO);
-  dup2(fds[0], STDIN_FILENO);
-  {
-    InputReader reader({}, {"-"});
-    InputItem item;
-    CHECK(reader.next(item) == InputReader::Status::again);
-    REQUIRE(write(fds[1], "http://a/\nhttp://b", 18) == 18);
-    REQUIRE(reader.next(item) == InputReader::Status::item);
-    CHECK(item.job.url == "http://a/");
-    CHECK(reader.next(item) == InputReader::Status::again);  // "http://b" may still grow
-    close(fds[1]);
-    REQUIRE(reader.next(item) == InputReader::Status::item);
-    CHECK(item.job.url == "http://b");
-    CHECK(reader.next(item) == InputReader::Status::eof);
-  }
-  dup2(saved, STDIN_FILENO);
-  close(saved);
-  close(fds[0]);
+  StdinPipe in;
+  InputReader reader({}, {"-"});
+  InputItem item;
+  CHECK(reader.next(item) == InputReader::Status::again);
+  REQUIRE(in.send("http://a/\nhttp://b"));
+  REQUIRE(reader.next(item) == InputReader::Status::item);
+  CHECK(item.job.url == "http://a/");
+  CHECK(reader.next(item) == InputReader::Status::again);  // "http://b" may still grow
+  in.close_writer();
+  REQUIRE(reader.next(item) == InputReader::Status::item);
+  CHECK(item.job.url == "http://b");
+  CHECK(reader.next(item) == InputReader::Status::eof);
 }
 
 TEST_CASE("input_reader: a UTF-8 BOM at the start of each file is skipped, elsewhere it is data") {
@@ -132,27 +154,19 @@ TEST_CASE("input_reader: a UTF-8 BOM at the start of each file is skipped, elsew
 }
 
 TEST_CASE("input_reader: a BOM that arrives on a pipe a byte at a time is skipped") {
-  int fds[2];
-  REQUIRE(pipe(fds) == 0);
-  const int saved = dup(STDIN_FILENO);
-  dup2(fds[0], STDIN_FILENO);
-  {
-    InputReader reader({}, {"-"});
-    InputItem item;
-    for (const char* byte : {"\xEF", "\xBB", "\xBF"}) {
-      REQUIRE(write(fds[1], byte, 1) == 1);
-      CHECK(reader.next(item) == InputReader::Status::again);
-    }
-    REQUIRE(write(fds[1], "http://a/\n", 10) == 10);
-    REQUIRE(reader.next(item) == InputReader::Status::item);
-    CHECK(item.job.url == "http://a/");
-    CHECK(item.error == ErrorKind::none);
-    close(fds[1]);
-    CHECK(reader.next(item) == InputReader::Status::eof);
+  StdinPipe in;
+  InputReader reader({}, {"-"});
+  InputItem item;
+  for (const char* byte : {"\xEF", "\xBB", "\xBF"}) {
+    REQUIRE(in.send(byte));
+    CHECK(reader.next(item) == InputReader::Status::again);
   }
-  dup2(saved, STDIN_FILENO);
-  close(saved);
-  close(fds[0]);
+  REQUIRE(in.send("http://a/\n"));
+  REQUIRE(reader.next(item) == InputReader::Status::item);
+  CHECK(item.job.url == "http://a/");
+  CHECK(item.error == ErrorKind::none);
+  in.close_writer();
+  CHECK(reader.next(item) == InputReader::Status::eof);
 }
 
 TEST_CASE("input_reader: a missing file fails at once with its name") {
