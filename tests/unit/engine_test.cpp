@@ -811,3 +811,38 @@ TEST_CASE("engine: --robots: Crawl-delay paces the host unless --per-host-delay 
     CHECK(b_starts.back() - answered.at("b.test:80") < 100ms);
   }
 }
+
+TEST_CASE("engine: --robots: when a host is given up, URLs waiting on its robots.txt retry end as host_unreachable") {
+  Options o;
+  o.robots = true;
+  o.per_host = 1;
+  o.host_errors = 1;
+  o.retry_delay = 10;
+  // Two origins of one host:port, so that one robots.txt fetch waits for its retry while the
+  // other's failure gives the host up.
+  o.urls = {"https://a.test:8080/1", "http://a.test:8080/1", "https://a.test:8080/2", "http://a.test:8080/2"};
+  FakeTransport t(4);
+  t.respond = [](const Job& job, Record& r) {
+    REQUIRE(job.robots);
+    if (job.target.starts_with("https:")) {
+      r.status = 503;
+    } else {
+      r.error = ErrorKind::connect;
+      r.message = "Failed to connect";
+    }
+  };
+  const Run r = run_fake(o, t);
+  REQUIRE(r.lines.size() == 4);
+  for (int i : {0, 2}) {
+    CHECK(r.lines[i]["error"]["kind"] == "host_unreachable");
+    CHECK(r.lines[i]["error"]["message"] == "connect: Failed to connect");
+  }
+  for (int i : {1, 3}) {
+    CHECK(r.lines[i]["error"]["kind"] == "robots_disallowed");
+    CHECK(r.lines[i]["error"]["message"] ==
+          "http://a.test:8080/robots.txt unreachable (host_unreachable: connect: Failed to connect): the host is "
+          "disallowed for the run");
+  }
+  CHECK(t.starts.size() == 2);  // the two fetches, no retry, no URL
+  CHECK(t.finishes.back().second - t.starts.front().second < 1s);
+}
