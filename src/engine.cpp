@@ -233,15 +233,16 @@ void Engine::queue(Job job) {
 // A robots.txt fetch is done (retries included): its origin's verdict releases the URLs waiting.
 void Engine::robots_known(Completion& c, TimePoint now) {
   RobotsGate::Verdict v = m_robots->resolve(c.job.url, RobotsGate::outcome_of(c.record));
-  spdlog::debug("{}: {} after {} attempt(s); {} waiting allowed, {} disallowed{}", c.job.url, outcome_text(c.record),
-                c.job.attempts, v.allowed.size(), v.disallowed.size(),
-                v.crawl_delay ? fmt::format(", Crawl-delay {}s", *v.crawl_delay) : std::string());
+  if (spdlog::should_log(spdlog::level::debug))
+    spdlog::debug("{}: {} after {} attempt(s); {} waiting allowed, {} disallowed{}", c.job.url,
+                  outcome_text(c.record), c.job.attempts, v.allowed.size(), v.disallowed.size(),
+                  v.crawl_delay ? fmt::format(", Crawl-delay {}s", *v.crawl_delay) : std::string());
   if (v.crawl_delay) m_scheduler.pace_host(c.job.host_key, from_seconds(*v.crawl_delay), now);
   for (Job& job : v.disallowed) end_unstarted(job, ErrorKind::robots_disallowed, v.message);
   for (Job& job : v.allowed) m_scheduler.push(std::move(job));
 }
 
-// The line of a URL that ends without a request (another one, if it was retried).
+// The line of a URL that ends here, without a request (or without another, if it waited to be retried).
 void Engine::end_unstarted(Job& job, ErrorKind kind, std::string_view why) {
   Record r;
   stamp(r, job, m_now);

@@ -186,7 +186,7 @@ void Reactor::apply_request(Slot& slot) {
   if (r.method || r.body) apply_setup(e, decide_request(m_options.method, m_options.data, &r));
 }
 
-// --robots' fetch of /robots.txt: a GET whatever -X, -d or -I ask, following up to five redirects
+// --robots' fetch of /robots.txt: a GET whatever -X or -d ask, following up to five redirects
 // (RFC 9309 2.3.1.2) whatever --max-redirects says, its body kept up to the parse limit even when
 // no other body is.
 void Reactor::apply_robots(Slot& slot) {

@@ -4,6 +4,7 @@ from a loopback server's request log. The server is this file's own: each test s
 host name's robots.txt is, and volley reaches the names through --resolve."""
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -47,6 +48,10 @@ class RobotsHandler(BaseHTTPRequestHandler):
             left = hops if self.path == "/robots.txt" else int(self.path[len("/hop/"):])
             if left > 0:
                 return self._send(301, headers=[("Location", "/hop/%d" % (left - 1))])
+            if spec[0] is None:  # never answers: held until the test ends, 20 s at most
+                server.release.wait(20)
+                self.close_connection = True
+                return
             return self._send(spec[0], spec[1])
         self._send(200, b"page\n")
 
@@ -61,11 +66,13 @@ class RobotsServer(ThreadingHTTPServer):
 
 
 def start_robots_server(robots):
-    """robots: host name -> (status, body[, redirects before it]); unknown names answer 404."""
+    """robots: host name -> (status, body[, redirects before it]); unknown names answer 404, and
+    a status of None never answers (until `release` is set)."""
     srv = RobotsServer(("127.0.0.1", 0), RobotsHandler)
     srv.robots = robots
     srv.log = []
     srv.lock = threading.Lock()
+    srv.release = threading.Event()
     threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return srv, srv.server_address[1]
 
@@ -77,6 +84,7 @@ class TestRobots(VolleyTestCase):
         srv, port = start_robots_server(robots)
         self.addCleanup(srv.server_close)
         self.addCleanup(srv.shutdown)
+        self.addCleanup(srv.release.set)
         return srv, port
 
     def fetch(self, srv, port, urls, *args, rc=None, timeout=120):
@@ -204,6 +212,25 @@ class TestRobots(VolleyTestCase):
         self.assertEqual(len(fast), 5)
         # fast.test went at once: well inside the three seconds slow.test needed at the least.
         self.assertLess(fast[-1] - fast[0], 2.0, fast)
+
+    def test_urls_waiting_for_robots_txt_get_interrupted_lines_on_sigint(self):
+        srv, port = self.serve({"127.0.0.1": (None, b"")})
+        urls = "".join("http://127.0.0.1:%d/%d\n" % (port, i) for i in range(20))
+        p = self.spawn(["-q", "--robots", "-i", self.write_file(urls)])
+        deadline = time.monotonic() + 20
+        while not self.seen(srv, "127.0.0.1", "/robots.txt") and time.monotonic() < deadline and p.poll() is None:
+            time.sleep(0.02)
+        self.assertTrue(self.seen(srv, "127.0.0.1", "/robots.txt"), "robots.txt was never asked for")
+        self.wait_signal_handler(p, signal.SIGINT)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=20)
+        self.assertEqual(p.returncode, 130, err)
+        lines = harness.parse_lines(out)
+        self.assertEqual(sorted(o["seq"] for o in lines), list(range(1, 21)))
+        for o in lines:
+            self.assertErrorKind(o, "interrupted")
+            self.assertEqual(o["attempts"], 0)
+        self.assertEqual([x["path"] for x in self.seen(srv, "127.0.0.1")], ["/robots.txt"])
 
     def test_two_origins_are_independent(self):
         srv_a, port_a = self.serve({"127.0.0.1": (200, b"User-agent: *\nDisallow: /x\n")})
