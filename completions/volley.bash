@@ -33,7 +33,7 @@ _volley() {
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "
       --help --version --input --output --concurrency --per-host --per-host-delay --host-errors
-      --read-ahead --rate --shard --method --header --data
+      --read-ahead --robots --rate --shard --method --header --data
       --user-agent --resolve --proxy --insecure --cacert --capath --http1.1 --timeout
       --connect-timeout --stall-timeout --retries --retry-delay --retry-max-delay --max-redirects
       --max-body --title --links --links=all --extract --hash --headers --save --match-status

@@ -10,6 +10,7 @@
 #include "log_text.hpp"
 #include "progress.hpp"
 #include "reactor.hpp"
+#include "robots_gate.hpp"
 #include "same_file.hpp"
 #include "transport.hpp"
 #include "scheduler.hpp"
@@ -48,6 +49,7 @@ class Engine {
         m_rng(std::random_device{}()),
         m_output_shares_progress(m_progress.enabled() && ::isatty(writer.fd())) {
     if (wake_fd >= 0 && !m_transport.watch(wake_fd, true)) fail("cannot watch the signal descriptor");
+    if (o.robots) m_robots.emplace(robots_product_token(o.user_agent));
     if (finishing.has_body_work()) {
       m_worker.emplace(finishing);
       if (!m_transport.watch(m_worker->wake_fd(), true)) fail("cannot watch the body worker");
@@ -63,12 +65,17 @@ class Engine {
   void start_transfers(TimePoint now);
   void complete(Completion& c, TimePoint now);
   void give_up_host(const std::string& host_key, const std::string& why);
+  void queue(Job job);
+  void robots_known(Completion& c, TimePoint now);
+  void end_unstarted(Job& job, ErrorKind kind, std::string_view why);
   void emit(Record& r);
   void stamp(Record& r, Job& job, TimePoint now);
   void collect_finished(bool wait);
   void watch_input();
   std::size_t busy() const { return m_transport.in_flight() + (m_worker ? m_worker->pending() : 0); }
   bool has_room() const { return busy() < m_transport.limit(); }
+  std::size_t held() const { return m_robots ? m_robots->held() : 0; }
+  bool wants_input() const { return m_scheduler.wants_more(has_room(), held()); }
   void fail(const std::string& what);
   bool stopping();
   void interrupt(std::string_view why);
@@ -83,6 +90,7 @@ class Engine {
   Transport& m_transport;
   RetryPolicy m_policy;
   HostHealth m_health;
+  std::optional<RobotsGate> m_robots;  // --robots
   Stats m_stats;
   TimePoint m_start;
   Progress m_progress;
@@ -118,7 +126,7 @@ void Engine::clear_progress_for_output() {
 void Engine::read_input() {
   m_input_state.begin_turn();
   InputItem item;
-  for (int n = 0; m_scheduler.wants_more(has_room()) && m_input_state.may_read(n); ++n) {
+  for (int n = 0; wants_input() && m_input_state.may_read(n); ++n) {
     InputReader::Status status;
     try {
       status = m_input.next(item);
@@ -147,7 +155,7 @@ void Engine::read_input() {
           r.message = *why;
           emit(r);
         } else {
-          m_scheduler.push(std::move(item.job));
+          queue(std::move(item.job));
         }
         break;
     }
@@ -186,6 +194,7 @@ void Engine::complete(Completion& c, TimePoint now) {
     m_scheduler.defer(std::move(c.job), now + from_seconds(delay));
     return;
   }
+  if (c.job.robots) return robots_known(c, now);
   stamp(r, c.job, now);
   if (m_worker && r.error == ErrorKind::none) {
     m_worker->submit(std::move(r));
@@ -198,12 +207,48 @@ void Engine::complete(Completion& c, TimePoint now) {
 void Engine::give_up_host(const std::string& host_key, const std::string& why) {
   spdlog::debug("giving up on {} after {} failures in a row: {}", host_key, m_options.host_errors, why);
   for (Job& job : m_scheduler.take_host(host_key)) {
-    Record r;
-    stamp(r, job, m_now);
-    r.error = ErrorKind::host_unreachable;
-    r.message = why;
-    emit(r);
+    if (!job.robots) {
+      end_unstarted(job, ErrorKind::host_unreachable, why);
+      continue;
+    }
+    // A robots.txt fetch waiting for its retry: the URLs waiting for it end with the host.
+    for (Job& waiting : m_robots->abandon(job.url, why)) end_unstarted(waiting, ErrorKind::host_unreachable, why);
   }
+}
+
+// --robots: a URL goes to the scheduler, waits in the gate for its origin's robots.txt (the first
+// of its origin queues that fetch, as a job of its host) or ends here, disallowed.
+void Engine::queue(Job job) {
+  if (!m_robots) return m_scheduler.push(std::move(job));
+  RobotsGate::Admission a = m_robots->admit(job);
+  switch (a.kind) {
+    case RobotsGate::Admission::Kind::go: return m_scheduler.push(std::move(job));
+    case RobotsGate::Admission::Kind::disallowed: return end_unstarted(job, ErrorKind::robots_disallowed, a.message);
+    case RobotsGate::Admission::Kind::held:
+      if (a.fetch) m_scheduler.push(std::move(*a.fetch));
+      return;
+  }
+}
+
+// A robots.txt fetch is done (retries included): its origin's verdict releases the URLs waiting.
+void Engine::robots_known(Completion& c, TimePoint now) {
+  RobotsGate::Verdict v = m_robots->resolve(c.job.url, RobotsGate::outcome_of(c.record));
+  if (spdlog::should_log(spdlog::level::debug))
+    spdlog::debug("{}: {} after {} attempt(s); {} waiting allowed, {} disallowed{}", c.job.url,
+                  outcome_text(c.record), c.job.attempts, v.allowed.size(), v.disallowed.size(),
+                  v.crawl_delay ? fmt::format(", Crawl-delay {}s", *v.crawl_delay) : std::string());
+  if (v.crawl_delay) m_scheduler.pace_host(c.job.host_key, from_seconds(*v.crawl_delay), now);
+  for (Job& job : v.disallowed) end_unstarted(job, ErrorKind::robots_disallowed, v.message);
+  for (Job& job : v.allowed) m_scheduler.push(std::move(job));
+}
+
+// The line of a URL that ends here, without a request (or without another, if it waited to be retried).
+void Engine::end_unstarted(Job& job, ErrorKind kind, std::string_view why) {
+  Record r;
+  stamp(r, job, m_now);
+  r.error = kind;
+  r.message = why;
+  emit(r);
 }
 
 // What the line takes from the job, once the URL is done with at `now`.
@@ -220,7 +265,7 @@ void Engine::stamp(Record& r, Job& job, TimePoint now) {
 }
 
 void Engine::watch_input() {
-  const int fd = m_input_state.fd_to_watch(m_input.wait_fd(), m_scheduler.wants_more(has_room()));
+  const int fd = m_input_state.fd_to_watch(m_input.wait_fd(), wants_input());
   if (fd == m_input_state.watched()) return;
   if (m_input_state.watched() >= 0) m_transport.watch(m_input_state.watched(), false);
   m_input_state.set_watched(-1);
@@ -270,6 +315,7 @@ void Engine::interrupt(std::string_view why) {
   m_done.clear();
   m_transport.abort_all(m_done);
   for (auto& c : m_done) {
+    if (c.job.robots) continue;
     stamp(c.record, c.job, m_now);
     c.record.message = why;
     emit(c.record);
@@ -287,13 +333,10 @@ void Engine::interrupt(std::string_view why) {
     }
   }
   collect_finished(true);
-  for (Job& job : m_scheduler.take_all()) {
-    Record r;
-    stamp(r, job, m_now);
-    r.error = ErrorKind::interrupted;
-    r.message = why;
-    emit(r);
-  }
+  for (Job& job : m_scheduler.take_all())
+    if (!job.robots) end_unstarted(job, ErrorKind::interrupted, why);
+  if (m_robots)
+    for (Job& job : m_robots->take_all()) end_unstarted(job, ErrorKind::interrupted, why);
 }
 
 // --summary-json is written however the run ended, once its exit status is known.
@@ -320,12 +363,12 @@ int Engine::fetch_all() {
     start_transfers(m_now);
     // Past its base window the scheduler reads on only when no queued URL may start, which is
     // known once those that may have started: one busy host must not idle the free slots.
-    if (m_input_state.reading() && m_scheduler.wants_more(has_room())) {
+    if (m_input_state.reading() && wants_input()) {
       read_input();
       if (stopping()) break;
       start_transfers(m_now);
     }
-    if (m_input_state.done() && m_scheduler.idle() && busy() == 0) break;
+    if (m_input_state.done() && m_scheduler.idle() && busy() == 0 && held() == 0) break;
     if (auto due = m_writer.flush_due(); due && *due <= m_now) flush();
 
     watch_input();

@@ -23,6 +23,7 @@ enum class ErrorKind {
   interrupted,
   save,
   host_unreachable,  // --host-errors gave the URL's host up
+  robots_disallowed,  // --robots: the origin's robots.txt forbids the URL
   other,
 };
 

@@ -162,6 +162,7 @@ int main(int argc, char** argv) {
       ->check([](const std::string& s) {
         return parse_shard(s) ? std::string() : "expected K/N with 1 <= K <= N <= 1000000, got " + s;
       });
+  app.add_flag("--robots", o.robots, "Obey each site's robots.txt (fetched once per scheme://host:port) for -A's product token");
   const auto* method = app.add_option("-X,--method", o.method, "HTTP method");
   app.add_option("-H,--header", o.headers, "Extra header 'Name: value'; repeatable")->allow_extra_args(false);
   app.add_option("-d,--data", o.data, "Request body (implies POST); @FILE reads it from FILE");

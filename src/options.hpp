@@ -20,6 +20,7 @@ struct Options {
   double per_host_delay = 0;        // seconds between two starts on one host:port
   int host_errors = 8;              // unreachable attempts in a row that give a host up; 0: never
   Shard shard;  // --shard K/N; 1/1 fetches every host
+  bool robots = false;              // obey each origin's robots.txt (RobotsGate)
 
   std::string method;
   std::vector<std::string> headers;

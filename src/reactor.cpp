@@ -4,6 +4,7 @@
 #include "log_text.hpp"
 #include "request_setup.hpp"
 #include "result_builder.hpp"
+#include "robots.hpp"
 #include "units.hpp"
 #include "url_check.hpp"
 
@@ -185,6 +186,19 @@ void Reactor::apply_request(Slot& slot) {
   if (r.method || r.body) apply_setup(e, decide_request(m_options.method, m_options.data, &r));
 }
 
+// --robots' fetch of /robots.txt: a GET whatever -X or -d ask, following up to five redirects
+// (RFC 9309 2.3.1.2) whatever --max-redirects says, its body kept up to the parse limit even when
+// no other body is.
+void Reactor::apply_robots(Slot& slot) {
+  CURL* e = slot.easy;
+  slot.customised = true;
+  slot.keep_body = true;
+  slot.max_body = robots_parse_limit;
+  apply_setup(e, RequestSetup{});
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(robots_max_redirects));
+}
+
 Reactor::Slot& Reactor::acquire() {
   if (!m_free.empty()) {
     Slot* s = m_free.back();
@@ -209,6 +223,7 @@ void Reactor::start(Job job) {
   slot.headers.clear();
   slot.errbuf[0] = '\0';
   if (slot.job.request) apply_request(slot);
+  if (slot.job.robots) apply_robots(slot);
   curl_easy_setopt(slot.easy, CURLOPT_URL, slot.job.target.c_str());
   if (spdlog::should_log(spdlog::level::debug))
     spdlog::debug("start #{} attempt {} {}", slot.job.seq, slot.job.attempts, redact_password(slot.job.target));
@@ -237,6 +252,8 @@ std::size_t Reactor::on_body(char* data, std::size_t size, std::size_t n, void* 
   // The cap lives here, on decoded bytes: CURLOPT_MAXFILESIZE only aborts a transfer in
   // progress from libcurl 8.4.0 on, and would count encoded bytes.
   if (slot->body_bytes + len > slot->max_body) {
+    // A robots.txt is read up to its parse limit, the part that fits included (RFC 9309 2.5).
+    if (slot->job.robots) slot->body.append(data, slot->max_body - slot->body_bytes);
     slot->body_bytes = slot->max_body;
     slot->too_large = true;
     return 0;

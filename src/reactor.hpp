@@ -39,6 +39,7 @@ class Reactor final : public Transport {
   static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* userp);
   static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* userp);
   void apply_request(Slot& slot);
+  void apply_robots(Slot& slot);
   bool drop_if_idle(int fd);
   bool check(CURLMcode rc, const char* where);
   void fail_unwatched(std::vector<Completion>& done);

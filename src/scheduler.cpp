@@ -10,8 +10,8 @@ Scheduler::Scheduler(int per_host_cap, double rate, std::size_t read_ahead, doub
   m_window = std::min(base_window, m_read_ahead);
 }
 
-bool Scheduler::wants_more(bool slots_free) const {
-  const std::size_t held = m_queued + m_deferred.size();
+bool Scheduler::wants_more(bool slots_free, std::size_t held_elsewhere) const {
+  const std::size_t held = m_queued + m_deferred.size() + held_elsewhere;
   if (held < m_window) return true;
   return slots_free && m_ready.empty() && held < m_read_ahead;
 }
@@ -45,6 +45,18 @@ void Scheduler::hold_until(Host& h, const std::string& host_key, TimePoint until
 // list on every 429.
 void Scheduler::pause_host(const std::string& host_key, TimePoint until) {
   hold_until(m_hosts[host_key], host_key, until);
+}
+
+void Scheduler::pace_host(const std::string& host_key, Duration delay, TimePoint now) {
+  if (delay <= m_per_host_delay) return;
+  m_host_delays[host_key] = delay;
+  hold_until(m_hosts[host_key], host_key, now + delay);
+}
+
+Duration Scheduler::delay_of(const std::string& host_key) const {
+  if (m_host_delays.empty()) return m_per_host_delay;
+  const auto it = m_host_delays.find(host_key);
+  return it == m_host_delays.end() ? m_per_host_delay : it->second;
 }
 
 std::vector<Job> Scheduler::take_host(const std::string& host_key) {
@@ -110,7 +122,7 @@ std::optional<Job> Scheduler::next(TimePoint now) {
   h.queue.pop_front();
   --m_queued;
   ++h.in_flight;
-  if (m_per_host_delay > Duration::zero()) hold_until(h, job.host_key, now + m_per_host_delay);
+  if (const Duration delay = delay_of(job.host_key); delay > Duration::zero()) hold_until(h, job.host_key, now + delay);
   mark_ready(h);
   return job;
 }

@@ -31,12 +31,17 @@ class Scheduler {
   /// otherwise leave the slots idle while the other hosts' URLs sit unread. Retries waiting for
   /// their time count too: with every server answering 503 and Retry-After, the input would
   /// otherwise be read to its end while they wait, and memory would grow with the list.
-  bool wants_more(bool slots_free = false) const;
+  /// `held_elsewhere`: URLs read and waiting outside the scheduler (on their robots.txt), which
+  /// count as queued ones that cannot start.
+  bool wants_more(bool slots_free = false, std::size_t held_elsewhere = 0) const;
   void push(Job job);
   /// A retry: queued again (ahead of its host's new URLs) once `due` has passed.
   void defer(Job job, TimePoint due);
   /// Back-off: none of the host's URLs, queued or to come, starts before `until`.
   void pause_host(const std::string& host_key, TimePoint until);
+  /// The host's own pacing (robots.txt's Crawl-delay) for the rest of the run: its starts at
+  /// least `delay` apart, the next not before `now + delay`. A longer --per-host-delay prevails.
+  void pace_host(const std::string& host_key, Duration delay, TimePoint now);
   /// Removes every job of the host not started, queued or waiting to be retried (a dead host).
   std::vector<Job> take_host(const std::string& host_key);
 
@@ -77,9 +82,12 @@ class Scheduler {
   void hold_until(Host& h, const std::string& host_key, TimePoint until);
   void release_due(TimePoint now);
   void forget_if_unused(std::unordered_map<std::string, Host>::iterator it);
+  Duration delay_of(const std::string& host_key) const;
 
   int m_per_host;
   Duration m_per_host_delay;
+  // Hosts paced beyond m_per_host_delay, kept for the run: forgetting one would lose its pace.
+  std::unordered_map<std::string, Duration> m_host_delays;
   std::size_t m_window;
   std::size_t m_read_ahead;
   RateLimiter m_rate;

@@ -657,3 +657,192 @@ TEST_CASE("engine: --host-errors 0 never gives a host up") {
   for (const auto& line : r.lines) CHECK(line["error"]["kind"] == "connect");
   CHECK(t.starts.size() == 20);
 }
+
+namespace {
+
+// --robots over the fake transport: each host's robots.txt as `robots` gives it (a status, and a
+// body for a 2xx), counting the fetches per host and when each answered.
+struct RobotsSite {
+  std::map<std::string, std::pair<long, std::string>> robots;  // host_key → status, body
+  std::map<std::string, int> fetches;
+  std::vector<std::string> answered;  // host_keys, in the order of t.finishes' seq-0 entries
+
+  void serve(FakeTransport& t) {
+    t.respond = [this](const Job& job, Record& r) {
+      if (!job.robots) {
+        r.status = 200;
+        return;
+      }
+      CHECK(job.target == "http://" + job.host_key + "/robots.txt");
+      ++fetches[job.host_key];
+      answered.push_back(job.host_key);
+      const auto& [status, body] = robots.at(job.host_key);
+      r.status = status;
+      r.body = body;
+    };
+  }
+  // When each host's robots.txt answered (the last time, if retried).
+  std::map<std::string, TimePoint> answer_times(const FakeTransport& t) const {
+    std::map<std::string, TimePoint> at;
+    std::size_t k = 0;
+    for (const auto& [seq, when] : t.finishes)
+      if (seq == 0) at[answered.at(k++)] = when;
+    return at;
+  }
+};
+
+std::string host_of(const std::string& url) { return url.substr(7, url.find('/', 7) - 7) + ":80"; }
+
+}  // namespace
+
+TEST_CASE("engine: --robots fetches each origin's robots.txt once, first; disallowed URLs get no request") {
+  Options o;
+  o.robots = true;
+  o.concurrency = 4;
+  o.urls = {"http://a.test/private/1", "http://a.test/public/1", "http://b.test/1", "http://a.test/private/2",
+            "http://a.test/public/2", "http://b.test/2"};
+  FakeTransport t(4);
+  RobotsSite site;
+  site.robots["a.test:80"] = {200, "User-agent: *\nDisallow: /private\n"};
+  site.robots["b.test:80"] = {404, "User-agent: *\nDisallow: /\n"};
+  site.serve(t);
+  const Run r = run_fake(o, t);
+  CHECK(r.status == exit_url_errors);  // a disallowed URL is an error line like any other
+  REQUIRE(r.lines.size() == 6);        // no line for the robots.txt fetches
+  for (const auto& line : r.lines) {
+    const std::string url = line["url"];
+    if (url.find("/private/") != std::string::npos) {
+      CHECK(line["error"]["kind"] == "robots_disallowed");
+      CHECK(line["error"]["message"] == "disallowed by http://a.test:80/robots.txt");
+      CHECK(line["status"].is_null());
+      CHECK(line["attempts"] == 0);
+    } else {
+      CHECK(line["status"] == 200);
+    }
+  }
+  CHECK(site.fetches == std::map<std::string, int>{{"a.test:80", 1}, {"b.test:80", 1}});
+  const auto answered = site.answer_times(t);
+  std::set<std::uint64_t> started;
+  for (const auto& [seq, when] : t.starts) {
+    if (seq == 0) continue;
+    started.insert(seq);
+    CHECK(when >= answered.at(host_of(o.urls[seq - 1])));
+  }
+  CHECK(started == std::set<std::uint64_t>{2, 3, 5, 6});
+}
+
+TEST_CASE("engine: --robots: a 5xx robots.txt, retried like any URL, disallows its whole host") {
+  Options o;
+  o.robots = true;
+  o.retries = 1;
+  o.retry_delay = 0.1;
+  o.urls = urls(5, "a.test");
+  const auto b = urls(2, "b.test");
+  o.urls.insert(o.urls.end(), b.begin(), b.end());
+  FakeTransport t(4);
+  RobotsSite site;
+  site.robots["a.test:80"] = {500, ""};
+  site.robots["b.test:80"] = {200, ""};
+  site.serve(t);
+  const Run r = run_fake(o, t);
+  REQUIRE(r.lines.size() == 7);
+  for (int i = 0; i < 5; ++i) {
+    CHECK(r.lines[i]["error"]["kind"] == "robots_disallowed");
+    CHECK(r.lines[i]["error"]["message"] ==
+          "http://a.test:80/robots.txt answered 500: the host is disallowed for the run");
+  }
+  CHECK(r.lines[5]["status"] == 200);
+  CHECK(r.lines[6]["status"] == 200);
+  CHECK(site.fetches["a.test:80"] == 2);
+  for (const auto& [seq, when] : t.starts) CHECK((seq == 0 || seq > 5));
+}
+
+TEST_CASE("engine: --robots: URLs waiting for robots.txt get interrupted lines when a signal ends the run") {
+  Options o;
+  o.robots = true;
+  o.urls = urls(20, "a.test");
+  FakeTransport t(4);
+  t.latency = 10s;
+  RobotsSite site;
+  site.robots["a.test:80"] = {200, ""};
+  site.serve(t);
+  Setup s;
+  s.signalled = [&] { return t.starts.empty() ? 0 : SIGINT; };
+  const Run r = run_fake(o, t, s);
+  CHECK(r.status == 128 + SIGINT);
+  REQUIRE(r.lines.size() == 20);
+  for (const auto& line : r.lines) {
+    CHECK(line["error"]["kind"] == "interrupted");
+    CHECK(line["attempts"] == 0);
+  }
+  REQUIRE(t.starts.size() == 1);
+  CHECK(t.starts[0].first == 0);  // only the robots.txt fetch started
+}
+
+TEST_CASE("engine: --robots: Crawl-delay paces the host unless --per-host-delay asks for more") {
+  Options o;
+  o.robots = true;
+  o.urls = urls(4, "a.test");
+  const auto b = urls(4, "b.test");
+  o.urls.insert(o.urls.end(), b.begin(), b.end());
+  double expect = 2.0;
+  SECTION("Crawl-delay alone") {}
+  SECTION("a longer --per-host-delay") {
+    o.per_host_delay = 3.0;
+    expect = 3.0;
+  }
+  FakeTransport t(8);
+  RobotsSite site;
+  site.robots["a.test:80"] = {200, "User-agent: *\nCrawl-delay: 2\n"};
+  site.robots["b.test:80"] = {200, ""};
+  site.serve(t);
+  const Run r = run_fake(o, t);
+  REQUIRE(r.lines.size() == 8);
+  const auto answered = site.answer_times(t);
+  std::vector<TimePoint> a_starts, b_starts;
+  for (const auto& [seq, when] : t.starts)
+    if (seq > 0) (seq <= 4 ? a_starts : b_starts).push_back(when);
+  REQUIRE(a_starts.size() == 4);
+  CHECK(a_starts[0] - answered.at("a.test:80") >= from_seconds(std::min(expect, 2.0)));
+  for (std::size_t i = 1; i < a_starts.size(); ++i) CHECK(a_starts[i] - a_starts[i - 1] >= from_seconds(expect));
+  if (o.per_host_delay == 0) {
+    // b has no Crawl-delay: its URLs went at once, not behind a's pacing.
+    REQUIRE(b_starts.size() == 4);
+    CHECK(b_starts.back() - answered.at("b.test:80") < 100ms);
+  }
+}
+
+TEST_CASE("engine: --robots: when a host is given up, URLs waiting on its robots.txt retry end as host_unreachable") {
+  Options o;
+  o.robots = true;
+  o.per_host = 1;
+  o.host_errors = 1;
+  o.retry_delay = 10;
+  // Two origins of one host:port, so that one robots.txt fetch waits for its retry while the
+  // other's failure gives the host up.
+  o.urls = {"https://a.test:8080/1", "http://a.test:8080/1", "https://a.test:8080/2", "http://a.test:8080/2"};
+  FakeTransport t(4);
+  t.respond = [](const Job& job, Record& r) {
+    REQUIRE(job.robots);
+    if (job.target.starts_with("https:")) {
+      r.status = 503;
+    } else {
+      r.error = ErrorKind::connect;
+      r.message = "Failed to connect";
+    }
+  };
+  const Run r = run_fake(o, t);
+  REQUIRE(r.lines.size() == 4);
+  for (int i : {0, 2}) {
+    CHECK(r.lines[i]["error"]["kind"] == "host_unreachable");
+    CHECK(r.lines[i]["error"]["message"] == "connect: Failed to connect");
+  }
+  for (int i : {1, 3}) {
+    CHECK(r.lines[i]["error"]["kind"] == "robots_disallowed");
+    CHECK(r.lines[i]["error"]["message"] ==
+          "http://a.test:8080/robots.txt unreachable (host_unreachable: connect: Failed to connect): the host is "
+          "disallowed for the run");
+  }
+  CHECK(t.starts.size() == 2);  // the two fetches, no retry, no URL
+  CHECK(t.finishes.back().second - t.starts.front().second < 1s);
+}

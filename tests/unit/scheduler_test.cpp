@@ -276,3 +276,35 @@ TEST_CASE("scheduler: retries waiting count against --read-ahead past the base w
   }
   CHECK_FALSE(s.wants_more(true));
 }
+
+TEST_CASE("scheduler: a host's own pacing (Crawl-delay) outlasts the host and yields to a longer --per-host-delay") {
+  Scheduler s(0, 0, 100, 1.0);
+  s.pace_host("a:80", 3s, t0);
+  s.pace_host("b:80", 500ms, t0);  // shorter than --per-host-delay: changes nothing
+  for (std::uint64_t i = 1; i <= 2; ++i) s.push(job(i, "a"));
+  for (std::uint64_t i = 3; i <= 4; ++i) s.push(job(i, "b"));
+  CHECK(s.next(t0)->seq == 3);  // a waits 3 s from the verdict; b does not
+  CHECK_FALSE(s.next(t0));
+  CHECK(s.next(t0 + 1s)->seq == 4);
+  CHECK_FALSE(s.next(t0 + 2900ms));
+  CHECK(s.next(t0 + 3s)->seq == 1);
+  CHECK_FALSE(s.next(t0 + 5900ms));
+  CHECK(s.next(t0 + 6s)->seq == 2);
+  // Forgotten once idle, the host keeps its pace: a URL read later still waits 3 s.
+  s.finished("a:80");
+  s.finished("a:80");
+  CHECK_FALSE(s.next(t0 + 9s));
+  s.push(job(5, "a"));
+  CHECK(s.next(t0 + 9s)->seq == 5);
+  s.push(job(6, "a"));
+  CHECK_FALSE(s.next(t0 + 11s));
+  CHECK(s.next(t0 + 12s)->seq == 6);
+}
+
+TEST_CASE("scheduler: URLs held elsewhere (waiting on robots.txt) count against the read-ahead window") {
+  Scheduler s(0, 0, 10);
+  CHECK(s.wants_more(true, 9));
+  CHECK_FALSE(s.wants_more(true, 10));
+  s.push(job(1, "a"));
+  CHECK_FALSE(s.wants_more(true, 9));
+}
