@@ -162,6 +162,7 @@ ResumeCheck::ResumeCheck(const ResumeState& state)
     : m_state(&state), m_verdict(state.max_seq() == 0 ? Verdict::match : Verdict::pending) {}
 
 void ResumeCheck::add(std::uint64_t seq, std::string_view url) {
+  m_last_seq = seq;
   if (m_verdict != Verdict::pending) return;
   if (const std::uint64_t block = seq / resume_block; block != m_block) {
     close_block();
@@ -182,8 +183,9 @@ void ResumeCheck::add(std::uint64_t seq, std::string_view url) {
   }
 }
 
-void ResumeCheck::end_of_input(std::uint64_t urls) {
+void ResumeCheck::end_of_input() {
   if (m_verdict != Verdict::pending) return;
+  const std::uint64_t urls = m_last_seq;
   m_mismatch.input_urls = urls;
   close_block();
   if (m_verdict != Verdict::pending) return;

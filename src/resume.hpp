@@ -137,8 +137,8 @@ class ResumeCheck {
 
   explicit ResumeCheck(const ResumeState& state);
   void add(std::uint64_t seq, std::string_view url);
-  /// The input ended after `urls` URLs.
-  void end_of_input(std::uint64_t urls);
+  /// The input ended (after the last URL given to add()).
+  void end_of_input();
   /// pending until the input has passed the file's highest seq (or ended).
   Verdict verdict() const { return m_verdict; }
   const ResumeMismatch& mismatch() const { return m_mismatch; }
@@ -150,6 +150,7 @@ class ResumeCheck {
   Verdict m_verdict;
   std::uint64_t m_block = 0;
   std::uint64_t m_sum = 0;
+  std::uint64_t m_last_seq = 0;
   ResumeMismatch m_mismatch;  // the current block's input while pending
 };
 

@@ -30,9 +30,10 @@ bool read_all(int fd, F&& feed) {
   }
 }
 
+// As InputReader: without -i and URL arguments, stdin is the input.
 bool readable_twice(const std::vector<std::string>& urls, const std::vector<std::string>& inputs) {
-  if (inputs.empty()) return !urls.empty();
-  for (const auto& name : inputs) {
+  const std::vector<std::string> names = inputs.empty() && urls.empty() ? std::vector<std::string>{"-"} : inputs;
+  for (const auto& name : names) {
     struct stat st {};
     const int rc = name == "-" ? ::fstat(STDIN_FILENO, &st) : ::stat(name.c_str(), &st);
     if (rc != 0 || !S_ISREG(st.st_mode)) return false;
@@ -72,22 +73,29 @@ ResumeFile::~ResumeFile() {
   if (m_fd >= 0) ::close(m_fd);
 }
 
-void ResumeFile::check_inputs_ahead(const std::vector<std::string>& urls, const std::vector<std::string>& inputs) {
-  if (m_check.verdict() != ResumeCheck::Verdict::pending || !readable_twice(urls, inputs)) return;
+std::string ResumeFile::check_inputs_ahead(const std::vector<std::string>& urls, const std::vector<std::string>& inputs) {
+  if (m_check.verdict() == ResumeCheck::Verdict::pending && readable_twice(urls, inputs)) read_inputs(urls, inputs);
+  switch (m_check.verdict()) {
+    case ResumeCheck::Verdict::pending: return {};
+    case ResumeCheck::Verdict::mismatch: return mismatch_message();
+    case ResumeCheck::Verdict::match: break;
+  }
+  return commit();
+}
+
+void ResumeFile::read_inputs(const std::vector<std::string>& urls, const std::vector<std::string>& inputs) {
   // stdin read now must be read again by the run, from where it stood.
-  const bool reads_stdin = std::find(inputs.begin(), inputs.end(), "-") != inputs.end();
+  const bool reads_stdin = inputs.empty() ? urls.empty() : std::find(inputs.begin(), inputs.end(), "-") != inputs.end();
   const off_t stdin_at = reads_stdin ? ::lseek(STDIN_FILENO, 0, SEEK_CUR) : 0;
   if (stdin_at < 0) return;
   InputReader reader(urls, inputs);
   InputItem item;
-  std::uint64_t seq = 0;
   while (m_check.verdict() == ResumeCheck::Verdict::pending) {
     if (reader.next(item) != InputReader::Status::item) {
-      m_check.end_of_input(seq);
+      m_check.end_of_input();
       break;
     }
-    seq = item.job.seq;
-    m_check.add(seq, item.job.url);
+    m_check.add(item.job.seq, item.job.url);
   }
   if (reads_stdin && ::lseek(STDIN_FILENO, stdin_at, SEEK_SET) != stdin_at)
     throw std::runtime_error(std::string("cannot read stdin again: ") + std::strerror(errno));

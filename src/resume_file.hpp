@@ -17,9 +17,10 @@ class ResumeFile {
   ResumeFile& operator=(const ResumeFile&) = delete;
 
   /// When every input can be read twice (regular files, URLs given as arguments), reads them now
-  /// up to the file's highest seq, so a changed list is refused before anything is fetched.
-  /// Otherwise (a pipe) the engine checks the input as it reads it.
-  void check_inputs_ahead(const std::vector<std::string>& urls, const std::vector<std::string>& inputs);
+  /// up to the file's highest seq, so a changed list is refused before anything is fetched, and
+  /// cuts the partial last line once they match. Otherwise (a pipe) the engine checks the input
+  /// as it reads it. Returns why the run must not go on (the input is not the file's), else "".
+  std::string check_inputs_ahead(const std::vector<std::string>& urls, const std::vector<std::string>& inputs);
 
   bool done(std::uint64_t seq) const { return m_scanner.state().done(seq); }
   ResumeCheck& check() { return m_check; }
@@ -31,6 +32,8 @@ class ResumeFile {
   int output_fd() const;
 
  private:
+  void read_inputs(const std::vector<std::string>& urls, const std::vector<std::string>& inputs);
+
   std::string m_path;
   int m_fd = -1;
   ResumeScanner m_scanner;

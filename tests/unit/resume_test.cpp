@@ -26,7 +26,7 @@ ResumeCheck::Verdict check(const ResumeState& state, std::uint64_t urls, std::ui
   ResumeCheck c(state);
   for (std::uint64_t seq = 1; seq <= urls && c.verdict() == ResumeCheck::Verdict::pending; ++seq)
     c.add(seq, seq == changed ? "http://other/" : url_of(seq));
-  c.end_of_input(urls);
+  c.end_of_input();
   return c.verdict();
 }
 
@@ -222,7 +222,7 @@ TEST_CASE("resume: the mismatch message says when the input is shorter than the 
   const auto s = scan(file);
   ResumeCheck c(s.state());
   c.add(1, url_of(1));
-  c.end_of_input(1);
+  c.end_of_input();
   REQUIRE(c.verdict() == ResumeCheck::Verdict::mismatch);
   MismatchFinder f(c.mismatch());
   f.feed(file);
