@@ -27,6 +27,13 @@ std::optional<std::uint64_t> positive_integer(std::string_view text) {
   return v;
 }
 
+// Most URLs hold no escape: their text is the literal's, and nlohmann need not be called.
+std::optional<std::string> decode_string(std::string_view literal) {
+  if (literal.size() >= 2 && literal.front() == '"' && literal.find('\\') == std::string_view::npos)
+    return std::string(literal.substr(1, literal.size() - 2));
+  return decode_json_string(literal);
+}
+
 const JsonMember* member(const std::vector<JsonMember>& members, std::string_view key) {
   for (const auto& m : members)
     if (m.key == key) return &m;
@@ -44,7 +51,7 @@ std::optional<ResumeLine> parse_resume_line(std::string_view line) {
   const JsonMember* error = member(*members, "\"error\"");
   if (!url || !seq || !error) return std::nullopt;
   ResumeLine out;
-  auto decoded = decode_json_string(url->value);
+  auto decoded = decode_string(url->value);
   const auto n = positive_integer(seq->value);
   if (!decoded || !n) return std::nullopt;
   out.url = std::move(*decoded);
