@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <stdexcept>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,6 +52,12 @@ ResumeFile::ResumeFile(const std::string& path) : m_path(path), m_check(m_scanne
   if (::fstat(m_fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(m_fd);
     throw std::runtime_error("--resume needs a regular file, and " + path + " is not one");
+  }
+  // Two runs resuming one file would both fetch what is missing and both append it.
+  if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+    const std::string why = errno == EWOULDBLOCK ? "another volley --resume is writing it" : std::strerror(errno);
+    ::close(m_fd);
+    throw std::runtime_error("cannot resume " + path + ": " + why);
   }
   if (!read_all(m_fd, [this](std::string_view bytes) { m_scanner.feed(bytes); })) {
     const std::string why = std::strerror(errno);

@@ -9,8 +9,9 @@
 /// untouched until the input is known to be the one that wrote it, then cut and appended to.
 class ResumeFile {
  public:
-  /// Opens `path` (creating it) and reads its lines. Throws std::runtime_error, for an exit 2,
-  /// when it cannot be read, is not a regular file, or does not start as volley's output does.
+  /// Opens `path` (creating it), locks it (flock, for the run) and reads its lines. Throws
+  /// std::runtime_error, for an exit 2, when it cannot be read or locked, is not a regular file,
+  /// or does not start as volley's output does.
   explicit ResumeFile(const std::string& path);
   ~ResumeFile();
   ResumeFile(const ResumeFile&) = delete;

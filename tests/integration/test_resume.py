@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """--resume -o FILE: after a crash, fetch only what FILE has no line for; -a/--append; -o truncates."""
 
+import fcntl
 import json
 import os
 import signal
@@ -255,6 +256,38 @@ class TestResume(VolleyTestCase):
         r = self.volley("--resume", "-o", out, self.url("/ok"), rc=2)
         self.assertIn("does not start with a JSON line", r.stderr)
         self.assertEqual(read_bytes(out), b"http://example.com/\n")
+
+    def test_two_resumes_of_one_file_do_not_run_at_once(self):
+        out = self.write_file(b"", name="out.jsonl")
+        with open(out, "rb") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            r = self.volley("--resume", "-o", out, self.url("/ok"), rc=2)
+        self.assertEqual(r.stderr.strip(),
+                         "volley: error: cannot resume %s: another volley --resume is writing it" % out)
+        self.assertEqual(read_bytes(out), b"")
+
+    def test_a_signal_before_a_pipe_was_checked_leaves_the_file_as_it_was(self):
+        key, urls, changed, out, crafted = self.mismatch_case()
+        p = self.spawn(["--resume", "-o", out, "--retries", "0"], stdin=subprocess.PIPE)
+        self.wait_signal_handler(p, signal.SIGTERM)
+        # Seq 1 is done and seq 2 is fetched; the rest of the list never comes.
+        before = len(self.requests_for(key))
+        p.stdin.write(("\n".join(urls[:2]) + "\n").encode())
+        p.stdin.flush()
+        self.wait_requests(key, before + 1)
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=20)
+        self.assertEqual(p.returncode, 143, err)
+        self.assertEqual(read_bytes(out), crafted)
+        self.assertIn("is left as it was: the run ended before its input could be checked against it", err.decode())
+
+    def wait_requests(self, key, n, timeout=15):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if len(self.requests_for(key)) >= n:
+                return
+            time.sleep(0.02)
+        self.fail("the server never had %d requests of key %s" % (n, key))
 
     def test_resume_into_a_missing_file_fetches_everything(self):
         key, urls = self.urls(3)
