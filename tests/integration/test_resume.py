@@ -241,6 +241,19 @@ class TestResume(VolleyTestCase):
         self.check_complete(out, urls)
         self.assertEqual(len(self.requests_for(key)) - before, 1)  # seq 2, whose line was partial
 
+    def test_urls_added_at_the_end_of_the_list_are_fetched(self):
+        key, urls = self.urls(8)
+        out = os.path.join(self.tmpdir(), "out.jsonl")
+        self.volley("-o", out, "-i", self.write_file("\n".join(urls[:5]) + "\n"), rc=0)
+        before = len(self.requests_for(key))
+        # stdin a regular file: read ahead, then read again by the run from where it stood.
+        with open(self.write_file("\n".join(urls) + "\n"), "rb") as stdin:
+            p = subprocess.run([harness.volley_path(), "--resume", "-o", out], stdin=stdin,
+                               capture_output=True, timeout=60, env=harness.child_env())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.check_complete(out, urls)
+        self.assertEqual(len(self.requests_for(key)) - before, 3)
+
     # -- flags
 
     def test_resume_needs_an_output_file(self):
