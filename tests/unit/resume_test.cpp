@@ -102,7 +102,7 @@ TEST_CASE("resume: a last line without its newline is cut, even when it parses")
   }
 }
 
-TEST_CASE("resume: an unparsable last line is cut; one in the middle stays and is counted") {
+TEST_CASE("resume: an unparsable last line is cut, one in the middle stays and is counted") {
   const std::string a = line(1, url_of(1));
   const std::string b = line(2, url_of(2));
   auto s = scan(a + b + std::string("\0\0\0\0\n", 5));  // what a power cut may leave
@@ -165,7 +165,7 @@ TEST_CASE("resume: a million done seqs take about 250 KB (two bits each)") {
   CHECK(check(st, 1000000, 777777) == ResumeCheck::Verdict::mismatch);
 }
 
-TEST_CASE("resume: the same list matches; a changed URL, a shift or a shorter list does not") {
+TEST_CASE("resume: the same list matches, a changed URL or a shift or a shorter list does not") {
   std::string file;
   for (std::uint64_t seq : {1, 2, 3, 5, 8, 1500, 1501}) file += line(seq, url_of(seq));
   const auto s = scan(file);
