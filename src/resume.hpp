@@ -94,7 +94,6 @@ class ResumeScanner {
   void finish();
 
   const ResumeState& state() const { return m_state; }
-  ResumeState& state() { return m_state; }
   /// The file's length without its partial last line (valid after finish()).
   std::uint64_t keep_bytes() const { return m_keep; }
   std::uint64_t size() const { return m_size; }

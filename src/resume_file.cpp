@@ -69,7 +69,7 @@ ResumeFile::ResumeFile(const std::string& path) : m_path(path), m_check(m_scanne
     ::close(m_fd);
     throw std::runtime_error(path + " does not start with a JSON line: it is not volley's output, and --resume leaves it alone");
   }
-  m_check = ResumeCheck(m_scanner.state());
+  m_check = ResumeCheck(m_scanner.state());  // its verdict starts from the highest seq, known now
   if (m_scanner.bad_lines())
     spdlog::warn("{}: {} lines are not volley's JSON lines (the first is line {}); they are left as they are, and "
                  "URLs without another line are fetched again",
