@@ -32,7 +32,7 @@ _volley() {
   fi
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "
-      --help --version --input --output --concurrency --per-host --per-host-delay --host-errors
+      --help --version --input --output --append --resume --concurrency --per-host --per-host-delay --host-errors
       --read-ahead --robots --rate --shard --method --header --data
       --user-agent --resolve --proxy --insecure --cacert --capath --http1.1 --timeout
       --connect-timeout --stall-timeout --retries --retry-delay --retry-max-delay --max-redirects

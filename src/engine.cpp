@@ -11,6 +11,7 @@
 #include "progress.hpp"
 #include "reactor.hpp"
 #include "robots_gate.hpp"
+#include "resume_file.hpp"
 #include "same_file.hpp"
 #include "transport.hpp"
 #include "scheduler.hpp"
@@ -34,7 +35,7 @@ namespace {
 class Engine {
  public:
   Engine(const Options& o, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
-         Transport& transport, int wake_fd, std::function<int()> signalled)
+         Transport& transport, int wake_fd, std::function<int()> signalled, ResumeFile* resume)
       : m_options(o),
         m_input(input),
         m_writer(writer),
@@ -47,13 +48,15 @@ class Engine {
         m_start(Clock::now()),
         m_progress(o.progress && !o.quiet, m_start),
         m_rng(std::random_device{}()),
-        m_output_shares_progress(m_progress.enabled() && ::isatty(writer.fd())) {
+        m_output_shares_progress(m_progress.enabled() && ::isatty(writer.fd())),
+        m_resume(resume) {
     if (wake_fd >= 0 && !m_transport.watch(wake_fd, true)) fail("cannot watch the signal descriptor");
     if (o.robots) m_robots.emplace(robots_product_token(o.user_agent));
     if (finishing.has_body_work()) {
       m_worker.emplace(finishing);
       if (!m_transport.watch(m_worker->wake_fd(), true)) fail("cannot watch the body worker");
     }
+    if (m_resume && m_resume->check().verdict() == ResumeCheck::Verdict::pending) m_writer.hold(true);
   }
 
   int run();
@@ -62,6 +65,8 @@ class Engine {
   int fetch_all();
   void clear_progress_for_output();
   void read_input();
+  bool done_before(const InputItem& item);
+  void settle_resume();
   void start_transfers(TimePoint now);
   void complete(Completion& c, TimePoint now);
   void give_up_host(const std::string& host_key, const std::string& why);
@@ -106,6 +111,7 @@ class Engine {
   JsonlWriter::Status m_output = JsonlWriter::Status::ok;
   // stdout is the terminal that shows the progress line (set in the constructor).
   bool m_output_shares_progress = false;
+  ResumeFile* m_resume;
 };
 
 // Lines dropped by --match-status/--filter-status still count in the summary and exit status.
@@ -136,9 +142,19 @@ void Engine::read_input() {
       return;
     }
     switch (status) {
-      case InputReader::Status::eof: m_input_state.finish(); break;
+      case InputReader::Status::eof:
+        m_input_state.finish();
+        if (m_resume && m_resume->check().verdict() == ResumeCheck::Verdict::pending) {
+          m_resume->check().end_of_input();
+          settle_resume();
+        }
+        break;
       case InputReader::Status::again: m_input_state.wait(); return;
       case InputReader::Status::item:
+        if (m_resume) {
+          if (done_before(item)) break;
+          if (!m_failure.empty()) return;
+        }
         // Another shard's URL keeps its seq (the reader counted it) but gets no line here.
         if (!shard_takes(m_options.shard, item.error != ErrorKind::none, item.job.host_key)) {
           m_stats.add_other_shard();
@@ -159,6 +175,32 @@ void Engine::read_input() {
         }
         break;
     }
+  }
+}
+
+// --resume: the input is checked against the output file as it is read (when it could not be
+// read ahead), and a URL done there keeps its seq, is counted, and gets no request and no line.
+bool Engine::done_before(const InputItem& item) {
+  ResumeCheck& check = m_resume->check();
+  if (check.verdict() == ResumeCheck::Verdict::pending) {
+    check.add(item.job.seq, item.job.url);
+    settle_resume();
+  }
+  if (!m_resume->done(item.job.seq)) return false;
+  m_stats.add_skipped();
+  return true;
+}
+
+// Lines held until the input proved to be the file's go out now; a file written from another
+// input stays untouched, and the run ends with exit 2.
+void Engine::settle_resume() {
+  switch (m_resume->check().verdict()) {
+    case ResumeCheck::Verdict::pending: return;
+    case ResumeCheck::Verdict::mismatch: m_input_state.finish(); return fail(m_resume->mismatch_message());
+    case ResumeCheck::Verdict::match:
+      if (std::string why = m_resume->commit(); !why.empty()) return fail(why);
+      m_writer.hold(false);
+      return;
   }
 }
 
@@ -381,6 +423,8 @@ int Engine::fetch_all() {
 
   const int sig = m_failure.empty() ? m_signalled() : 0;
   if (sig || !m_failure.empty()) interrupt(sig ? interrupted_message : std::string_view(m_failure));
+  if (m_resume && m_resume->check().verdict() == ResumeCheck::Verdict::pending)
+    spdlog::warn("{} is left as it was: the run ended before its input could be checked against it", m_options.output);
   flush();
   m_progress.clear();
 
@@ -405,8 +449,8 @@ int Engine::fetch_all() {
 }  // namespace
 
 int run_engine(const Options& options, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
-               Transport& transport, int wake_fd, std::function<int()> signalled) {
-  Engine engine(options, input, writer, finishing, transport, wake_fd, std::move(signalled));
+               Transport& transport, int wake_fd, std::function<int()> signalled, ResumeFile* resume) {
+  Engine engine(options, input, writer, finishing, transport, wake_fd, std::move(signalled), resume);
   return engine.run();
 }
 
@@ -421,6 +465,7 @@ int run(const Options& options) {
     return exit_usage;
   }
   std::optional<InputReader> input;
+  std::optional<ResumeFile> resume;
   int out_fd = STDOUT_FILENO;
   try {
     if (!options.summary_json.empty())
@@ -428,7 +473,14 @@ int run(const Options& options) {
         throw std::runtime_error("cannot write --summary-json " + options.summary_json + ": " + why);
     wake_fd = install_signal_handlers();
     input.emplace(options.urls, options.inputs);
-    if (!options.output.empty()) out_fd = JsonlWriter::open_output(options.output);
+    if (options.resume) {
+      resume.emplace(options.output);
+      if (std::string why = resume->check_inputs_ahead(options.urls, options.inputs); !why.empty())
+        throw std::runtime_error(why);
+      out_fd = resume->output_fd();
+    } else if (!options.output.empty()) {
+      out_fd = JsonlWriter::open_output(options.output, options.append);
+    }
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return exit_usage;
@@ -444,7 +496,7 @@ int run(const Options& options) {
   JsonlWriter writer(out_fd, finishing.fields);
   try {
     Reactor reactor(options, finishing.has_body_work());
-    return run_engine(options, *input, writer, finishing, reactor, wake_fd);
+    return run_engine(options, *input, writer, finishing, reactor, wake_fd, {}, resume ? &*resume : nullptr);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return exit_usage;

@@ -211,8 +211,8 @@ JsonlWriter::~JsonlWriter() {
   if (m_fd > STDERR_FILENO) ::close(m_fd);
 }
 
-int JsonlWriter::open_output(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+int JsonlWriter::open_output(const std::string& path, bool append) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error("cannot open output " + path + ": " + std::strerror(errno));
   return fd;
 }
@@ -221,15 +221,16 @@ JsonlWriter::Status JsonlWriter::write(const Record& r, TimePoint now) {
   if (m_status != Status::ok) return m_status;
   if (m_buf.empty()) m_oldest = now;
   append_json_line(m_buf, r, m_fields);
-  return m_buf.size() >= m_block ? flush() : Status::ok;
+  return m_buf.size() >= m_block && !m_held ? flush() : Status::ok;
 }
 
 std::optional<TimePoint> JsonlWriter::flush_due() const {
-  if (m_buf.empty()) return std::nullopt;
+  if (m_buf.empty() || m_held) return std::nullopt;
   return m_oldest + m_flush_delay;
 }
 
 JsonlWriter::Status JsonlWriter::flush() {
+  if (m_held) return m_status;
   std::size_t done = 0;
   while (m_status == Status::ok && done < m_buf.size()) {
     std::size_t chunk = m_buf.size() - done;

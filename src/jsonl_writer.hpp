@@ -27,8 +27,8 @@ class JsonlWriter {
   JsonlWriter(const JsonlWriter&) = delete;
   JsonlWriter& operator=(const JsonlWriter&) = delete;
 
-  /// Opens `path` for writing (truncating); throws std::runtime_error when it cannot.
-  static int open_output(const std::string& path);
+  /// Opens `path` for writing, emptying it unless `append`; throws std::runtime_error when it cannot.
+  static int open_output(const std::string& path, bool append = false);
 
   Status write(const Record& r, TimePoint now);
   Status flush();
@@ -36,6 +36,9 @@ class JsonlWriter {
   std::optional<TimePoint> flush_due() const;
   int error_number() const { return m_errno; }
   int fd() const { return m_fd; }
+  /// While held, lines pile up and nothing is written, not even when the writer is destroyed:
+  /// --resume writes nothing until it knows the file is the input's (resume_file.hpp).
+  void hold(bool on) { m_held = on; }
 
  private:
   bool wait_writable();
@@ -48,6 +51,7 @@ class JsonlWriter {
   std::string m_buf;
   TimePoint m_oldest{};
   Status m_status = Status::ok;
+  bool m_held = false;
   int m_errno = 0;
   std::optional<std::chrono::steady_clock::time_point> m_give_up_at;  // set by the first wait after a signal
 };

@@ -146,6 +146,9 @@ int main(int argc, char** argv) {
   app.add_option("urls", o.urls, "URLs to fetch; - is stdin (also read from --input, or stdin when neither is given)");
   app.add_option("-i,--input", o.inputs, "File of URLs, one per line; repeatable; - is stdin")->allow_extra_args(false);
   app.add_option("-o,--output", o.output, "Write JSON lines to FILE instead of stdout");
+  app.add_flag("-a,--append", o.append, "With -o FILE: add lines after what FILE holds instead of emptying it");
+  app.add_flag("--resume", o.resume,
+               "With -o FILE: fetch only the input URLs FILE has no line for yet (same list, same order), and append");
   app.add_option("-c,--concurrency", o.concurrency, "Transfers in flight at most")->check(CLI::Range(1, 1000000));
   app.add_option("--per-host", o.per_host, "Transfers in flight per host:port at most (0: no cap)")
       ->check(check_non_negative);
@@ -221,6 +224,10 @@ int main(int argc, char** argv) {
   take_stdin_from_urls(o);
   if (o.urls.empty() && o.inputs.empty() && ::isatty(STDIN_FILENO)) {
     std::fputs(usage_text, stderr);
+    return exit_usage;
+  }
+  if (std::string err = check_output_flags(o); !err.empty()) {
+    spdlog::error("{}", err);
     return exit_usage;
   }
   if (std::string err = check_request_flags(o, method->count() > 0); !err.empty()) {

@@ -12,6 +12,8 @@ struct Options {
   std::vector<std::string> urls;
   std::vector<std::string> inputs;  // "-" is stdin
   std::string output;               // empty: stdout
+  bool append = false;              // -a: add to -o FILE instead of emptying it
+  bool resume = false;              // --resume: fetch only what -o FILE has no line for yet
 
   int concurrency = 50;
   int per_host = 0;   // 0: no cap

@@ -46,6 +46,7 @@ std::string Stats::summary(double elapsed_seconds) const {
   out += line;
   if (const auto n = by_kind(ErrorKind::interrupted)) out += ", " + std::to_string(n) + " interrupted";
   if (m_other_shards) out += ", " + std::to_string(m_other_shards) + " left to other shards";
+  if (m_skipped) out += ", " + std::to_string(m_skipped) + " skipped (done before)";
   out += '\n';
   out += "  responses:";
   bool any = false;
@@ -80,6 +81,7 @@ std::string Stats::summary_json(double elapsed_seconds, int exit_status) const {
   j["fetched"] = m_fetched;
   j["interrupted"] = by_kind(ErrorKind::interrupted);
   j["other_shards"] = m_other_shards;
+  j["skipped"] = m_skipped;
   j["errors_total"] = m_errors;
   auto& responses = j["responses"] = nlohmann::ordered_json::object();
   for (int c = 1; c <= 5; ++c) responses[std::to_string(c) + "xx"] = m_classes[c];

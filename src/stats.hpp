@@ -17,6 +17,8 @@ class Stats {
   void add(const Record& r);
   /// A URL read and left to another --shard: it gets no line here.
   void add_other_shard() { ++m_other_shards; }
+  /// A URL read that --resume found done in the output file: it gets no new line.
+  void add_skipped() { ++m_skipped; }
 
   /// Lines: every URL read.
   std::uint64_t done() const { return m_done; }
@@ -24,6 +26,7 @@ class Stats {
   std::uint64_t fetched() const { return m_fetched; }
   std::uint64_t errors() const { return m_errors; }
   std::uint64_t other_shards() const { return m_other_shards; }
+  std::uint64_t skipped() const { return m_skipped; }
   std::uint64_t by_class(int hundreds) const { return m_classes[hundreds]; }
   std::uint64_t by_kind(ErrorKind k) const { return m_kinds[static_cast<int>(k)]; }
   /// p in [0,100] of time.total, in seconds; 0 when nothing finished.
@@ -41,6 +44,7 @@ class Stats {
   std::uint64_t m_errors = 0;
   std::uint64_t m_bytes = 0;
   std::uint64_t m_other_shards = 0;
+  std::uint64_t m_skipped = 0;
   std::array<std::uint64_t, 6> m_classes{};  // [0]: no status
   std::array<std::uint64_t, error_kind_count> m_kinds{};
   std::size_t m_capacity;

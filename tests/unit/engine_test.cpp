@@ -3,6 +3,7 @@
 #include "input_reader.hpp"
 #include "input_state.hpp"
 #include "jsonl_writer.hpp"
+#include "resume_file.hpp"
 #include "transport.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,6 +19,7 @@
 #include <map>
 #include <poll.h>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <sys/stat.h>
@@ -845,4 +847,68 @@ TEST_CASE("engine: --robots: when a host is given up, URLs waiting on its robots
   }
   CHECK(t.starts.size() == 2);  // the two fetches, no retry, no URL
   CHECK(t.finishes.back().second - t.starts.front().second < 1s);
+}
+
+namespace {
+
+struct ResumeRun {
+  int status = -1;
+  std::vector<std::uint64_t> started;
+  std::string before;  // the file's bytes before the run
+  std::string after;
+};
+
+// A --resume run over `list` into a file holding lines for `done` seqs of urls(5). URL arguments
+// are not read ahead here, so the engine checks them as it reads them, as it does a pipe.
+ResumeRun resume_run(const std::vector<std::uint64_t>& done, const std::vector<std::string>& list) {
+  char path[] = "/tmp/volley-resume-XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  ResumeRun run;
+  for (std::uint64_t seq : done)
+    run.before += "{\"url\":\"" + urls(5)[seq - 1] + "\",\"seq\":" + std::to_string(seq) + ",\"error\":null}\n";
+  REQUIRE(::write(fd, run.before.data(), run.before.size()) == static_cast<ssize_t>(run.before.size()));
+  ::close(fd);
+  Options o;
+  o.quiet = true;
+  o.progress = false;
+  o.urls = list;
+  o.output = path;
+  o.resume = true;
+  FakeTransport t(4);
+  {
+    ResumeFile file(path);
+    InputReader input(o.urls, o.inputs);
+    JsonlWriter writer(file.output_fd(), {});
+    Finishing finishing = prepare_finishing(o);
+    run.status = run_engine(o, input, writer, finishing, t, -1, [] { return 0; }, &file);
+  }
+  for (const auto& [seq, when] : t.starts) run.started.push_back(seq);
+  std::sort(run.started.begin(), run.started.end());
+  std::ifstream in(path, std::ios::binary);
+  run.after.assign(std::istreambuf_iterator<char>(in), {});
+  std::remove(path);
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("engine: --resume fetches only the seqs the file lacks, and appends their lines") {
+  const ResumeRun r = resume_run({2, 4}, urls(5));
+  CHECK(r.status == exit_ok);
+  CHECK(r.started == std::vector<std::uint64_t>{1, 3, 5});
+  REQUIRE(r.after.starts_with(r.before));
+  std::vector<std::uint64_t> appended;
+  std::istringstream rest(r.after.substr(r.before.size()));
+  for (std::string line; std::getline(rest, line);) appended.push_back(nlohmann::json::parse(line)["seq"]);
+  std::sort(appended.begin(), appended.end());
+  CHECK(appended == std::vector<std::uint64_t>{1, 3, 5});
+}
+
+TEST_CASE("engine: --resume over another list writes nothing and exits 2") {
+  std::vector<std::string> other = urls(5);
+  other[3] = "http://a.test/changed";
+  const ResumeRun r = resume_run({2, 4}, other);
+  CHECK(r.status == exit_usage);
+  CHECK(r.after == r.before);
 }

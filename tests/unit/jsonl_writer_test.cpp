@@ -155,6 +155,34 @@ TEST_CASE("jsonl_writer: lines reach the fd whole, in large writes") {
   close(fds[0]);
 }
 
+TEST_CASE("jsonl_writer: held lines are not written, even past the block size or when destroyed") {
+  int fds[2];
+  REQUIRE(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) == 0);
+  Record r;
+  r.url = "http://x/";
+  SECTION("released: they go out at the next flush") {
+    JsonlWriter w(fds[1], {}, 64);
+    w.hold(true);
+    for (int i = 0; i < 10; ++i) CHECK(w.write(r, TimePoint{}) == JsonlWriter::Status::ok);
+    CHECK_FALSE(w.flush_due());
+    CHECK(w.flush() == JsonlWriter::Status::ok);
+    CHECK(nothing_sent(fds[0]));
+    w.hold(false);
+    CHECK(w.flush_due() == TimePoint{} + std::chrono::milliseconds(20));
+    CHECK(w.flush() == JsonlWriter::Status::ok);
+    CHECK_FALSE(nothing_sent(fds[0]));
+  }
+  SECTION("never released: dropped") {
+    {
+      JsonlWriter w(fds[1], {}, 64);
+      w.hold(true);
+      for (int i = 0; i < 10; ++i) w.write(r, TimePoint{});
+    }  // closes fds[1]
+    CHECK(messages(fds[0]).empty());
+  }
+  close(fds[0]);
+}
+
 TEST_CASE("jsonl_writer: a closed pipe is reported as broken, not as a crash") {
   int fds[2];
   REQUIRE(pipe(fds) == 0);

@@ -105,3 +105,21 @@ TEST_CASE("stats: URLs left to other shards are no lines, and the summary says h
   CHECK(first.ends_with(", 2 left to other shards"));
   CHECK(Stats().summary(1.0).find("other shards") == std::string::npos);
 }
+
+TEST_CASE("stats: URLs --resume skipped are no lines and no fetches, and the summary says how many") {
+  Stats s;
+  Record ok = response(200, 1000);
+  ok.attempts = 1;
+  s.add(ok);
+  for (int i = 0; i < 3; ++i) s.add_skipped();
+  CHECK(s.done() == 1);
+  CHECK(s.fetched() == 1);
+  CHECK(s.skipped() == 3);
+  const std::string first = s.summary(2.0).substr(0, s.summary(2.0).find('\n'));
+  CHECK(first == "volley: 1 URLs, 1 fetched in 2.00s (0.5/s), 3 skipped (done before)");
+  const auto j = nlohmann::json::parse(s.summary_json(2.0, 0));
+  CHECK(j["skipped"] == 3);
+  CHECK(j["urls"] == 1);
+  CHECK(j["rate"] == Approx(0.5));
+  CHECK(Stats().summary(1.0).find("skipped") == std::string::npos);
+}
