@@ -33,6 +33,9 @@ class InputReader {
   /// Throws std::runtime_error when an input cannot be read.
   Status next(InputItem& out);
   int wait_fd() const;
+  /// The line the last item came from, as read (`volley enqueue` stores it); valid until the
+  /// next call of next().
+  std::string_view last_line() const { return m_last; }
 
  private:
   struct Source {
@@ -55,4 +58,5 @@ class InputReader {
   bool m_discarding = false;  // inside the tail of an over-long line
   bool m_source_start = true; // nothing of the current source handed out yet: a BOM may come
   std::uint64_t m_seq = 0;
+  std::string_view m_last;
 };

@@ -1,5 +1,6 @@
 #include "command_line.hpp"
 #include "engine.hpp"
+#include "enqueue_command.hpp"
 #include "http_headers.hpp"
 #include "options.hpp"
 #include "shard.hpp"
@@ -135,6 +136,18 @@ int main(int argc, char** argv) {
   auto log = spdlog::stderr_color_st("volley");
   log->set_pattern("volley: %^%l%$: %v");
   spdlog::set_default_logger(log);
+
+  // A subcommand, so that its few flags are not mixed with a run's many (docs/fleet.md).
+  if (argc > 1 && std::strcmp(argv[1], "enqueue") == 0) {
+    use_utf8_ctype();
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+      spdlog::error("cannot initialise libcurl");
+      return exit_usage;
+    }
+    const int status = enqueue_command(argc - 2, argv + 2);
+    curl_global_cleanup();
+    return status;
+  }
 
   Options o;
   std::string max_body = "10M";
