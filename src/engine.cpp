@@ -9,6 +9,7 @@
 #include "jsonl_writer.hpp"
 #include "log_text.hpp"
 #include "progress.hpp"
+#include "queue_input.hpp"
 #include "reactor.hpp"
 #include "same_file.hpp"
 #include "transport.hpp"
@@ -32,7 +33,7 @@ namespace {
 
 class Engine {
  public:
-  Engine(const Options& o, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
+  Engine(const Options& o, InputSource& input, JsonlWriter& writer, const Finishing& finishing,
          Transport& transport, int wake_fd, std::function<int()> signalled)
       : m_options(o),
         m_input(input),
@@ -64,6 +65,7 @@ class Engine {
   void complete(Completion& c, TimePoint now);
   void give_up_host(const std::string& host_key, const std::string& why);
   void emit(Record& r);
+  void report_written();
   void stamp(Record& r, Job& job, TimePoint now);
   void collect_finished(bool wait);
   void watch_input();
@@ -75,7 +77,7 @@ class Engine {
   std::optional<Duration> wait_limit(TimePoint now) const;
 
   const Options& m_options;
-  InputReader& m_input;
+  InputSource& m_input;
   JsonlWriter& m_writer;
   const Finishing& m_finishing;
   std::function<int()> m_signalled;
@@ -90,6 +92,7 @@ class Engine {
   std::optional<BodyWorker> m_worker;
   std::vector<Completion> m_done;
   std::vector<Record> m_finished;
+  std::vector<std::uint64_t> m_written;  // seqs whose lines wait for a flush (InputSource::written)
   TimePoint m_now;  // this loop turn's time, so a turn reads the clock once
   InputState m_input_state;
   // Why the run ends before its input does (an input that cannot be read, a broken loop); empty
@@ -101,12 +104,21 @@ class Engine {
 };
 
 // Lines dropped by --match-status/--filter-status still count in the summary and exit status.
+// Interrupted lines are not reported as written: a queue leaves their entries to another worker.
 void Engine::emit(Record& r) {
+  if (r.error != ErrorKind::interrupted) m_written.push_back(r.seq);
   m_stats.add(r);
   if (!m_finishing.keeps(r)) return;
   if (m_output != JsonlWriter::Status::ok) return;
   clear_progress_for_output();
   m_output = m_writer.write(r, m_now);
+}
+
+// Only once the writer holds nothing back is every line emitted so far out of the process.
+void Engine::report_written() {
+  if (m_written.empty() || m_output != JsonlWriter::Status::ok || m_writer.flush_due()) return;
+  m_input.written(m_written);
+  m_written.clear();
 }
 
 // Lines written after the progress line on the same terminal would be glued to it; cheap when
@@ -119,7 +131,7 @@ void Engine::read_input() {
   m_input_state.begin_turn();
   InputItem item;
   for (int n = 0; m_scheduler.wants_more(has_room()) && m_input_state.may_read(n); ++n) {
-    InputReader::Status status;
+    InputSource::Status status;
     try {
       status = m_input.next(item);
     } catch (const std::runtime_error& e) {
@@ -128,9 +140,9 @@ void Engine::read_input() {
       return;
     }
     switch (status) {
-      case InputReader::Status::eof: m_input_state.finish(); break;
-      case InputReader::Status::again: m_input_state.wait(); return;
-      case InputReader::Status::item:
+      case InputSource::Status::eof: m_input_state.finish(); break;
+      case InputSource::Status::again: m_input_state.wait(); return;
+      case InputSource::Status::item:
         // Another shard's URL keeps its seq (the reader counted it) but gets no line here.
         if (!shard_takes(m_options.shard, item.error != ErrorKind::none, item.job.host_key)) {
           m_stats.add_other_shard();
@@ -211,6 +223,7 @@ void Engine::stamp(Record& r, Job& job, TimePoint now) {
   r.seq = job.seq;
   r.url = std::move(job.url);
   r.attempts = job.attempts;
+  r.id = std::move(job.id);
   // The loop's clock is read once per turn, before libcurl's work in it, while libcurl times the
   // attempt to its very end: elapsed never claims less than the last attempt's time.total.
   if (job.first_start)
@@ -327,6 +340,7 @@ int Engine::fetch_all() {
     }
     if (m_input_state.done() && m_scheduler.idle() && busy() == 0) break;
     if (auto due = m_writer.flush_due(); due && *due <= m_now) flush();
+    report_written();
 
     watch_input();
     m_done.clear();
@@ -339,6 +353,7 @@ int Engine::fetch_all() {
   const int sig = m_failure.empty() ? m_signalled() : 0;
   if (sig || !m_failure.empty()) interrupt(sig ? interrupted_message : std::string_view(m_failure));
   flush();
+  report_written();
   m_progress.clear();
 
   if (m_output == JsonlWriter::Status::broken_pipe) return exit_broken_pipe;
@@ -361,7 +376,7 @@ int Engine::fetch_all() {
 
 }  // namespace
 
-int run_engine(const Options& options, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
+int run_engine(const Options& options, InputSource& input, JsonlWriter& writer, const Finishing& finishing,
                Transport& transport, int wake_fd, std::function<int()> signalled) {
   Engine engine(options, input, writer, finishing, transport, wake_fd, std::move(signalled));
   return engine.run();
@@ -371,20 +386,23 @@ int run(const Options& options) {
   int wake_fd = -1;
   // Before anything is opened: opening the output empties it.
   const std::vector<std::string> stdin_only{"-"};
-  const auto& inputs = options.inputs.empty() && options.urls.empty() ? stdin_only : options.inputs;
+  const auto& inputs = options.inputs.empty() && options.urls.empty() && options.queue.empty() ? stdin_only : options.inputs;
   if (auto same = input_same_as_output(options.output, inputs)) {
     spdlog::error("output {} is the same file as input {}", options.output.empty() ? "(stdout)" : options.output,
                   *same == "-" ? "(stdin)" : *same);
     return exit_usage;
   }
-  std::optional<InputReader> input;
+  std::unique_ptr<InputSource> input;
   int out_fd = STDOUT_FILENO;
   try {
     if (!options.summary_json.empty())
       if (std::string why = check_summary_path(options.summary_json); !why.empty())
         throw std::runtime_error("cannot write --summary-json " + options.summary_json + ": " + why);
     wake_fd = install_signal_handlers();
-    input.emplace(options.urls, options.inputs);
+    if (options.queue.empty())
+      input = std::make_unique<InputReader>(options.urls, options.inputs);
+    else
+      input = open_queue(options);
     if (!options.output.empty()) out_fd = JsonlWriter::open_output(options.output);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

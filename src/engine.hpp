@@ -16,7 +16,7 @@ enum ExitCode : int {
 /// retries looping back through the scheduler. Returns the process exit status.
 int run(const Options& options);
 
-class InputReader;
+class InputSource;
 class JsonlWriter;
 class Transport;
 struct Finishing;
@@ -24,5 +24,5 @@ struct Finishing;
 /// The loop itself, over a given transport (the engine's tests pass a fake). `wake_fd` (-1: none)
 /// is watched so that a signal ends a wait; `signalled` says which signal asks the run to stop
 /// (0: none; empty: the process's own, received_signal()).
-int run_engine(const Options& options, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
+int run_engine(const Options& options, InputSource& input, JsonlWriter& writer, const Finishing& finishing,
                Transport& transport, int wake_fd, std::function<int()> signalled = {});

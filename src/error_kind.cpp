@@ -19,6 +19,7 @@ std::string_view error_kind_name(ErrorKind kind) {
     case ErrorKind::interrupted: return "interrupted";
     case ErrorKind::save: return "save";
     case ErrorKind::host_unreachable: return "host_unreachable";
+    case ErrorKind::poisoned: return "poisoned";
     case ErrorKind::other: return "other";
   }
   return "other";

@@ -23,6 +23,7 @@ enum class ErrorKind {
   interrupted,
   save,
   host_unreachable,  // --host-errors gave the URL's host up
+  poisoned,          // a queue entry delivered more than --max-deliveries times
   other,
 };
 

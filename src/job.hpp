@@ -26,4 +26,5 @@ struct Job {
   int attempts = 0;      // attempts started so far
   std::optional<TimePoint> first_start;  // when the first attempt started: `elapsed` counts from it
   std::shared_ptr<const RequestOverrides> request;  // null for a plain URL line
+  std::string id;  // the queue entry's id (--queue); empty otherwise
 };

@@ -3,6 +3,7 @@
 #include "enqueue_command.hpp"
 #include "http_headers.hpp"
 #include "options.hpp"
+#include "redis_url.hpp"
 #include "shard.hpp"
 #include "std_fds.hpp"
 #include "units.hpp"
@@ -120,6 +121,13 @@ std::string parse_error_text(const CLI::App& app, const CLI::ParseError& e) {
   return text;
 }
 
+// Group and consumer names go into Redis commands and its replies: printable ASCII only.
+std::string check_queue_name(const std::string& name) {
+  const bool ok = !name.empty() && name.size() <= max_stream_name &&
+                  std::all_of(name.begin(), name.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  return ok ? std::string() : "must be 1 to 256 printable ASCII characters without spaces, got " + name;
+}
+
 // As grep does: a bare command at a prompt would wait on the terminal with no hint why.
 constexpr const char* usage_text =
     "Usage: volley [OPTIONS] [URL...] [-i FILE]...   (or: COMMAND | volley [OPTIONS])\n"
@@ -214,6 +222,19 @@ int main(int argc, char** argv) {
   app.add_option("--save", o.save_dir, "Save each complete response's body as DIR/<seq>.body");
   app.add_option("--match-status", o.match_status, "Write only lines whose status is in LIST, e.g. 2xx,301-399");
   app.add_option("--filter-status", o.filter_status, "Do not write lines whose status is in LIST, e.g. 4xx,5xx");
+  app.add_option("--queue", o.queue, "Fetch the URLs of a Redis stream, as one of many workers: redis://[:PASSWORD@]HOST[:PORT]/STREAM")
+      ->check([](const std::string& s) {
+        std::string why;
+        return parse_redis_url(s, why) ? std::string() : why;
+      });
+  app.add_option("--group", o.group, "--queue: the consumer group the workers share")->check(check_queue_name);
+  app.add_option("--consumer", o.consumer, "--queue: this worker's name in the group (default: HOSTNAME-PID)")
+      ->check(check_queue_name);
+  app.add_option("--claim-after", o.claim_after, "--queue: seconds before another worker takes a silent worker's entries")
+      ->check(check_seconds);
+  app.add_option("--max-deliveries", o.max_deliveries, "--queue: deliveries of one entry before it is reported as poisoned")
+      ->check(CLI::Range(1, 1000000));
+  app.add_flag("--drain", o.drain, "--queue: stop when the stream has no new and no pending entries");
   app.add_flag("-q,--quiet", o.quiet, "No summary or progress on stderr");
   app.add_option("--summary-json", o.summary_json, "Write the end summary to FILE as one JSON object, even when interrupted");
   app.add_flag("-v,--verbose", o.verbose, "Log each transfer on stderr");
@@ -231,7 +252,11 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
   take_stdin_from_urls(o);
-  if (o.urls.empty() && o.inputs.empty() && ::isatty(STDIN_FILENO)) {
+  if (!o.queue.empty() && (!o.urls.empty() || !o.inputs.empty())) {
+    spdlog::error("--queue reads its URLs from the queue: give no URL and no -i");
+    return exit_usage;
+  }
+  if (o.queue.empty() && o.urls.empty() && o.inputs.empty() && ::isatty(STDIN_FILENO)) {
     std::fputs(usage_text, stderr);
     return exit_usage;
   }

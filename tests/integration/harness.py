@@ -35,6 +35,7 @@ ERROR_KINDS = {
     "invalid_url", "unsupported_scheme", "dns", "connect", "tls", "timeout",
     "too_many_redirects", "redirect_blocked", "body_too_large", "connection",
     "partial", "protocol", "interrupted", "invalid_input", "save", "host_unreachable",
+    "poisoned",
 }
 TIME_KEYS = ("dns", "connect", "tls", "ttfb", "total")
 
