@@ -402,7 +402,7 @@ int run(const Options& options) {
     if (options.queue.empty())
       input = std::make_unique<InputReader>(options.urls, options.inputs);
     else
-      input = open_queue(options);
+      input = open_queue(options, out_fd);
     if (!options.output.empty()) out_fd = JsonlWriter::open_output(options.output);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

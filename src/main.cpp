@@ -234,6 +234,11 @@ int main(int argc, char** argv) {
       ->check(check_seconds);
   app.add_option("--max-deliveries", o.max_deliveries, "--queue: deliveries of one entry before it is reported as poisoned")
       ->check(CLI::Range(1, 1000000));
+  app.add_option("--results", o.results, "--queue: add each line to this stream (field line) instead of writing it out")
+      ->check([](const std::string& s) {
+        std::string why;
+        return parse_redis_url(s, why) ? std::string() : why;
+      });
   app.add_flag("--drain", o.drain, "--queue: stop when the stream has no new and no pending entries");
   app.add_flag("-q,--quiet", o.quiet, "No summary or progress on stderr");
   app.add_option("--summary-json", o.summary_json, "Write the end summary to FILE as one JSON object, even when interrupted");
@@ -256,6 +261,10 @@ int main(int argc, char** argv) {
     spdlog::error("--queue reads its URLs from the queue: give no URL and no -i");
     return exit_usage;
   }
+  if (!o.results.empty() && (o.queue.empty() || !o.output.empty())) {
+    spdlog::error("--results needs --queue, and takes the place of -o");
+    return exit_usage;
+  }
   if (o.queue.empty() && o.urls.empty() && o.inputs.empty() && ::isatty(STDIN_FILENO)) {
     std::fputs(usage_text, stderr);
     return exit_usage;
@@ -274,7 +283,7 @@ int main(int argc, char** argv) {
   }
   if (!load_data(o)) return exit_usage;
   // Lines written to /dev/null in its place would be lost without a word.
-  if (closed.out && o.output.empty()) {
+  if (closed.out && o.output.empty() && o.results.empty()) {
     spdlog::error("standard output is closed: give -o FILE or an open stdout");
     return exit_usage;
   }

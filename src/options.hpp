@@ -28,6 +28,7 @@ struct Options {
   double claim_after = 60;   // seconds an entry stays pending before another worker takes it
   int max_deliveries = 5;
   bool drain = false;        // end when the stream has no new and no pending entries
+  std::string results;       // --results redis://HOST:PORT/STREAM: lines go there, not to stdout
 
   std::string method;
   std::vector<std::string> headers;

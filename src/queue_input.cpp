@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <stdexcept>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -40,8 +41,9 @@ std::string create_group(RedisConnection& redis, const std::string& group) {
 
 }  // namespace
 
-QueueInput::QueueInput(QueueSettings settings, std::unique_ptr<RedisConnection> redis)
-    : m_settings(std::move(settings)), m_redis(std::move(redis)) {
+QueueInput::QueueInput(QueueSettings settings, std::unique_ptr<RedisConnection> redis,
+                       std::unique_ptr<RedisConnection> results)
+    : m_settings(std::move(settings)), m_redis(std::move(redis)), m_results(std::move(results)) {
   m_wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (m_wake_fd < 0) throw std::runtime_error(std::string("cannot create an eventfd: ") + std::strerror(errno));
   m_thread = std::thread([this] { run(); });
@@ -55,6 +57,7 @@ QueueInput::~QueueInput() {
   m_cv.notify_all();
   m_thread.join();
   ::close(m_wake_fd);
+  if (m_settings.results_fd >= 0) ::close(m_settings.results_fd);
 }
 
 QueueInput::Status QueueInput::next(InputItem& out) {
@@ -102,7 +105,8 @@ void QueueInput::run() {
       acks.swap(m_acks);
       stop = m_stop;
     }
-    if (!m_redis->is_open() && !reconnect()) {
+    const bool open = m_redis->is_open() && (!m_results || m_results->is_open());
+    if (!open && !reconnect()) {
       // While stopping, what is not acknowledged now is redone by another worker (at-least-once).
       if (stop) break;
       {
@@ -118,13 +122,17 @@ void QueueInput::run() {
       lost = false;
       backoff = first_backoff;
     }
-    const bool ok = stop ? send_acks(acks) : turn(acks);
+    // The lines of the acknowledgements taken were in the pipe before they were handed over: they
+    // go to the results stream first.
+    const bool ok = send_results() && (stop ? send_acks(acks) : turn(acks));
     if (!ok) {
+      const RedisConnection& broken = m_redis->is_open() && m_results ? *m_results : *m_redis;
       if (!lost)
-        spdlog::warn("lost the connection to {}: {}; transfers go on, reconnecting", redis_url_text(m_redis->url()),
-                     m_redis->error());
+        spdlog::warn("lost the connection to {}: {}; transfers go on, reconnecting", redis_url_text(broken.url()),
+                     broken.error());
       lost = true;
       m_redis->close();
+      if (m_results) m_results->close();
       std::lock_guard lock(m_mutex);
       m_acks.insert(m_acks.end(), acks.begin(), acks.end());
     }
@@ -133,11 +141,45 @@ void QueueInput::run() {
 }
 
 bool QueueInput::reconnect() {
-  if (!m_redis->open().empty()) return false;
-  // A server restarted without its data has lost the group too.
-  if (std::string why = create_group(*m_redis, m_settings.group); !why.empty()) {
-    m_redis->close();
-    return false;
+  if (!m_redis->is_open()) {
+    if (!m_redis->open().empty()) return false;
+    // A server restarted without its data has lost the group too.
+    if (std::string why = create_group(*m_redis, m_settings.group); !why.empty()) {
+      m_redis->close();
+      return false;
+    }
+  }
+  return !m_results || m_results->is_open() || m_results->open().empty();
+}
+
+// --results: every whole line in the pipe becomes an entry (field `line`) of the results stream.
+// Lines stay here until Redis took them; a batch cut by a lost connection may be added twice.
+bool QueueInput::send_results() {
+  if (!m_results) return true;
+  char chunk[64 * 1024];
+  for (;;) {
+    const ssize_t n = ::read(m_settings.results_fd, chunk, sizeof chunk);
+    if (n > 0) {
+      m_results_buf.append(chunk, static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    break;
+  }
+  std::size_t begin = 0;
+  for (std::size_t nl; (nl = m_results_buf.find('\n', begin)) != std::string::npos; begin = nl + 1)
+    m_results_lines.emplace_back(m_results_buf, begin, nl - begin);
+  m_results_buf.erase(0, begin);
+  while (!m_results_lines.empty()) {
+    const std::size_t count = std::min(m_results_lines.size(), ids_per_command);
+    std::vector<std::vector<std::string>> commands;
+    for (std::size_t i = 0; i < count; ++i)
+      commands.push_back({"XADD", m_results->url().stream, "*", "line", m_results_lines[i]});
+    std::vector<RedisValue> replies;
+    if (!m_results->run(commands, replies)) return false;
+    for (const auto& r : replies)
+      if (r.is_error()) spdlog::warn("XADD to the results stream refused: {}", r.str);
+    m_results_lines.erase(m_results_lines.begin(), m_results_lines.begin() + static_cast<long>(count));
   }
   return true;
 }
@@ -300,7 +342,7 @@ bool QueueInput::check_drained() {
   return true;
 }
 
-std::unique_ptr<InputSource> open_queue(const Options& options) {
+std::unique_ptr<InputSource> open_queue(const Options& options, int& out_fd) {
   std::string why;
   std::optional<RedisUrl> url = parse_redis_url(options.queue, why);
   if (!url) throw std::runtime_error("bad --queue URL: " + why);
@@ -322,5 +364,20 @@ std::unique_ptr<InputSource> open_queue(const Options& options) {
   // Entries held are invisible to other workers until claimed: about two per transfer slot keeps
   // every slot fed without hoarding the queue.
   s.window = std::max<std::size_t>(16, 2 * static_cast<std::size_t>(options.concurrency));
-  return std::make_unique<QueueInput>(std::move(s), std::move(redis));
+  std::unique_ptr<RedisConnection> results;
+  if (!options.results.empty()) {
+    std::optional<RedisUrl> results_url = parse_redis_url(options.results, why);
+    if (!results_url) throw std::runtime_error("bad --results URL: " + why);
+    results = std::make_unique<RedisConnection>(*results_url);
+    if (std::string err = results->open(); !err.empty())
+      throw std::runtime_error(redis_url_text(*results_url) + ": " + err);
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
+    // The reading end is drained between Redis calls: room for a burst of lines meanwhile.
+    ::fcntl(fds[0], F_SETPIPE_SZ, 1 << 20);
+    ::fcntl(fds[0], F_SETFL, O_NONBLOCK);
+    s.results_fd = fds[0];
+    out_fd = fds[1];
+  }
+  return std::make_unique<QueueInput>(std::move(s), std::move(redis), std::move(results));
 }

@@ -23,6 +23,7 @@ struct QueueSettings {
   int max_deliveries = 5;
   bool drain = false;
   std::size_t window = 100;  // entries held at most: delivered and not yet acknowledged
+  int results_fd = -1;       // --results: the read end of the pipe the lines are written to
 };
 
 /// `--queue`: URLs from a Redis stream read through a consumer group. A thread of its own talks to
@@ -32,8 +33,9 @@ struct QueueSettings {
 /// connection is lost it reconnects with back-off while transfers go on.
 class QueueInput final : public InputSource {
  public:
-  /// `redis` is open and the group exists (open_queue).
-  QueueInput(QueueSettings settings, std::unique_ptr<RedisConnection> redis);
+  /// `redis` is open and the group exists (open_queue); `results`, when not null, is open.
+  QueueInput(QueueSettings settings, std::unique_ptr<RedisConnection> redis,
+             std::unique_ptr<RedisConnection> results = nullptr);
   /// Sends the acknowledgements handed over, then stops the thread.
   ~QueueInput() override;
   QueueInput(const QueueInput&) = delete;
@@ -47,6 +49,7 @@ class QueueInput final : public InputSource {
   void run();
   bool turn(std::vector<std::string>& acks);
   bool send_acks(const std::vector<std::string>& ids);
+  bool send_results();
   bool refresh_held();
   bool claim(std::size_t room, std::vector<InputItem>& got, std::vector<std::string>& skipped);
   bool read_new(std::size_t room, bool block, std::vector<InputItem>& got, std::vector<std::string>& skipped);
@@ -69,6 +72,9 @@ class QueueInput final : public InputSource {
 
   // The Redis thread's own.
   std::unique_ptr<RedisConnection> m_redis;
+  std::unique_ptr<RedisConnection> m_results;
+  std::string m_results_buf;                 // read from the pipe, not yet a whole line
+  std::vector<std::string> m_results_lines;  // whole lines not yet added to the results stream
   std::unordered_set<std::string> m_held;  // delivered here and not acknowledged
   std::uint64_t m_seq = 0;
   std::string m_cursor = "0-0";
@@ -77,6 +83,7 @@ class QueueInput final : public InputSource {
   std::thread m_thread;
 };
 
-/// Connects to `options.queue`, authenticates and creates the group if it does not exist.
+/// Connects to `options.queue`, authenticates and creates the group if it does not exist; with
+/// --results, connects to that stream too and sets `out_fd` to the pipe the lines go to.
 /// Throws std::runtime_error with a message for people when it cannot: the run ends with exit 2.
-std::unique_ptr<InputSource> open_queue(const Options& options);
+std::unique_ptr<InputSource> open_queue(const Options& options, int& out_fd);

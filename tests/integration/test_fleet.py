@@ -197,6 +197,20 @@ class FleetTest(VolleyTestCase):
             self.assertEqual(l["status"], 200)
         self.assertEqual(self.db("XPENDING", "q", "volley")[0], 0)
 
+    def test_results_stream_takes_the_lines_and_entries_are_acknowledged(self):
+        self.enqueue("in", [self.url("/ok?%d" % i) for i in range(300)])
+        ids = self.entry_ids("in")
+        r = run(["--queue", self.redis.url("in"), "--results", self.redis.url("out"), "--drain", "-c", "8"],
+                timeout=60, check_schema=False)
+        self.assertEqual(r.rc, 0, r.describe())
+        self.assertEqual(r.stdout, b"")
+        lines = [json.loads(e[1][1]) for e in self.db("XRANGE", "out", "-", "+")]
+        self.assertEqual(len(lines), 300)
+        self.assertEqual({l["id"] for l in lines}, set(ids))
+        self.assertEqual(self.db("XPENDING", "in", "volley")[0], 0)
+        r = run(["--queue", self.redis.url("in"), "--results", self.redis.url("out"), "-o", "x"], check_schema=False)
+        self.assertEqual(r.rc, 2, r.describe())
+
     def test_three_workers_one_killed_nothing_lost(self):
         n = 30000
         self.enqueue("big", [self.url("/ok?%d" % i) for i in range(n)])
