@@ -230,8 +230,10 @@ int main(int argc, char** argv) {
   app.add_option("--group", o.group, "--queue: the consumer group the workers share")->check(check_queue_name);
   app.add_option("--consumer", o.consumer, "--queue: this worker's name in the group (default: HOSTNAME-PID)")
       ->check(check_queue_name);
+  // 0 would have every worker take every other's entries at once.
   app.add_option("--claim-after", o.claim_after, "--queue: seconds before another worker takes a silent worker's entries")
-      ->check(check_seconds);
+      ->check(check_seconds)
+      ->check([](const std::string& s) { return std::strtod(s.c_str(), nullptr) >= 0.01 ? std::string() : "must be at least 0.01, got " + s; });
   app.add_option("--max-deliveries", o.max_deliveries, "--queue: deliveries of one entry before it is reported as poisoned")
       ->check(CLI::Range(1, 1000000));
   app.add_option("--results", o.results, "--queue: add each line to this stream (field line) instead of writing it out")
