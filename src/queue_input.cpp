@@ -184,48 +184,89 @@ bool QueueInput::send_results() {
   return true;
 }
 
-// One round trip each at most: acknowledge, refresh, claim, read.
-bool QueueInput::turn(std::vector<std::string>& acks) {
-  if (!send_acks(acks)) return false;
-  acks.clear();
-  const auto now = SteadyClock::now();
-  if (now >= m_next_refresh) {
-    if (!refresh_held()) return false;
-    m_next_refresh = now + claim_interval(m_settings.claim_after);
+namespace {
+
+void append_id_commands(std::vector<std::vector<std::string>>& commands, const std::vector<std::string>& head,
+                        const std::vector<std::string>& ids, const char* tail = nullptr) {
+  for (std::size_t i = 0; i < ids.size(); i += ids_per_command) {
+    std::vector<std::string> cmd = head;
+    const std::size_t end = std::min(ids.size(), i + ids_per_command);
+    cmd.insert(cmd.end(), ids.begin() + static_cast<long>(i), ids.begin() + static_cast<long>(end));
+    if (tail) cmd.emplace_back(tail);
+    commands.push_back(std::move(cmd));
   }
+}
+
+}  // namespace
+
+// One pipeline, one round trip: acknowledge, refresh the entries held, claim, read. On a loaded
+// machine each round trip costs a wake-up of two processes; one per turn keeps a worker on a
+// queue close to a worker on a file.
+bool QueueInput::turn(std::vector<std::string>& acks) {
+  const auto now = SteadyClock::now();
+  const std::string& stream = m_redis->url().stream;
   bool eof;
   {
     std::lock_guard lock(m_mutex);
     eof = m_eof;
   }
-  if (eof || m_held.size() >= m_settings.window) return true;
+  std::vector<std::vector<std::string>> commands;
+  append_id_commands(commands, {"XACK", stream, m_settings.group}, acks);
+  for (const auto& id : acks) m_held.erase(id);
+  // An entry this worker holds stays idle on the server while its URL waits or runs; XCLAIM with
+  // JUSTID resets the idle time without counting a delivery, so other workers do not take it over
+  // from a worker that is alive. Only entries idle for half of --claim-after are touched.
+  if (now >= m_next_refresh) {
+    std::vector<std::string> held(m_held.begin(), m_held.end());
+    append_id_commands(commands, {"XCLAIM", stream, m_settings.group, m_settings.consumer,
+                                  millis(m_settings.claim_after / 2)}, held, "JUSTID");
+    m_next_refresh = now + claim_interval(m_settings.claim_after);
+  }
+  const std::size_t room = eof ? 0 : m_settings.window - std::min(m_settings.window, m_held.size());
+  // Entries another worker took and left idle past --claim-after: it died, or was stopped.
+  const bool claim = room > 0 && now >= m_next_claim;
+  if (claim) {
+    commands.push_back({"XAUTOCLAIM", stream, m_settings.group, m_settings.consumer, millis(m_settings.claim_after),
+                        m_cursor, "COUNT", std::to_string(room)});
+    m_next_claim = now + claim_interval(m_settings.claim_after);
+  }
+  if (room > 0) {
+    std::vector<std::string> cmd{"XREADGROUP", "GROUP", m_settings.group, m_settings.consumer, "COUNT", std::to_string(room)};
+    if (!claim) cmd.insert(cmd.end(), {"BLOCK", std::to_string(block_ms)});
+    cmd.insert(cmd.end(), {"STREAMS", stream, ">"});
+    commands.push_back(std::move(cmd));
+  }
+  if (commands.empty()) return true;
+  std::vector<RedisValue> replies;
+  if (!m_redis->run(commands, replies)) return false;
+  const std::size_t first = commands.size() - (claim ? 1 : 0) - (room > 0 ? 1 : 0);
+  for (std::size_t i = 0; i < first; ++i)
+    if (replies[i].is_error()) spdlog::warn("{} refused: {}", commands[i][0], replies[i].str);
+
   std::vector<InputItem> got;
   std::vector<std::string> skipped;
-  std::size_t room = m_settings.window - m_held.size();
-  bool claimed = false;
-  if (now >= m_next_claim) {
-    if (!claim(room, got, skipped)) return false;
-    claimed = !got.empty() || !skipped.empty();
-    room -= std::min(room, got.size());
-    m_next_claim = m_cursor == "0-0" ? now + claim_interval(m_settings.claim_after) : now;
+  if (claim && !take_claimed(replies[first], got, skipped)) return false;
+  if (room > 0) {
+    const RedisValue& reply = replies.back();
+    std::vector<StreamEntry> entries;
+    if (reply.is_error() || !read_xreadgroup(reply, entries)) {
+      // NOGROUP: the stream or the group was deleted; reconnecting creates them again.
+      spdlog::warn("XREADGROUP: {}", reply.is_error() ? reply.str : "unexpected reply");
+      m_redis->close();
+      return true;
+    }
+    for (const auto& e : entries) add(e, 1, got, skipped);
   }
-  const std::size_t before = got.size() + skipped.size();
-  if (room > 0 && !read_new(room, !claimed, got, skipped)) return false;
-  const bool nothing_new = got.size() + skipped.size() == before;
+  const bool nothing = got.empty() && skipped.empty();
   deliver(got, skipped);
-  if (m_settings.drain && !claimed && nothing_new) return check_drained();
+  if (m_settings.drain && room > 0 && nothing) return check_drained();
   return true;
 }
 
 bool QueueInput::send_acks(const std::vector<std::string>& ids) {
   if (ids.empty()) return true;
   std::vector<std::vector<std::string>> commands;
-  for (std::size_t i = 0; i < ids.size(); i += ids_per_command) {
-    std::vector<std::string> cmd{"XACK", m_redis->url().stream, m_settings.group};
-    const std::size_t end = std::min(ids.size(), i + ids_per_command);
-    cmd.insert(cmd.end(), ids.begin() + static_cast<long>(i), ids.begin() + static_cast<long>(end));
-    commands.push_back(std::move(cmd));
-  }
+  append_id_commands(commands, {"XACK", m_redis->url().stream, m_settings.group}, ids);
   std::vector<RedisValue> replies;
   if (!m_redis->run(commands, replies)) return false;
   for (const auto& r : replies)
@@ -234,46 +275,18 @@ bool QueueInput::send_acks(const std::vector<std::string>& ids) {
   return true;
 }
 
-// An entry this worker holds stays idle on the server while its URL waits or runs; XCLAIM with
-// JUSTID resets the idle time without counting a delivery, so other workers do not take it over
-// from a worker that is alive. Only entries idle for half of --claim-after are touched.
-bool QueueInput::refresh_held() {
-  if (m_held.empty()) return true;
-  std::vector<std::vector<std::string>> commands;
-  std::vector<std::string> cmd;
-  for (const auto& id : m_held) {
-    if (cmd.empty())
-      cmd = {"XCLAIM", m_redis->url().stream, m_settings.group, m_settings.consumer, millis(m_settings.claim_after / 2)};
-    cmd.push_back(id);
-    if (cmd.size() - 5 >= ids_per_command) {
-      cmd.push_back("JUSTID");
-      commands.push_back(std::move(cmd));
-      cmd.clear();
-    }
-  }
-  if (!cmd.empty()) {
-    cmd.push_back("JUSTID");
-    commands.push_back(std::move(cmd));
-  }
-  std::vector<RedisValue> replies;
-  return m_redis->run(commands, replies);
-}
-
-// Entries another worker took and left idle past --claim-after: it died, or was stopped.
-bool QueueInput::claim(std::size_t room, std::vector<InputItem>& got, std::vector<std::string>& skipped) {
-  const std::string& stream = m_redis->url().stream;
-  const auto reply = m_redis->run({"XAUTOCLAIM", stream, m_settings.group, m_settings.consumer,
-                                   millis(m_settings.claim_after), m_cursor, "COUNT", std::to_string(room)});
-  if (!reply) return false;
+// The delivery count of each claimed entry decides whether it is fetched again or poisoned.
+bool QueueInput::take_claimed(const RedisValue& reply, std::vector<InputItem>& got, std::vector<std::string>& skipped) {
   std::vector<StreamEntry> entries;
-  if (reply->is_error() || !read_xautoclaim(*reply, m_cursor, entries)) {
-    spdlog::warn("XAUTOCLAIM: {}", reply->is_error() ? reply->str : "unexpected reply");
+  if (reply.is_error() || !read_xautoclaim(reply, m_cursor, entries)) {
+    spdlog::warn("XAUTOCLAIM: {}", reply.is_error() ? reply.str : "unexpected reply");
     m_cursor = "0-0";
     return true;
   }
   // Entries this worker already holds were only refreshed by the claim.
   std::erase_if(entries, [this](const StreamEntry& e) { return m_held.count(e.id) > 0; });
   if (entries.empty()) return true;
+  const std::string& stream = m_redis->url().stream;
   std::vector<std::vector<std::string>> commands;
   for (const auto& e : entries) commands.push_back({"XPENDING", stream, m_settings.group, e.id, e.id, "1"});
   std::vector<RedisValue> replies;
@@ -282,26 +295,6 @@ bool QueueInput::claim(std::size_t room, std::vector<InputItem>& got, std::vecto
     const std::optional<long long> deliveries = read_deliveries(replies[i]);
     if (deliveries) add(entries[i], *deliveries, got, skipped);
   }
-  return true;
-}
-
-bool QueueInput::read_new(std::size_t room, bool block, std::vector<InputItem>& got, std::vector<std::string>& skipped) {
-  std::vector<std::string> cmd{"XREADGROUP", "GROUP", m_settings.group, m_settings.consumer, "COUNT", std::to_string(room)};
-  if (block) {
-    cmd.push_back("BLOCK");
-    cmd.push_back(std::to_string(block_ms));
-  }
-  cmd.insert(cmd.end(), {"STREAMS", m_redis->url().stream, ">"});
-  const auto reply = m_redis->run(cmd);
-  if (!reply) return false;
-  std::vector<StreamEntry> entries;
-  if (reply->is_error() || !read_xreadgroup(*reply, entries)) {
-    // NOGROUP: the stream or the group was deleted; reconnecting creates them again.
-    spdlog::warn("XREADGROUP: {}", reply->is_error() ? reply->str : "unexpected reply");
-    m_redis->close();
-    return true;
-  }
-  for (const auto& e : entries) add(e, 1, got, skipped);
   return true;
 }
 
@@ -363,7 +356,7 @@ std::unique_ptr<InputSource> open_queue(const Options& options, int& out_fd) {
   s.drain = options.drain;
   // Entries held are invisible to other workers until claimed: about two per transfer slot keeps
   // every slot fed without hoarding the queue.
-  s.window = std::max<std::size_t>(16, 2 * static_cast<std::size_t>(options.concurrency));
+  s.window = std::max<std::size_t>(16, 8 * static_cast<std::size_t>(options.concurrency));
   std::unique_ptr<RedisConnection> results;
   if (!options.results.empty()) {
     std::optional<RedisUrl> results_url = parse_redis_url(options.results, why);

@@ -50,9 +50,7 @@ class QueueInput final : public InputSource {
   bool turn(std::vector<std::string>& acks);
   bool send_acks(const std::vector<std::string>& ids);
   bool send_results();
-  bool refresh_held();
-  bool claim(std::size_t room, std::vector<InputItem>& got, std::vector<std::string>& skipped);
-  bool read_new(std::size_t room, bool block, std::vector<InputItem>& got, std::vector<std::string>& skipped);
+  bool take_claimed(const RedisValue& reply, std::vector<InputItem>& got, std::vector<std::string>& skipped);
   bool check_drained();
   void add(const StreamEntry& e, long long deliveries, std::vector<InputItem>& got, std::vector<std::string>& skipped);
   void deliver(std::vector<InputItem>& got, std::vector<std::string>& skipped);
