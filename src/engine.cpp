@@ -112,6 +112,9 @@ void Engine::emit(Record& r) {
   if (m_output != JsonlWriter::Status::ok) return;
   clear_progress_for_output();
   m_output = m_writer.write(r, m_now);
+  // A full block went out with this line: under load that is how lines leave, the buffer never
+  // waiting out its flush delay.
+  report_written();
 }
 
 // Only once the writer holds nothing back is every line emitted so far out of the process.
