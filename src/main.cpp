@@ -263,6 +263,11 @@ int main(int argc, char** argv) {
     spdlog::error("--queue reads its URLs from the queue: give no URL and no -i");
     return exit_usage;
   }
+  // A worker would leave other shards' entries pending forever: `volley enqueue --shards` splits a queue.
+  if (!o.queue.empty() && shard != "1/1") {
+    spdlog::error("--shard does not apply to --queue: split the queue with volley enqueue --shards N");
+    return exit_usage;
+  }
   if (!o.results.empty() && (o.queue.empty() || !o.output.empty())) {
     spdlog::error("--results needs --queue, and takes the place of -o");
     return exit_usage;

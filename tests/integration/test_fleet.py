@@ -294,6 +294,9 @@ class FleetTest(VolleyTestCase):
             (["--queue", "redis://127.0.0.1:%d/q" % closed_port()], "cannot connect"),
             (["--queue", self.redis.url("q", password="wrong")], "redis://127.0.0.1"),
             (["enqueue", "redis://127.0.0.1:%d/q" % closed_port()], "cannot connect"),
+            (["--queue", self.redis.url("q"), "--shard", "1/2"], "--shards"),
+            (["--queue", self.redis.url("q"), self.url("/ok")], "no URL"),
+            (["--queue", self.redis.url("q"), "--claim-after", "0"], "--claim-after"),
         ]
         for args, text in cases:
             r = run(args, timeout=30, check_schema=False)
