@@ -100,8 +100,9 @@ void QueueInput::run() {
       std::unique_lock lock(m_mutex);
       const bool room = !m_eof && m_held.size() < m_settings.window;
       // With no room and nothing to acknowledge, only the refresh of held entries is due now and
-      // then; with room, XREADGROUP's own BLOCK paces the loop.
-      if (!room) m_cv.wait_for(lock, 100ms, [this] { return m_stop || !m_acks.empty(); });
+      // then; with room, XREADGROUP's own BLOCK paces the loop, or with --drain this short wait
+      // for entries other workers hold.
+      if (!room || m_idle) m_cv.wait_for(lock, m_idle ? 50ms : 100ms, [this] { return m_stop || !m_acks.empty(); });
       acks.swap(m_acks);
       stop = m_stop;
     }
@@ -232,7 +233,8 @@ bool QueueInput::turn(std::vector<std::string>& acks) {
   }
   if (room > 0) {
     std::vector<std::string> cmd{"XREADGROUP", "GROUP", m_settings.group, m_settings.consumer, "COUNT", std::to_string(room)};
-    if (!claim) cmd.insert(cmd.end(), {"BLOCK", std::to_string(block_ms)});
+    // --drain does not block: the last entries of a list must not wait out a BLOCK to end the run.
+    if (!claim && !m_settings.drain) cmd.insert(cmd.end(), {"BLOCK", std::to_string(block_ms)});
     cmd.insert(cmd.end(), {"STREAMS", stream, ">"});
     commands.push_back(std::move(cmd));
   }
@@ -259,8 +261,8 @@ bool QueueInput::turn(std::vector<std::string>& acks) {
   }
   const bool nothing = got.empty() && skipped.empty();
   deliver(got, skipped);
-  if (m_settings.drain && room > 0 && nothing) return check_drained();
-  return true;
+  m_idle = m_settings.drain && room > 0 && nothing;
+  return m_idle ? check_drained() : true;
 }
 
 bool QueueInput::send_acks(const std::vector<std::string>& ids) {
@@ -354,9 +356,9 @@ std::unique_ptr<InputSource> open_queue(const Options& options, int& out_fd) {
   s.claim_after = options.claim_after;
   s.max_deliveries = options.max_deliveries;
   s.drain = options.drain;
-  // Entries held are invisible to other workers until claimed: about two per transfer slot keeps
+  // Entries held are invisible to other workers until claimed: four per transfer slot keep
   // every slot fed without hoarding the queue.
-  s.window = std::max<std::size_t>(16, 8 * static_cast<std::size_t>(options.concurrency));
+  s.window = std::max<std::size_t>(16, 4 * static_cast<std::size_t>(options.concurrency));
   std::unique_ptr<RedisConnection> results;
   if (!options.results.empty()) {
     std::optional<RedisUrl> results_url = parse_redis_url(options.results, why);

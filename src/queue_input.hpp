@@ -76,6 +76,7 @@ class QueueInput final : public InputSource {
   std::unordered_set<std::string> m_held;  // delivered here and not acknowledged
   std::uint64_t m_seq = 0;
   std::string m_cursor = "0-0";
+  bool m_idle = false;  // --drain: the last turn found nothing new, and other workers hold entries
   std::chrono::steady_clock::time_point m_next_claim{};
   std::chrono::steady_clock::time_point m_next_refresh{};
   std::thread m_thread;
