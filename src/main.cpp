@@ -141,7 +141,8 @@ int main(int argc, char** argv) {
     if (!closed.err) std::fputs("volley: error: a standard descriptor is closed and /dev/null cannot be opened\n", stderr);
     return exit_usage;
   }
-  auto log = spdlog::stderr_color_st("volley");
+  // Thread-safe: the --queue thread reports lost and regained connections itself.
+  auto log = spdlog::stderr_color_mt("volley");
   log->set_pattern("volley: %^%l%$: %v");
   spdlog::set_default_logger(log);
 
