@@ -674,7 +674,9 @@ class WatchedInput final : public InputSource {
       reported.push_back(seq);
       on_disk_when_reported.push_back(lines);
     }
+    ++calls;
   }
+  int calls = 0;
   std::vector<std::uint64_t> reported;
   std::vector<long> on_disk_when_reported;
 
@@ -713,4 +715,24 @@ TEST_CASE("engine: a line is reported written only once it is out of the process
   // Every line reported so far was in the file when it was reported.
   for (std::size_t i = 0; i < input.reported.size(); ++i)
     CHECK(input.on_disk_when_reported[i] >= static_cast<long>(i + 1));
+}
+
+TEST_CASE("engine: under load lines are reported as each block goes out, not only when the output idles") {
+  char path[] = "/tmp/volley-engine-XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  Options o;
+  o.quiet = true;
+  o.progress = false;
+  FakeTransport t(50);
+  t.latency = 1ms;  // 50 lines a millisecond: a 64 KiB block fills long before the 20 ms flush delay
+  WatchedInput input(urls(3000), path);
+  {
+    JsonlWriter writer(fd);
+    Finishing finishing = prepare_finishing(o);
+    CHECK(run_engine(o, input, writer, finishing, t, -1, [] { return 0; }) == exit_ok);
+  }
+  std::remove(path);
+  CHECK(input.reported.size() == 3000);
+  CHECK(input.calls >= 5);
 }
