@@ -8,6 +8,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <unistd.h>
 
 int enqueue_command(int argc, char** argv) {
   EnqueueOptions o;
@@ -30,6 +32,13 @@ int enqueue_command(int argc, char** argv) {
     std::string text = e.what();
     std::replace(text.begin(), text.end(), '\n', ' ');
     spdlog::error("enqueue: {}", text);
+    return exit_usage;
+  }
+  // As a run does: a bare command at a prompt would wait on the terminal with no hint why.
+  if (o.inputs.empty() && ::isatty(STDIN_FILENO)) {
+    std::fputs("Usage: volley enqueue redis://HOST:PORT/STREAM [-i FILE]...   (or: COMMAND | volley enqueue ...)\n"
+               "Try 'volley enqueue --help' for more information.\n",
+               stderr);
     return exit_usage;
   }
   return run_enqueue(o);
