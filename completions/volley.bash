@@ -17,7 +17,8 @@ _volley() {
     -c | --concurrency | --per-host | --per-host-delay | --host-errors | --read-ahead | --rate | --shard | -X | --method | -H | --header | -d | --data | \
       -A | --user-agent | --resolve | -x | --proxy | --timeout | --connect-timeout | \
       --stall-timeout | --retries | --retry-delay | --retry-max-delay | --max-redirects | \
-      --max-body | --extract | --match-status | --filter-status)
+      --max-body | --extract | --match-status | --filter-status | --queue | --group | --consumer | \
+      --claim-after | --max-deliveries | --results)
       return # a value of the user's own
       ;;
     --links) # an optional value: a or all, else the word is a URL or a flag
@@ -37,7 +38,12 @@ _volley() {
       --user-agent --resolve --proxy --insecure --cacert --capath --http1.1 --timeout
       --connect-timeout --stall-timeout --retries --retry-delay --retry-max-delay --max-redirects
       --max-body --title --links --links=all --extract --hash --headers --save --match-status
-      --filter-status --quiet --summary-json --verbose" -- "$cur"))
+      --filter-status --quiet --summary-json --verbose --queue --group --consumer --claim-after
+      --max-deliveries --results --drain" -- "$cur"))
+    return
+  fi
+  if [[ $COMP_CWORD -eq 1 ]]; then
+    COMPREPLY=($(compgen -W "enqueue" -- "$cur") $(compgen -f -- "$cur"))
     return
   fi
   COMPREPLY=($(compgen -f -- "$cur"))

@@ -9,7 +9,7 @@ usage: scripts/bench.sh [--quick] [--runs N] [--scenario N[,N...]] [--out FILE]
 
   --quick         small version of every scenario, 1 run each (under a minute)
   --runs N        runs per tool, alternated round-robin (default 3; 1 with --quick)
-  --scenario N    run only scenario N (1-8; repeatable or comma-separated)
+  --scenario N    run only scenario N (1-9; repeatable or comma-separated)
   --out FILE      also write the Markdown report, with a machine header, to FILE
 
 Scenarios:
@@ -22,6 +22,8 @@ Scenarios:
   7  scraping cost: --title --links=all on 100 KB and 5 MB pages, against the plain fetch
   8  HTTPS, a new connection and full handshake per URL, verified against the system
      CA bundle with the test certificate appended: 5,000 URLs, c=50
+  9  work queue (docs/fleet.md): 20,000 URLs from a private redis-server's stream,
+     1, 2 and 4 workers (--queue --drain), against a plain -i run of the same list
 
 Environment: VOLLEY=path of the binary (default build/volley, built with
 scripts/setup.sh when missing); VOLLEY_BASELINE=path of another volley binary
@@ -55,9 +57,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7 8)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7 8 9)
 for s in "${SCENARIOS[@]}"; do
-  [[ $s =~ ^[1-8]$ ]] || die "unknown scenario '$s' (1-8)"
+  [[ $s =~ ^[1-9]$ ]] || die "unknown scenario '$s' (1-9)"
 done
 if [ -z "$RUNS" ]; then
   if [ "$QUICK" = 1 ]; then RUNS=1; else RUNS=3; fi
@@ -75,10 +77,10 @@ fi
 
 # --- sizes -------------------------------------------------------------------
 if [ "$QUICK" = 1 ]; then
-  N1=2000 N3=2000 N4=4000 N5=50000 N5_SMALL=10000 N6=2000 N_BASE=1000 N7=500 N7_BIG=10 N8=200
+  N1=2000 N3=2000 N4=4000 N5=50000 N5_SMALL=10000 N6=2000 N_BASE=1000 N7=500 N7_BIG=10 N8=200 N9=2000
   WRK_SECS=1 TOOL_TIMEOUT=60
 else
-  N1=20000 N3=5000 N4=20000 N5=1000000 N5_SMALL=10000 N6=5000 N_BASE=2000 N7=5000 N7_BIG=100 N8=5000
+  N1=20000 N3=5000 N4=20000 N5=1000000 N5_SMALL=10000 N6=5000 N_BASE=2000 N7=5000 N7_BIG=100 N8=5000 N9=20000
   WRK_SECS=5 TOOL_TIMEOUT=900
 fi
 CURL_MAX_PARALLEL=300 # curl silently caps --parallel-max here
@@ -86,7 +88,8 @@ DELAY=0.1             # seconds, the /delay location's echo_sleep
 
 # --- packages ----------------------------------------------------------------
 ensure_packages() {
-  local pkgs=(nginx libnginx-mod-http-echo wrk curl wget2 python3 python3-aiohttp time openssl ca-certificates)
+  local pkgs=(nginx libnginx-mod-http-echo wrk curl wget2 python3 python3-aiohttp time openssl ca-certificates
+    redis-server)
   local missing=() p
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -123,8 +126,12 @@ fi
 
 # --- temp dir, nginx -----------------------------------------------------------
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/volley-bench.XXXXXX")
-NGINX_PID=""
+NGINX_PID="" REDIS_PID=""
 cleanup() {
+  if [ -n "$REDIS_PID" ] && kill -0 "$REDIS_PID" 2>/dev/null; then
+    kill "$REDIS_PID" 2>/dev/null || true
+    wait "$REDIS_PID" 2>/dev/null || true
+  fi
   if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
     kill "$NGINX_PID" 2>/dev/null || true
     wait "$NGINX_PID" 2>/dev/null || true
@@ -324,6 +331,13 @@ run_tool() {
     volley-baseline)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         "$VOLLEY_BASELINE" -q -c "$conc" -i "$list" "${tls[@]}" ;;
+    volley-queue-*)
+      # The list is enqueued afresh before each run, outside the measured time.
+      redis-cli -p "$REDIS_PORT" DEL q >/dev/null
+      "$VOLLEY" enqueue "redis://127.0.0.1:$REDIS_PORT/q" -q -i "$list" >/dev/null
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$TMP/workers.sh" "${tool#volley-queue-}" "$VOLLEY" -q -c "$conc" --drain \
+        --queue "redis://127.0.0.1:$REDIS_PORT/q" ;;
     volley-scrape)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         "$VOLLEY" -q -c "$conc" -i "$list" --title --links=all "${tls[@]}" ;;
@@ -503,6 +517,46 @@ scenario_8() {
   round_robin 8 "volley|volley|$list|$N8|50|$bundle" "curl --parallel|curl|$list|$N8|50|$bundle" \
     "wget2|wget2|$list|$N8|50|$bundle" "aiohttp|aiohttp|$list|$N8|50|$bundle"
   report 8
+}
+
+# A private redis-server on a free loopback port, no persistence; workers.sh K CMD... runs K
+# workers of CMD at once, each to its own file, and prints their lines when all have ended.
+start_redis() {
+  REDIS_PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  mkdir -p "$TMP/redis"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$TMP/redis" \
+    >"$TMP/redis/log" 2>&1 &
+  REDIS_PID=$!
+  local i
+  for i in $(seq 1 100); do
+    [ "$(redis-cli -p "$REDIS_PORT" PING 2>/dev/null)" = PONG ] && break
+    sleep 0.05
+  done
+  [ "$(redis-cli -p "$REDIS_PORT" PING 2>/dev/null)" = PONG ] || die "redis-server did not start"
+  cat >"$TMP/workers.sh" <<'SH'
+#!/usr/bin/env bash
+n=$1
+shift
+dir=$(mktemp -d)
+for ((k = 0; k < n; k++)); do "$@" -o "$dir/w$k" & done
+rc=0
+for ((k = 0; k < n; k++)); do wait -n || rc=$?; done
+cat "$dir"/w*
+rm -rf "$dir"
+exit $rc
+SH
+  chmod +x "$TMP/workers.sh"
+}
+
+scenario_9() {
+  local list=$TMP/lists/s9
+  [ -n "$REDIS_PID" ] || start_redis
+  make_list "$list" "$N9" http "$PORT" /f100 1
+  meta 9 title "work queue: $(fmt_n "$N9") URLs of a 100-byte file, one host, c=100 per worker, read from a Redis stream (--queue --drain) against a plain -i run"
+  meta 9 note "the list is enqueued before each queue run, outside its time; N workers run at once, each at c=100, on $(nproc) CPUs shared with nginx and redis-server."
+  round_robin 9 "volley -i|volley|$list|$N9|100" "queue, 1 worker|volley-queue-1|$list|$N9|100" \
+    "queue, 2 workers|volley-queue-2|$list|$N9|100" "queue, 4 workers|volley-queue-4|$list|$N9|100"
+  report 9
 }
 
 started=$(date +%s)

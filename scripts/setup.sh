@@ -8,7 +8,8 @@ packages=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libcli11-dev nlohmann-json3-dev libspdlog-dev catch2
   openssl python3
-  libgumbo-dev libre2-dev libssl-dev
+  libgumbo-dev libre2-dev libssl-dev libhiredis-dev
+  redis-server  # tests/integration/test_fleet.py starts its own
 )
 # Callers add what only they need (scripts/test.sh: nginx for the HTTP/2 test).
 read -ra extra <<<"${VOLLEY_EXTRA_PACKAGES:-}"

@@ -9,6 +9,7 @@
 #include "jsonl_writer.hpp"
 #include "log_text.hpp"
 #include "progress.hpp"
+#include "queue_input.hpp"
 #include "reactor.hpp"
 #include "robots_gate.hpp"
 #include "resume_file.hpp"
@@ -34,7 +35,7 @@ namespace {
 
 class Engine {
  public:
-  Engine(const Options& o, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
+  Engine(const Options& o, InputSource& input, JsonlWriter& writer, const Finishing& finishing,
          Transport& transport, int wake_fd, std::function<int()> signalled, ResumeFile* resume)
       : m_options(o),
         m_input(input),
@@ -70,10 +71,11 @@ class Engine {
   void start_transfers(TimePoint now);
   void complete(Completion& c, TimePoint now);
   void give_up_host(const std::string& host_key, const std::string& why);
-  void queue(Job job);
+  void admit(Job job);
   void robots_known(Completion& c, TimePoint now);
   void end_unstarted(Job& job, ErrorKind kind, std::string_view why);
   void emit(Record& r);
+  void report_written();
   void stamp(Record& r, Job& job, TimePoint now);
   void collect_finished(bool wait);
   void watch_input();
@@ -87,7 +89,7 @@ class Engine {
   std::optional<Duration> wait_limit(TimePoint now) const;
 
   const Options& m_options;
-  InputReader& m_input;
+  InputSource& m_input;
   JsonlWriter& m_writer;
   const Finishing& m_finishing;
   std::function<int()> m_signalled;
@@ -103,6 +105,7 @@ class Engine {
   std::optional<BodyWorker> m_worker;
   std::vector<Completion> m_done;
   std::vector<Record> m_finished;
+  std::vector<std::uint64_t> m_written;  // seqs whose lines wait for a flush (InputSource::written)
   TimePoint m_now;  // this loop turn's time, so a turn reads the clock once
   InputState m_input_state;
   // Why the run ends before its input does (an input that cannot be read, a broken loop); empty
@@ -115,12 +118,24 @@ class Engine {
 };
 
 // Lines dropped by --match-status/--filter-status still count in the summary and exit status.
+// Interrupted lines are not reported as written: a queue leaves their entries to another worker.
 void Engine::emit(Record& r) {
+  if (r.error != ErrorKind::interrupted) m_written.push_back(r.seq);
   m_stats.add(r);
   if (!m_finishing.keeps(r)) return;
   if (m_output != JsonlWriter::Status::ok) return;
   clear_progress_for_output();
   m_output = m_writer.write(r, m_now);
+  // A full block went out with this line: under load that is how lines leave, the buffer never
+  // waiting out its flush delay.
+  report_written();
+}
+
+// Only once the writer holds nothing back is every line emitted so far out of the process.
+void Engine::report_written() {
+  if (m_written.empty() || m_output != JsonlWriter::Status::ok || m_writer.flush_due()) return;
+  m_input.written(m_written);
+  m_written.clear();
 }
 
 // Lines written after the progress line on the same terminal would be glued to it; cheap when
@@ -133,7 +148,7 @@ void Engine::read_input() {
   m_input_state.begin_turn();
   InputItem item;
   for (int n = 0; wants_input() && m_input_state.may_read(n); ++n) {
-    InputReader::Status status;
+    InputSource::Status status;
     try {
       status = m_input.next(item);
     } catch (const std::runtime_error& e) {
@@ -142,15 +157,15 @@ void Engine::read_input() {
       return;
     }
     switch (status) {
-      case InputReader::Status::eof:
+      case InputSource::Status::eof:
         m_input_state.finish();
         if (m_resume && m_resume->check().verdict() == ResumeCheck::Verdict::pending) {
           m_resume->check().end_of_input();
           settle_resume();
         }
         break;
-      case InputReader::Status::again: m_input_state.wait(); return;
-      case InputReader::Status::item:
+      case InputSource::Status::again: m_input_state.wait(); return;
+      case InputSource::Status::item:
         if (m_resume) {
           if (done_before(item)) break;
           if (!m_failure.empty()) return;
@@ -171,7 +186,7 @@ void Engine::read_input() {
           r.message = *why;
           emit(r);
         } else {
-          queue(std::move(item.job));
+          admit(std::move(item.job));
         }
         break;
     }
@@ -260,7 +275,7 @@ void Engine::give_up_host(const std::string& host_key, const std::string& why) {
 
 // --robots: a URL goes to the scheduler, waits in the gate for its origin's robots.txt (the first
 // of its origin queues that fetch, as a job of its host) or ends here, disallowed.
-void Engine::queue(Job job) {
+void Engine::admit(Job job) {
   if (!m_robots) return m_scheduler.push(std::move(job));
   RobotsGate::Admission a = m_robots->admit(job);
   switch (a.kind) {
@@ -298,6 +313,7 @@ void Engine::stamp(Record& r, Job& job, TimePoint now) {
   r.seq = job.seq;
   r.url = std::move(job.url);
   r.attempts = job.attempts;
+  r.id = std::move(job.id);
   // The loop's clock is read once per turn, before libcurl's work in it, while libcurl times the
   // attempt to its very end: elapsed never claims less than the last attempt's time.total.
   if (job.first_start)
@@ -412,6 +428,7 @@ int Engine::fetch_all() {
     }
     if (m_input_state.done() && m_scheduler.idle() && busy() == 0 && held() == 0) break;
     if (auto due = m_writer.flush_due(); due && *due <= m_now) flush();
+    report_written();
 
     watch_input();
     m_done.clear();
@@ -426,6 +443,7 @@ int Engine::fetch_all() {
   if (m_resume && m_resume->check().verdict() == ResumeCheck::Verdict::pending)
     spdlog::warn("{} is left as it was: the run ended before its input could be checked against it", m_options.output);
   flush();
+  report_written();
   m_progress.clear();
 
   if (m_output == JsonlWriter::Status::broken_pipe) return exit_broken_pipe;
@@ -448,7 +466,7 @@ int Engine::fetch_all() {
 
 }  // namespace
 
-int run_engine(const Options& options, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
+int run_engine(const Options& options, InputSource& input, JsonlWriter& writer, const Finishing& finishing,
                Transport& transport, int wake_fd, std::function<int()> signalled, ResumeFile* resume) {
   Engine engine(options, input, writer, finishing, transport, wake_fd, std::move(signalled), resume);
   return engine.run();
@@ -458,13 +476,13 @@ int run(const Options& options) {
   int wake_fd = -1;
   // Before anything is opened: opening the output empties it.
   const std::vector<std::string> stdin_only{"-"};
-  const auto& inputs = options.inputs.empty() && options.urls.empty() ? stdin_only : options.inputs;
+  const auto& inputs = options.inputs.empty() && options.urls.empty() && options.queue.empty() ? stdin_only : options.inputs;
   if (auto same = input_same_as_output(options.output, inputs)) {
     spdlog::error("output {} is the same file as input {}", options.output.empty() ? "(stdout)" : options.output,
                   *same == "-" ? "(stdin)" : *same);
     return exit_usage;
   }
-  std::optional<InputReader> input;
+  std::unique_ptr<InputSource> input;
   std::optional<ResumeFile> resume;
   int out_fd = STDOUT_FILENO;
   try {
@@ -472,7 +490,10 @@ int run(const Options& options) {
       if (std::string why = check_summary_path(options.summary_json); !why.empty())
         throw std::runtime_error("cannot write --summary-json " + options.summary_json + ": " + why);
     wake_fd = install_signal_handlers();
-    input.emplace(options.urls, options.inputs);
+    if (options.queue.empty())
+      input = std::make_unique<InputReader>(options.urls, options.inputs);
+    else
+      input = open_queue(options, out_fd);
     if (options.resume) {
       resume.emplace(options.output);
       if (std::string why = resume->check_inputs_ahead(options.urls, options.inputs); !why.empty())

@@ -16,7 +16,7 @@ enum ExitCode : int {
 /// retries looping back through the scheduler. Returns the process exit status.
 int run(const Options& options);
 
-class InputReader;
+class InputSource;
 class JsonlWriter;
 class ResumeFile;
 class Transport;
@@ -26,6 +26,6 @@ struct Finishing;
 /// is watched so that a signal ends a wait; `signalled` says which signal asks the run to stop
 /// (0: none; empty: the process's own, received_signal()). `resume` (null: none) is --resume's
 /// output file, which the writer writes to once the input is known to match it.
-int run_engine(const Options& options, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
+int run_engine(const Options& options, InputSource& input, JsonlWriter& writer, const Finishing& finishing,
                Transport& transport, int wake_fd, std::function<int()> signalled = {},
                ResumeFile* resume = nullptr);

@@ -20,6 +20,7 @@ std::string_view error_kind_name(ErrorKind kind) {
     case ErrorKind::save: return "save";
     case ErrorKind::host_unreachable: return "host_unreachable";
     case ErrorKind::robots_disallowed: return "robots_disallowed";
+    case ErrorKind::poisoned: return "poisoned";
     case ErrorKind::other: return "other";
   }
   return "other";

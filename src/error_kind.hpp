@@ -24,6 +24,7 @@ enum class ErrorKind {
   save,
   host_unreachable,  // --host-errors gave the URL's host up
   robots_disallowed,  // --robots: the origin's robots.txt forbids the URL
+  poisoned,          // a queue entry delivered more than --max-deliveries times
   other,
 };
 

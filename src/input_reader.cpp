@@ -57,6 +57,7 @@ InputReader::Status InputReader::next(InputItem& out) {
     ParsedLine parsed = parse_input_line(line);
     if (parsed.kind == ParsedLine::Kind::skip) continue;
 
+    m_last = line;
     out.job.seq = ++m_seq;
     out.job.url = std::move(parsed.url);
     out.job.target = std::move(parsed.target);

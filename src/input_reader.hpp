@@ -1,38 +1,30 @@
 #pragma once
 
-#include "error_kind.hpp"
-#include "job.hpp"
+#include "input_source.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
-
-/// A URL read from the input: a Job to run, or an error to report without fetching.
-struct InputItem {
-  Job job;
-  ErrorKind error = ErrorKind::none;
-  std::string message;
-};
 
 inline constexpr std::size_t max_line_length = 1 << 20;
 
 /// Reads URLs lazily from the arguments, then each input file in turn ("-" is stdin), so memory
 /// does not grow with the list. A pipe or terminal is only read when poll() says it has data, so
 /// the reactor never blocks on a slow producer.
-class InputReader {
+class InputReader final : public InputSource {
  public:
-  enum class Status { item, again, eof };
-
   /// Opens every input now, so a missing file fails the run before anything is fetched.
   /// Throws std::runtime_error with a message for people.
   InputReader(std::vector<std::string> urls, const std::vector<std::string>& inputs);
-  ~InputReader();
+  ~InputReader() override;
   InputReader(const InputReader&) = delete;
   InputReader& operator=(const InputReader&) = delete;
 
-  /// The next URL, or `again` (wait for wait_fd() to be readable), or `eof`.
-  /// Throws std::runtime_error when an input cannot be read.
-  Status next(InputItem& out);
-  int wait_fd() const;
+  Status next(InputItem& out) override;
+  int wait_fd() const override;
+  /// The line the last item came from, as read (`volley enqueue` stores it); valid until the
+  /// next call of next().
+  std::string_view last_line() const { return m_last; }
 
  private:
   struct Source {
@@ -55,4 +47,5 @@ class InputReader {
   bool m_discarding = false;  // inside the tail of an over-long line
   bool m_source_start = true; // nothing of the current source handed out yet: a BOM may come
   std::uint64_t m_seq = 0;
+  std::string_view m_last;
 };

@@ -27,4 +27,5 @@ struct Job {
   std::optional<TimePoint> first_start;  // when the first attempt started: `elapsed` counts from it
   std::shared_ptr<const RequestOverrides> request;  // null for a plain URL line
   bool robots = false;  // --robots fetching an origin's /robots.txt (RobotsGate): no line of its own
+  std::string id;  // the queue entry's id (--queue); empty otherwise
 };

@@ -181,6 +181,7 @@ void append_value(std::string& out, Field field, const Record& r) {
     case Field::saved: return append_optional_string(out, r.saved);
     // A request object's meta is JSON already, checked and minified by json_text: valid UTF-8, no newline.
     case Field::meta: out += r.meta; return;
+    case Field::id: return append_string(out, r.id);
   }
 }
 
@@ -189,7 +190,9 @@ void append_value(std::string& out, Field field, const Record& r) {
 void append_json_line(std::string& out, const Record& r, const OutputFields& fields) {
   char separator = '{';
   for (const FieldSpec& f : output_fields) {
-    const bool shown = f.field == Field::meta ? !r.meta.empty() : !f.asked || fields.*f.asked;
+    const bool shown = f.field == Field::meta ? !r.meta.empty()
+                       : f.field == Field::id ? !r.id.empty()
+                                              : !f.asked || fields.*f.asked;
     if (!shown) continue;
     out += separator;
     separator = ',';

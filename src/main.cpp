@@ -1,7 +1,9 @@
 #include "command_line.hpp"
 #include "engine.hpp"
+#include "enqueue_command.hpp"
 #include "http_headers.hpp"
 #include "options.hpp"
+#include "redis_url.hpp"
 #include "shard.hpp"
 #include "std_fds.hpp"
 #include "units.hpp"
@@ -119,6 +121,13 @@ std::string parse_error_text(const CLI::App& app, const CLI::ParseError& e) {
   return text;
 }
 
+// Group and consumer names go into Redis commands and its replies: printable ASCII only.
+std::string check_queue_name(const std::string& name) {
+  const bool ok = !name.empty() && name.size() <= max_stream_name &&
+                  std::all_of(name.begin(), name.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  return ok ? std::string() : "must be 1 to 256 printable ASCII characters without spaces, got " + name;
+}
+
 // As grep does: a bare command at a prompt would wait on the terminal with no hint why.
 constexpr const char* usage_text =
     "Usage: volley [OPTIONS] [URL...] [-i FILE]...   (or: COMMAND | volley [OPTIONS])\n"
@@ -132,9 +141,22 @@ int main(int argc, char** argv) {
     if (!closed.err) std::fputs("volley: error: a standard descriptor is closed and /dev/null cannot be opened\n", stderr);
     return exit_usage;
   }
-  auto log = spdlog::stderr_color_st("volley");
+  // Thread-safe: the --queue thread reports lost and regained connections itself.
+  auto log = spdlog::stderr_color_mt("volley");
   log->set_pattern("volley: %^%l%$: %v");
   spdlog::set_default_logger(log);
+
+  // A subcommand, so that its few flags are not mixed with a run's many (docs/fleet.md).
+  if (argc > 1 && std::strcmp(argv[1], "enqueue") == 0) {
+    use_utf8_ctype();
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+      spdlog::error("cannot initialise libcurl");
+      return exit_usage;
+    }
+    const int status = enqueue_command(argc - 2, argv + 2);
+    curl_global_cleanup();
+    return status;
+  }
 
   Options o;
   std::string max_body = "10M";
@@ -205,6 +227,26 @@ int main(int argc, char** argv) {
   app.add_option("--save", o.save_dir, "Save each complete response's body as DIR/<seq>.body");
   app.add_option("--match-status", o.match_status, "Write only lines whose status is in LIST, e.g. 2xx,301-399");
   app.add_option("--filter-status", o.filter_status, "Do not write lines whose status is in LIST, e.g. 4xx,5xx");
+  app.add_option("--queue", o.queue, "Fetch the URLs of a Redis stream, as one of many workers: redis://[:PASSWORD@]HOST[:PORT]/STREAM")
+      ->check([](const std::string& s) {
+        std::string why;
+        return parse_redis_url(s, why) ? std::string() : why;
+      });
+  app.add_option("--group", o.group, "--queue: the consumer group the workers share")->check(check_queue_name);
+  app.add_option("--consumer", o.consumer, "--queue: this worker's name in the group (default: HOSTNAME-PID)")
+      ->check(check_queue_name);
+  // 0 would have every worker take every other's entries at once.
+  app.add_option("--claim-after", o.claim_after, "--queue: seconds before another worker takes a silent worker's entries")
+      ->check(check_seconds)
+      ->check([](const std::string& s) { return std::strtod(s.c_str(), nullptr) >= 0.01 ? std::string() : "must be at least 0.01, got " + s; });
+  app.add_option("--max-deliveries", o.max_deliveries, "--queue: deliveries of one entry before it is reported as poisoned")
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--results", o.results, "--queue: add each line to this stream (field line) instead of writing it out")
+      ->check([](const std::string& s) {
+        std::string why;
+        return parse_redis_url(s, why) ? std::string() : why;
+      });
+  app.add_flag("--drain", o.drain, "--queue: stop when the stream has no new and no pending entries");
   app.add_flag("-q,--quiet", o.quiet, "No summary or progress on stderr");
   app.add_option("--summary-json", o.summary_json, "Write the end summary to FILE as one JSON object, even when interrupted");
   app.add_flag("-v,--verbose", o.verbose, "Log each transfer on stderr");
@@ -222,7 +264,26 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
   take_stdin_from_urls(o);
-  if (o.urls.empty() && o.inputs.empty() && ::isatty(STDIN_FILENO)) {
+  if (!o.queue.empty() && (!o.urls.empty() || !o.inputs.empty())) {
+    spdlog::error("--queue reads its URLs from the queue: give no URL and no -i");
+    return exit_usage;
+  }
+  // A worker would leave other shards' entries pending forever: `volley enqueue --shards` splits a queue.
+  if (!o.queue.empty() && shard != "1/1") {
+    spdlog::error("--shard does not apply to --queue: split the queue with volley enqueue --shards N");
+    return exit_usage;
+  }
+  // A queue's seqs are a worker's own count, not positions in a list: what is left is the
+  // entries nobody acknowledged, which other workers take.
+  if (!o.queue.empty() && o.resume) {
+    spdlog::error("--resume does not apply to --queue: entries without a line stay pending for the workers");
+    return exit_usage;
+  }
+  if (!o.results.empty() && (o.queue.empty() || !o.output.empty())) {
+    spdlog::error("--results needs --queue, and takes the place of -o");
+    return exit_usage;
+  }
+  if (o.queue.empty() && o.urls.empty() && o.inputs.empty() && ::isatty(STDIN_FILENO)) {
     std::fputs(usage_text, stderr);
     return exit_usage;
   }
@@ -244,7 +305,7 @@ int main(int argc, char** argv) {
   }
   if (!load_data(o)) return exit_usage;
   // Lines written to /dev/null in its place would be lost without a word.
-  if (closed.out && o.output.empty()) {
+  if (closed.out && o.output.empty() && o.results.empty()) {
     spdlog::error("standard output is closed: give -o FILE or an open stdout");
     return exit_usage;
   }

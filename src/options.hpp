@@ -24,6 +24,15 @@ struct Options {
   Shard shard;  // --shard K/N; 1/1 fetches every host
   bool robots = false;              // obey each origin's robots.txt (RobotsGate)
 
+  // A work queue instead of files (docs/fleet.md).
+  std::string queue;         // --queue redis://HOST:PORT/STREAM; empty: read files
+  std::string group = "volley";
+  std::string consumer;      // empty: HOSTNAME-PID
+  double claim_after = 60;   // seconds an entry stays pending before another worker takes it
+  int max_deliveries = 5;
+  bool drain = false;        // end when the stream has no new and no pending entries
+  std::string results;       // --results redis://HOST:PORT/STREAM: lines go there, not to stdout
+
   std::string method;
   std::vector<std::string> headers;
   std::optional<std::string> data;  // already loaded when given as @file

@@ -16,10 +16,10 @@ struct OutputFields {
 /// Every field an output line can hold.
 enum class Field {
   url, seq, status, final_url, redirects, http_version, remote_ip, content_type, size, time, attempts,
-  elapsed, error, title, links, extract, sha256, headers, saved, meta,
+  elapsed, error, title, links, extract, sha256, headers, saved, meta, id,
 };
 
-/// When a field is on a line: always, when its flag asked for it, or (meta) when the input gave one.
+/// When a field is on a line: always, when its flag asked for it, or (meta, id) when the input gave one.
 struct FieldSpec {
   Field field;
   std::string_view name;
@@ -29,7 +29,7 @@ struct FieldSpec {
 
 /// The output schema: the fields in the order jsonl_writer writes them. docs/output.md lists the
 /// same fields in the same order, and a unit test holds the two together.
-inline constexpr std::array<FieldSpec, 20> output_fields{{
+inline constexpr std::array<FieldSpec, 21> output_fields{{
     {Field::url, "url", nullptr, ""},
     {Field::seq, "seq", nullptr, ""},
     {Field::status, "status", nullptr, ""},
@@ -50,4 +50,5 @@ inline constexpr std::array<FieldSpec, 20> output_fields{{
     {Field::headers, "headers", &OutputFields::headers, "--headers"},
     {Field::saved, "saved", &OutputFields::saved, "--save"},
     {Field::meta, "meta", nullptr, "\"meta\""},
+    {Field::id, "id", nullptr, "--queue"},
 }};

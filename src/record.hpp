@@ -35,6 +35,7 @@ struct Record {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // final response, names lower-cased
   std::string meta;   // a request object's "meta", as compact JSON
+  std::string id;     // the queue entry's id (--queue); empty otherwise
   std::optional<std::string> saved;  // where --save wrote the body
   Extracted extracted;
 };

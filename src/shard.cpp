@@ -41,11 +41,15 @@ std::uint32_t shard_of_host(std::string_view host, std::uint32_t count) {
   return static_cast<std::uint32_t>(fnv1a64(lower) % count) + 1;
 }
 
+// The port is not hashed: politeness is per host, and one host may serve several ports.
+std::uint32_t shard_of_host_key(std::string_view host_key, std::uint32_t count) {
+  const auto colon = host_key.rfind(':');
+  const std::string_view host = colon == std::string_view::npos ? host_key : host_key.substr(0, colon);
+  return shard_of_host(host, count);
+}
+
 bool shard_takes(const Shard& shard, bool refused, std::string_view host_key) {
   if (refused) return shard.index == 1;
   if (shard.count <= 1) return true;
-  // The port is not hashed: politeness is per host, and one host may serve several ports.
-  const auto colon = host_key.rfind(':');
-  const std::string_view host = colon == std::string_view::npos ? host_key : host_key.substr(0, colon);
-  return shard_of_host(host, shard.count) == shard.index;
+  return shard_of_host_key(host_key, shard.count) == shard.index;
 }

@@ -25,6 +25,9 @@ std::uint64_t fnv1a64(std::string_view bytes);
 /// libcurl's URL parser returns for it, without the port (IPv6 literals keep their brackets).
 std::uint32_t shard_of_host(std::string_view host, std::uint32_t count);
 
+/// The 1-based shard of a URL's host_key, "host:port": the port is not hashed.
+std::uint32_t shard_of_host_key(std::string_view host_key, std::uint32_t count);
+
 /// Whether this shard writes the line of an input URL whose host_key is "host:port"
 /// (url_check.hpp). A refused line (`refused`: invalid_url and the like) has no host: shard 1
 /// alone reports it, so every line read gets exactly one output line across the fleet.

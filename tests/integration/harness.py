@@ -36,6 +36,7 @@ ERROR_KINDS = {
     "too_many_redirects", "redirect_blocked", "body_too_large", "connection",
     "partial", "protocol", "interrupted", "invalid_input", "save", "host_unreachable",
     "robots_disallowed",
+    "poisoned",
 }
 TIME_KEYS = ("dns", "connect", "tls", "ttfb", "total")
 

@@ -912,3 +912,82 @@ TEST_CASE("engine: --resume over another list writes nothing and exits 2") {
   CHECK(r.status == exit_usage);
   CHECK(r.after == r.before);
 }
+
+namespace {
+
+// An input that reports which lines the engine said were out, and how many lines the output file
+// held at that moment.
+class WatchedInput final : public InputSource {
+ public:
+  WatchedInput(std::vector<std::string> urls, std::string path) : m_reader(std::move(urls), {}), m_path(std::move(path)) {}
+  Status next(InputItem& out) override { return m_reader.next(out); }
+  int wait_fd() const override { return m_reader.wait_fd(); }
+  void written(const std::vector<std::uint64_t>& seqs) override {
+    std::ifstream in(m_path);
+    const auto lines = std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n');
+    for (auto seq : seqs) {
+      reported.push_back(seq);
+      on_disk_when_reported.push_back(lines);
+    }
+    ++calls;
+  }
+  int calls = 0;
+  std::vector<std::uint64_t> reported;
+  std::vector<long> on_disk_when_reported;
+
+ private:
+  InputReader m_reader;
+  std::string m_path;
+};
+
+}  // namespace
+
+TEST_CASE("engine: a line is reported written only once it is out of the process; interrupted ones never") {
+  char path[] = "/tmp/volley-engine-XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  Options o;
+  o.quiet = true;
+  o.progress = false;
+  FakeTransport t(3);
+  int answered = 0;
+  t.respond = [&](const Job&, Record& r) {
+    ++answered;
+    r.status = 200;
+  };
+  WatchedInput input(urls(40), path);
+  int status;
+  {
+    JsonlWriter writer(fd, {}, 512);
+    Finishing finishing = prepare_finishing(o);
+    status = run_engine(o, input, writer, finishing, t, -1, [&] { return answered >= 20 ? SIGTERM : 0; });
+  }
+  std::remove(path);
+  CHECK(status == 128 + SIGTERM);
+  CHECK(input.reported.size() == static_cast<std::size_t>(answered));
+  std::set<std::uint64_t> unique(input.reported.begin(), input.reported.end());
+  CHECK(unique.size() == input.reported.size());
+  // Every line reported so far was in the file when it was reported.
+  for (std::size_t i = 0; i < input.reported.size(); ++i)
+    CHECK(input.on_disk_when_reported[i] >= static_cast<long>(i + 1));
+}
+
+TEST_CASE("engine: under load lines are reported as each block goes out, not only when the output idles") {
+  char path[] = "/tmp/volley-engine-XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  Options o;
+  o.quiet = true;
+  o.progress = false;
+  FakeTransport t(50);
+  t.latency = 1ms;  // 50 lines a millisecond: a 64 KiB block fills long before the 20 ms flush delay
+  WatchedInput input(urls(3000), path);
+  {
+    JsonlWriter writer(fd);
+    Finishing finishing = prepare_finishing(o);
+    CHECK(run_engine(o, input, writer, finishing, t, -1, [] { return 0; }) == exit_ok);
+  }
+  std::remove(path);
+  CHECK(input.reported.size() == 3000);
+  CHECK(input.calls >= 5);
+}

@@ -1,0 +1,5 @@
+#pragma once
+
+/// `volley enqueue ...`: parses its own flags (argv without "volley enqueue") and runs it.
+/// Returns the exit status.
+int enqueue_command(int argc, char** argv);
