@@ -17,6 +17,7 @@
 #include "signals.hpp"
 #include "stats.hpp"
 #include "summary_file.hpp"
+#include "wall_time.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -156,10 +157,13 @@ void Engine::read_input() {
 
 // Records in the body worker count against the cap: that bounds the bodies held in memory.
 void Engine::start_transfers(TimePoint now) {
+  std::optional<std::int64_t> wall;  // read once per turn that starts something
   while (has_room()) {
     std::optional<Job> job = m_scheduler.next(now);
     if (!job) break;
     if (!job->first_start) job->first_start = now;
+    if (!wall) wall = unix_ms(WallClock::now());
+    job->started_at_ms = wall;
     m_transport.start(std::move(*job));
   }
 }
@@ -216,6 +220,7 @@ void Engine::stamp(Record& r, Job& job, TimePoint now) {
   if (job.first_start)
     r.elapsed_us = std::max<std::int64_t>(
         std::chrono::duration_cast<std::chrono::microseconds>(now - *job.first_start).count(), r.total_us);
+  r.fetched_at_ms = job.started_at_ms;
   if (job.request) r.meta = job.request->meta;
 }
 

@@ -25,5 +25,6 @@ struct Job {
   std::string host_key;  // "host:port"
   int attempts = 0;      // attempts started so far
   std::optional<TimePoint> first_start;  // when the first attempt started: `elapsed` counts from it
+  std::optional<std::int64_t> started_at_ms;  // Unix ms when the last attempt started: `fetched_at`
   std::shared_ptr<const RequestOverrides> request;  // null for a plain URL line
 };

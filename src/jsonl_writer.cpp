@@ -2,6 +2,7 @@
 
 #include "signals.hpp"
 #include "utf8.hpp"
+#include "wall_time.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -143,6 +144,15 @@ void append_value(std::string& out, Field field, const Record& r) {
       return;
     case Field::attempts: return append_int(out, r.attempts);
     case Field::elapsed: return append_seconds(out, r.elapsed_us);
+    case Field::fetched_at:
+      if (r.fetched_at_ms) {
+        out += '"';
+        append_iso8601_ms(out, *r.fetched_at_ms);
+        out += '"';
+      } else {
+        out += "null";
+      }
+      return;
     case Field::error:
       if (r.error == ErrorKind::none) {
         out += "null";

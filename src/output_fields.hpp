@@ -16,7 +16,7 @@ struct OutputFields {
 /// Every field an output line can hold.
 enum class Field {
   url, seq, status, final_url, redirects, http_version, remote_ip, content_type, size, time, attempts,
-  elapsed, error, title, links, extract, sha256, headers, saved, meta,
+  elapsed, fetched_at, error, title, links, extract, sha256, headers, saved, meta,
 };
 
 /// When a field is on a line: always, when its flag asked for it, or (meta) when the input gave one.
@@ -29,7 +29,7 @@ struct FieldSpec {
 
 /// The output schema: the fields in the order jsonl_writer writes them. docs/output.md lists the
 /// same fields in the same order, and a unit test holds the two together.
-inline constexpr std::array<FieldSpec, 20> output_fields{{
+inline constexpr std::array<FieldSpec, 21> output_fields{{
     {Field::url, "url", nullptr, ""},
     {Field::seq, "seq", nullptr, ""},
     {Field::status, "status", nullptr, ""},
@@ -42,6 +42,7 @@ inline constexpr std::array<FieldSpec, 20> output_fields{{
     {Field::time, "time", nullptr, ""},
     {Field::attempts, "attempts", nullptr, ""},
     {Field::elapsed, "elapsed", nullptr, ""},
+    {Field::fetched_at, "fetched_at", nullptr, ""},
     {Field::error, "error", nullptr, ""},
     {Field::title, "title", &OutputFields::title, "--title"},
     {Field::links, "links", &OutputFields::links, "--links"},

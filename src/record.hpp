@@ -26,6 +26,7 @@ struct Record {
   std::int64_t dns_us = 0, connect_us = 0, tls_us = 0, ttfb_us = 0, total_us = 0;
   // Microseconds from the first attempt's start to the line: retries and their waits included.
   std::int64_t elapsed_us = 0;
+  std::optional<std::int64_t> fetched_at_ms;  // Unix ms when the last attempt started; none: never started
   int attempts = 0;
   ErrorKind error = ErrorKind::none;
   std::string message;

@@ -4,6 +4,7 @@
 #include "input_state.hpp"
 #include "jsonl_writer.hpp"
 #include "transport.hpp"
+#include "wall_time.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -656,4 +657,22 @@ TEST_CASE("engine: --host-errors 0 never gives a host up") {
   REQUIRE(r.lines.size() == 20);
   for (const auto& line : r.lines) CHECK(line["error"]["kind"] == "connect");
   CHECK(t.starts.size() == 20);
+}
+
+TEST_CASE("engine: fetched_at is when the last attempt started, null for a line never started") {
+  Options o;
+  o.urls = {"http://a.test/ok", "ftp://a.test/refused"};
+  FakeTransport t(4);
+  const auto before = unix_ms(WallClock::now());
+  const Run r = run_fake(o, t);
+  const auto after = unix_ms(WallClock::now());
+  REQUIRE(r.lines.size() == 2);
+  const std::string at = r.lines[0]["fetched_at"];
+  REQUIRE(at.size() == 24);
+  std::string low, high;
+  append_iso8601_ms(low, before);
+  append_iso8601_ms(high, after);
+  CHECK(at >= low);
+  CHECK(at <= high);
+  CHECK(r.lines[1]["fetched_at"].is_null());
 }
