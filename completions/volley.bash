@@ -6,7 +6,7 @@ _volley() {
   prev=${COMP_WORDS[COMP_CWORD-1]}
 
   case $prev in
-    -i | --input | -o | --output | --cacert | --summary-json)
+    -i | --input | -o | --output | --cacert | --summary-json | --state)
       COMPREPLY=($(compgen -f -- "$cur"))
       return
       ;;
@@ -17,7 +17,7 @@ _volley() {
     -c | --concurrency | --per-host | --per-host-delay | --host-errors | --read-ahead | --rate | --shard | -X | --method | -H | --header | -d | --data | \
       -A | --user-agent | --resolve | -x | --proxy | --timeout | --connect-timeout | \
       --stall-timeout | --retries | --retry-delay | --retry-max-delay | --max-redirects | \
-      --max-body | --extract | --match-status | --filter-status)
+      --max-body | --extract | --match-status | --filter-status | --max-age)
       return # a value of the user's own
       ;;
     --links) # an optional value: a or all, else the word is a URL or a flag
@@ -37,7 +37,7 @@ _volley() {
       --user-agent --resolve --proxy --insecure --cacert --capath --http1.1 --timeout
       --connect-timeout --stall-timeout --retries --retry-delay --retry-max-delay --max-redirects
       --max-body --title --links --links=all --extract --hash --headers --save --match-status
-      --filter-status --quiet --summary-json --verbose" -- "$cur"))
+      --filter-status --state --max-age --quiet --summary-json --verbose" -- "$cur"))
     return
   fi
   COMPREPLY=($(compgen -f -- "$cur"))

@@ -9,6 +9,7 @@ packages=(
   libcurl4-openssl-dev libcli11-dev nlohmann-json3-dev libspdlog-dev catch2
   openssl python3
   libgumbo-dev libre2-dev libssl-dev
+  libsqlite3-dev sqlite3
 )
 # Callers add what only they need (scripts/test.sh: nginx for the HTTP/2 test).
 read -ra extra <<<"${VOLLEY_EXTRA_PACKAGES:-}"

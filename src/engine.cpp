@@ -15,6 +15,7 @@
 #include "scheduler.hpp"
 #include "shard.hpp"
 #include "signals.hpp"
+#include "state_session.hpp"
 #include "stats.hpp"
 #include "summary_file.hpp"
 #include "wall_time.hpp"
@@ -34,7 +35,7 @@ namespace {
 class Engine {
  public:
   Engine(const Options& o, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
-         Transport& transport, int wake_fd, std::function<int()> signalled)
+         Transport& transport, int wake_fd, std::function<int()> signalled, StateStore* state)
       : m_options(o),
         m_input(input),
         m_writer(writer),
@@ -49,6 +50,7 @@ class Engine {
         m_rng(std::random_device{}()),
         m_output_shares_progress(m_progress.enabled() && ::isatty(writer.fd())) {
     if (wake_fd >= 0 && !m_transport.watch(wake_fd, true)) fail("cannot watch the signal descriptor");
+    if (state) m_state.emplace(*state, o);
     if (finishing.has_body_work()) {
       m_worker.emplace(finishing);
       if (!m_transport.watch(m_worker->wake_fd(), true)) fail("cannot watch the body worker");
@@ -64,6 +66,7 @@ class Engine {
   void start_transfers(TimePoint now);
   void complete(Completion& c, TimePoint now);
   void give_up_host(const std::string& host_key, const std::string& why);
+  bool answer_from_store(Job& job);
   void emit(Record& r);
   void stamp(Record& r, Job& job, TimePoint now);
   void collect_finished(bool wait);
@@ -89,6 +92,7 @@ class Engine {
   Progress m_progress;
   std::mt19937_64 m_rng;
   std::optional<BodyWorker> m_worker;
+  std::optional<StateSession> m_state;
   std::vector<Completion> m_done;
   std::vector<Record> m_finished;
   TimePoint m_now;  // this loop turn's time, so a turn reads the clock once
@@ -147,12 +151,31 @@ void Engine::read_input() {
           r.error = ErrorKind::host_unreachable;
           r.message = *why;
           emit(r);
-        } else {
+        } else if (!answer_from_store(item.job)) {
           m_scheduler.push(std::move(item.job));
         }
         break;
     }
   }
+}
+
+// --state: a job the store answers (--max-age) gets its line now; any other gets its conditional
+// headers. A store that cannot be read ends the run.
+bool Engine::answer_from_store(Job& job) {
+  if (!m_state || !m_failure.empty()) return false;
+  std::optional<StoredRow> row;
+  try {
+    row = m_state->admit(job, unix_ms(WallClock::now()));
+  } catch (const std::runtime_error& e) {
+    fail(e.what());
+    return false;
+  }
+  if (!row) return false;
+  Record r;
+  stamp(r, job, m_now);
+  fill_cached(r, *row);
+  emit(r);
+  return true;
 }
 
 // Records in the body worker count against the cap: that bounds the bodies held in memory.
@@ -222,6 +245,7 @@ void Engine::stamp(Record& r, Job& job, TimePoint now) {
         std::chrono::duration_cast<std::chrono::microseconds>(now - *job.first_start).count(), r.total_us);
   r.fetched_at_ms = job.started_at_ms;
   if (job.request) r.meta = job.request->meta;
+  if (m_state && job.state) m_state->finish(r, job);
 }
 
 void Engine::watch_input() {
@@ -265,6 +289,9 @@ void Engine::fail(const std::string& what) {
 bool Engine::stopping() {
   if (m_failure.empty()) {
     if (std::string why = m_transport.failure(); !why.empty()) m_failure = std::move(why);
+  }
+  if (m_failure.empty() && m_state) {
+    if (std::string why = m_state->failure(); !why.empty()) m_failure = std::move(why);
   }
   return !m_failure.empty() || m_signalled() != 0;
 }
@@ -345,6 +372,9 @@ int Engine::fetch_all() {
   if (sig || !m_failure.empty()) interrupt(sig ? interrupted_message : std::string_view(m_failure));
   flush();
   m_progress.clear();
+  // Every row of a line written is in the store before the run says it is done.
+  if (m_state)
+    if (std::string why = m_state->close(); !why.empty() && m_failure.empty()) m_failure = std::move(why);
 
   if (m_output == JsonlWriter::Status::broken_pipe) return exit_broken_pipe;
   if (m_output == JsonlWriter::Status::failed) {
@@ -367,8 +397,8 @@ int Engine::fetch_all() {
 }  // namespace
 
 int run_engine(const Options& options, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
-               Transport& transport, int wake_fd, std::function<int()> signalled) {
-  Engine engine(options, input, writer, finishing, transport, wake_fd, std::move(signalled));
+               Transport& transport, int wake_fd, std::function<int()> signalled, StateStore* state) {
+  Engine engine(options, input, writer, finishing, transport, wake_fd, std::move(signalled), state);
   return engine.run();
 }
 
@@ -383,11 +413,14 @@ int run(const Options& options) {
     return exit_usage;
   }
   std::optional<InputReader> input;
+  std::optional<StateStore> state;
   int out_fd = STDOUT_FILENO;
   try {
     if (!options.summary_json.empty())
       if (std::string why = check_summary_path(options.summary_json); !why.empty())
         throw std::runtime_error("cannot write --summary-json " + options.summary_json + ": " + why);
+    // Before the output is opened (and emptied): a state file in use leaves everything as it was.
+    if (!options.state.empty()) state.emplace(options.state);
     wake_fd = install_signal_handlers();
     input.emplace(options.urls, options.inputs);
     if (!options.output.empty()) out_fd = JsonlWriter::open_output(options.output);
@@ -406,7 +439,7 @@ int run(const Options& options) {
   JsonlWriter writer(out_fd, finishing.fields);
   try {
     Reactor reactor(options, finishing.has_body_work());
-    return run_engine(options, *input, writer, finishing, reactor, wake_fd);
+    return run_engine(options, *input, writer, finishing, reactor, wake_fd, {}, state ? &*state : nullptr);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return exit_usage;

@@ -19,10 +19,11 @@ int run(const Options& options);
 class InputReader;
 class JsonlWriter;
 class Transport;
+class StateStore;
 struct Finishing;
 
 /// The loop itself, over a given transport (the engine's tests pass a fake). `wake_fd` (-1: none)
 /// is watched so that a signal ends a wait; `signalled` says which signal asks the run to stop
-/// (0: none; empty: the process's own, received_signal()).
+/// (0: none; empty: the process's own, received_signal()). `state`: the --state store, or null.
 int run_engine(const Options& options, InputReader& input, JsonlWriter& writer, const Finishing& finishing,
-               Transport& transport, int wake_fd, std::function<int()> signalled = {});
+               Transport& transport, int wake_fd, std::function<int()> signalled = {}, StateStore* state = nullptr);

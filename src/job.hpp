@@ -17,6 +17,8 @@ struct RequestOverrides {
   std::string meta;  // compact JSON copied into the output line; empty when absent
 };
 
+struct StateEntry;
+
 /// One URL on its way through the stages; a retry is the same Job again.
 struct Job {
   std::uint64_t seq = 0;
@@ -27,4 +29,6 @@ struct Job {
   std::optional<TimePoint> first_start;  // when the first attempt started: `elapsed` counts from it
   std::optional<std::int64_t> started_at_ms;  // Unix ms when the last attempt started: `fetched_at`
   std::shared_ptr<const RequestOverrides> request;  // null for a plain URL line
+  std::vector<std::string> extra_headers;  // "Name: value", checked: --state's conditional headers
+  std::shared_ptr<const StateEntry> state;  // --state: its key and stored row (state_rules.hpp)
 };

@@ -31,6 +31,12 @@ struct Record {
   ErrorKind error = ErrorKind::none;
   std::string message;
   std::optional<double> retry_after;  // seconds the server asked us to wait
+  // The final response's validators, kept for --state; untrusted bytes from the server.
+  std::optional<std::string> etag, last_modified;
+  // --state: against the stored row (state_rules.hpp).
+  std::optional<bool> changed;
+  std::optional<std::int64_t> last_fetched_ms;  // Unix ms of the previous successful fetch
+  bool cached = false;                          // answered from the store (--max-age), not fetched
 
   // Kept only when a flag asks for them (Finishing::has_body_work, --headers).
   std::string body;

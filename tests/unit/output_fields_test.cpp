@@ -61,7 +61,7 @@ TEST_CASE("output_fields: a line with every flag holds every field, in the table
   Record r;
   r.url = "http://x/";
   r.meta = "{}";
-  OutputFields fields{true, true, true, true, true, true};
+  OutputFields fields{true, true, true, true, true, true, true};
   std::string line;
   append_json_line(line, r, fields);
   const auto j = nlohmann::ordered_json::parse(line);
