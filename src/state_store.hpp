@@ -2,7 +2,9 @@
 
 #include "state_rules.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -40,6 +42,8 @@ class StateStore {
   StateStore& operator=(const StateStore&) = delete;
 
   /// The stored row of `key`; nullopt when there is none. Throws std::runtime_error on a read error.
+  /// Sees every row put() has committed. Lookups share a read transaction, renewed after a
+  /// commit (see lookup()).
   std::optional<StoredRow> lookup(const RequestKey& key);
   /// Writes `rows` in one transaction (inserting or replacing). Throws std::runtime_error, the
   /// transaction rolled back.
@@ -54,4 +58,7 @@ class StateStore {
   sqlite3* m_read = nullptr;
   sqlite3_stmt* m_select = nullptr;
   sqlite3_stmt* m_upsert = nullptr;
+  std::atomic<std::uint64_t> m_commits{0};  // put()'s transactions so far
+  bool m_reading = false;                   // m_read holds a read transaction
+  std::uint64_t m_read_commits = 0;         // m_commits when it began
 };
