@@ -9,7 +9,7 @@ usage: scripts/bench.sh [--quick] [--runs N] [--scenario N[,N...]] [--out FILE]
 
   --quick         small version of every scenario, 1 run each (under a minute)
   --runs N        runs per tool, alternated round-robin (default 3; 1 with --quick)
-  --scenario N    run only scenario N (1-8; repeatable or comma-separated)
+  --scenario N    run only scenario N (1-9; repeatable or comma-separated)
   --out FILE      also write the Markdown report, with a machine header, to FILE
 
 Scenarios:
@@ -22,6 +22,9 @@ Scenarios:
   7  scraping cost: --title --links=all on 100 KB and 5 MB pages, against the plain fetch
   8  HTTPS, a new connection and full handshake per URL, verified against the system
      CA bundle with the test certificate appended: 5,000 URLs, c=50
+  9  --state: scenario 1's workload on an empty store and again over the same URLs
+     (every answer a 304), against volley without --state; and the peak RSS of
+     --state at 1,000,000 URLs (full mode only)
 
 Environment: VOLLEY=path of the binary (default build/volley, built with
 scripts/setup.sh when missing); VOLLEY_BASELINE=path of another volley binary
@@ -55,9 +58,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7 8)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7 8 9)
 for s in "${SCENARIOS[@]}"; do
-  [[ $s =~ ^[1-8]$ ]] || die "unknown scenario '$s' (1-8)"
+  [[ $s =~ ^[1-9]$ ]] || die "unknown scenario '$s' (1-9)"
 done
 if [ -z "$RUNS" ]; then
   if [ "$QUICK" = 1 ]; then RUNS=1; else RUNS=3; fi
@@ -324,6 +327,14 @@ run_tool() {
     volley-baseline)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         "$VOLLEY_BASELINE" -q -c "$conc" -i "$list" "${tls[@]}" ;;
+    volley-state-new)
+      # Each run starts from no store at all.
+      rm -f "$TMP/state-new.db" "$TMP/state-new.db-wal" "$TMP/state-new.db-shm"
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$VOLLEY" -q -c "$conc" -i "$list" --state "$TMP/state-new.db" ;;
+    volley-state-again)
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$VOLLEY" -q -c "$conc" -i "$list" --state "$TMP/state-again.db" ;;
     volley-scrape)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         "$VOLLEY" -q -c "$conc" -i "$list" --title --links=all "${tls[@]}" ;;
@@ -503,6 +514,30 @@ scenario_8() {
   round_robin 8 "volley|volley|$list|$N8|50|$bundle" "curl --parallel|curl|$list|$N8|50|$bundle" \
     "wget2|wget2|$list|$N8|50|$bundle" "aiohttp|aiohttp|$list|$N8|50|$bundle"
   report 8
+}
+
+# The store's cost: the same URLs as scenario 1 with --state, first on an empty store, then over
+# a store that holds them all (nginx then answers each conditional request with a 304).
+scenario_9() {
+  local list=$TMP/lists/s9 big=$TMP/lists/s9big
+  make_list "$list" "$N1" http "$PORT" /f100 1
+  rm -f "$list.curl"
+  meta 9 title "--state: $(fmt_n "$N1") URLs of a 100-byte file, one host, c=100, on an empty store and on a second run"
+  meta 9 note "bar: each --state row at least 50% of volley's req/s, i.e. volley ÷ tool req/s at most 2."
+  meta 9 note "second run: the store already holds every URL (one run before the first measurement); nginx answers each If-None-Match with a 304."
+  rm -f "$TMP"/state-again.db*
+  "$VOLLEY" -q -c 100 -i "$list" --state "$TMP/state-again.db" >/dev/null || die "could not fill the store for scenario 9"
+  round_robin 9 "volley|volley|$list|$N1|100" "volley --state, empty store|volley-state-new|$list|$N1|100" \
+    "volley --state, second run|volley-state-again|$list|$N1|100"
+  if [ "$QUICK" != 1 ]; then
+    # Peak RSS with the store at a million URLs (once: it takes minutes); the bar is 64 MiB.
+    make_list "$big" "$N5" http "$PORT" /f100 1
+    rm -f "$big.curl"
+    meta 9 no_ratio "volley --state, $(fmt_n "$N5") URLs"
+    run_tool 9 1 "volley --state, $(fmt_n "$N5") URLs" volley-state-new "$big" "$N5" 100
+  fi
+  report 9
+  rm -f "$TMP"/state-*.db*
 }
 
 started=$(date +%s)

@@ -93,7 +93,8 @@ Reactor::Reactor(const Options& options, bool keep_body)
       m_keep_body(keep_body),
       m_hash_body(options.hash || !options.state.empty()),
       m_keep_validators(!options.state.empty()),
-      m_trust(options), m_limit(fit_fd_limit(static_cast<std::size_t>(std::max(1, options.concurrency)))) {
+      m_trust(options),
+      m_limit(fit_fd_limit(static_cast<std::size_t>(std::max(1, options.concurrency)))) {
   m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
   m_multi = curl_multi_init();
   m_share = curl_share_init();
