@@ -315,6 +315,7 @@ void Engine::interrupt(std::string_view why) {
       r.error = ErrorKind::interrupted;
       r.message = why;
       r.body.clear();
+      r.extracted.sha256.reset();  // hashed as it arrived, but an error line shows no extraction
       emit(r);
     }
   }
