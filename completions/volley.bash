@@ -6,7 +6,7 @@ _volley() {
   prev=${COMP_WORDS[COMP_CWORD-1]}
 
   case $prev in
-    -i | --input | -o | --output | --cacert | --summary-json)
+    -i | --input | -o | --output | --cacert | --summary-json | --state)
       COMPREPLY=($(compgen -f -- "$cur"))
       return
       ;;
@@ -17,8 +17,8 @@ _volley() {
     -c | --concurrency | --per-host | --per-host-delay | --host-errors | --read-ahead | --rate | --shard | -X | --method | -H | --header | -d | --data | \
       -A | --user-agent | --resolve | -x | --proxy | --timeout | --connect-timeout | \
       --stall-timeout | --retries | --retry-delay | --retry-max-delay | --max-redirects | \
-      --max-body | --extract | --match-status | --filter-status | --queue | --group | --consumer | \
-      --claim-after | --max-deliveries | --results)
+      --max-body | --extract | --match-status | --filter-status | --max-age | --queue | --group | \
+      --consumer | --claim-after | --max-deliveries | --results)
       return # a value of the user's own
       ;;
     --links) # an optional value: a or all, else the word is a URL or a flag
@@ -38,8 +38,8 @@ _volley() {
       --user-agent --resolve --proxy --insecure --cacert --capath --http1.1 --timeout
       --connect-timeout --stall-timeout --retries --retry-delay --retry-max-delay --max-redirects
       --max-body --title --links --links=all --extract --hash --headers --save --match-status
-      --filter-status --quiet --summary-json --verbose --queue --group --consumer --claim-after
-      --max-deliveries --results --drain" -- "$cur"))
+      --filter-status --state --max-age --quiet --summary-json --verbose --queue --group --consumer
+      --claim-after --max-deliveries --results --drain" -- "$cur"))
     return
   fi
   if [[ $COMP_CWORD -eq 1 ]]; then

@@ -9,7 +9,7 @@ usage: scripts/bench.sh [--quick] [--runs N] [--scenario N[,N...]] [--out FILE]
 
   --quick         small version of every scenario, 1 run each (under a minute)
   --runs N        runs per tool, alternated round-robin (default 3; 1 with --quick)
-  --scenario N    run only scenario N (1-9; repeatable or comma-separated)
+  --scenario N    run only scenario N (1-10; repeatable or comma-separated)
   --out FILE      also write the Markdown report, with a machine header, to FILE
 
 Scenarios:
@@ -24,6 +24,9 @@ Scenarios:
      CA bundle with the test certificate appended: 5,000 URLs, c=50
   9  work queue (docs/fleet.md): 20,000 URLs from a private redis-server's stream,
      1, 2 and 4 workers (--queue --drain), against a plain -i run of the same list
+  10 --state: scenario 1's workload on an empty store and again over the same URLs
+     (every answer a 304), against volley without --state; and the peak RSS of
+     --state at 1,000,000 URLs (full mode only)
 
 Environment: VOLLEY=path of the binary (default build/volley, built with
 scripts/setup.sh when missing); VOLLEY_BASELINE=path of another volley binary
@@ -57,9 +60,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7 8 9)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7 8 9 10)
 for s in "${SCENARIOS[@]}"; do
-  [[ $s =~ ^[1-9]$ ]] || die "unknown scenario '$s' (1-9)"
+  [[ $s =~ ^([1-9]|10)$ ]] || die "unknown scenario '$s' (1-10)"
 done
 if [ -z "$RUNS" ]; then
   if [ "$QUICK" = 1 ]; then RUNS=1; else RUNS=3; fi
@@ -338,6 +341,14 @@ run_tool() {
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         "$TMP/workers.sh" "${tool#volley-queue-}" "$VOLLEY" -q -c "$conc" --drain \
         --queue "redis://127.0.0.1:$REDIS_PORT/q" ;;
+    volley-state-new)
+      # Each run starts from no store at all.
+      rm -f "$TMP/state-new.db" "$TMP/state-new.db-wal" "$TMP/state-new.db-shm"
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$VOLLEY" -q -c "$conc" -i "$list" --state "$TMP/state-new.db" ;;
+    volley-state-again)
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$VOLLEY" -q -c "$conc" -i "$list" --state "$TMP/state-again.db" ;;
     volley-scrape)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         "$VOLLEY" -q -c "$conc" -i "$list" --title --links=all "${tls[@]}" ;;
@@ -557,6 +568,30 @@ scenario_9() {
   round_robin 9 "volley -i|volley|$list|$N9|100" "queue, 1 worker|volley-queue-1|$list|$N9|100" \
     "queue, 2 workers|volley-queue-2|$list|$N9|100" "queue, 4 workers|volley-queue-4|$list|$N9|100"
   report 9
+}
+
+# The store's cost: the same URLs as scenario 1 with --state, first on an empty store, then over
+# a store that holds them all (nginx then answers each conditional request with a 304).
+scenario_10() {
+  local list=$TMP/lists/s10 big=$TMP/lists/s10big
+  make_list "$list" "$N1" http "$PORT" /f100 1
+  rm -f "$list.curl"
+  meta 10 title "--state: $(fmt_n "$N1") URLs of a 100-byte file, one host, c=100, on an empty store and on a second run"
+  meta 10 note "bar: each --state row at least 50% of volley's req/s, i.e. volley ÷ tool req/s at most 2."
+  meta 10 note "second run: the store already holds every URL (one run before the first measurement); nginx answers each If-None-Match with a 304."
+  rm -f "$TMP"/state-again.db*
+  "$VOLLEY" -q -c 100 -i "$list" --state "$TMP/state-again.db" >/dev/null || die "could not fill the store for scenario 10"
+  round_robin 10 "volley|volley|$list|$N1|100" "volley --state, empty store|volley-state-new|$list|$N1|100" \
+    "volley --state, second run|volley-state-again|$list|$N1|100"
+  if [ "$QUICK" != 1 ]; then
+    # Peak RSS with the store at a million URLs (once: it takes minutes); the bar is 64 MiB.
+    make_list "$big" "$N5" http "$PORT" /f100 1
+    rm -f "$big.curl"
+    meta 10 no_ratio "volley --state, $(fmt_n "$N5") URLs"
+    run_tool 10 1 "volley --state, $(fmt_n "$N5") URLs" volley-state-new "$big" "$N5" 100
+  fi
+  report 10
+  rm -f "$TMP"/state-*.db*
 }
 
 started=$(date +%s)

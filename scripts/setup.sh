@@ -9,6 +9,7 @@ packages=(
   libcurl4-openssl-dev libcli11-dev nlohmann-json3-dev libspdlog-dev catch2
   openssl python3
   libgumbo-dev libre2-dev libssl-dev libhiredis-dev
+  libsqlite3-dev sqlite3
   redis-server  # tests/integration/test_fleet.py starts its own
 )
 # Callers add what only they need (scripts/test.sh: nginx for the HTTP/2 test).

@@ -1,8 +1,8 @@
 #include "body_worker.hpp"
 
-#include <csignal>
+#include "signals.hpp"
+
 #include <cstdint>
-#include <pthread.h>
 #include <stdexcept>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -10,16 +10,7 @@
 BodyWorker::BodyWorker(const Finishing& finishing) : m_finishing(finishing) {
   m_wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (m_wake_fd < 0) throw std::runtime_error("cannot create eventfd");
-  // Signals belong to the reactor's thread, whose loop they must wake: the worker inherits a mask
-  // that blocks them.
-  sigset_t block, old;
-  sigemptyset(&block);
-  sigaddset(&block, SIGINT);
-  sigaddset(&block, SIGTERM);
-  sigaddset(&block, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &block, &old);
-  m_thread = std::thread([this] { run(); });
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  m_thread = thread_without_signals([this] { run(); });
 }
 
 BodyWorker::~BodyWorker() {

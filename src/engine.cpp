@@ -18,8 +18,10 @@
 #include "scheduler.hpp"
 #include "shard.hpp"
 #include "signals.hpp"
+#include "state_session.hpp"
 #include "stats.hpp"
 #include "summary_file.hpp"
+#include "wall_time.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -36,7 +38,8 @@ namespace {
 class Engine {
  public:
   Engine(const Options& o, InputSource& input, JsonlWriter& writer, const Finishing& finishing,
-         Transport& transport, int wake_fd, std::function<int()> signalled, ResumeFile* resume)
+         Transport& transport, int wake_fd, std::function<int()> signalled, ResumeFile* resume,
+         StateStore* state)
       : m_options(o),
         m_input(input),
         m_writer(writer),
@@ -53,6 +56,7 @@ class Engine {
         m_resume(resume) {
     if (wake_fd >= 0 && !m_transport.watch(wake_fd, true)) fail("cannot watch the signal descriptor");
     if (o.robots) m_robots.emplace(robots_product_token(o.user_agent));
+    if (state) m_state.emplace(*state, o);
     if (finishing.has_body_work()) {
       m_worker.emplace(finishing);
       if (!m_transport.watch(m_worker->wake_fd(), true)) fail("cannot watch the body worker");
@@ -74,6 +78,7 @@ class Engine {
   void admit(Job job);
   void robots_known(Completion& c, TimePoint now);
   void end_unstarted(Job& job, ErrorKind kind, std::string_view why);
+  bool answer_from_store(Job& job);
   void emit(Record& r);
   void report_written();
   void stamp(Record& r, Job& job, TimePoint now);
@@ -103,6 +108,7 @@ class Engine {
   Progress m_progress;
   std::mt19937_64 m_rng;
   std::optional<BodyWorker> m_worker;
+  std::optional<StateSession> m_state;
   std::vector<Completion> m_done;
   std::vector<Record> m_finished;
   std::vector<std::uint64_t> m_written;  // seqs whose lines wait for a flush (InputSource::written)
@@ -185,7 +191,7 @@ void Engine::read_input() {
           r.error = ErrorKind::host_unreachable;
           r.message = *why;
           emit(r);
-        } else {
+        } else if (!answer_from_store(item.job)) {
           admit(std::move(item.job));
         }
         break;
@@ -219,12 +225,34 @@ void Engine::settle_resume() {
   }
 }
 
+// --state: a job the store answers (--max-age) gets its line now; any other gets its conditional
+// headers. A store that cannot be read ends the run.
+bool Engine::answer_from_store(Job& job) {
+  if (!m_state || !m_failure.empty()) return false;
+  std::optional<StoredRow> row;
+  try {
+    row = m_state->admit(job, unix_ms(WallClock::now()));
+  } catch (const std::runtime_error& e) {
+    fail(e.what());
+    return false;
+  }
+  if (!row) return false;
+  Record r;
+  stamp(r, job, m_now);
+  fill_cached(r, *row);
+  emit(r);
+  return true;
+}
+
 // Records in the body worker count against the cap: that bounds the bodies held in memory.
 void Engine::start_transfers(TimePoint now) {
+  std::optional<std::int64_t> wall;  // read once per turn that starts something
   while (has_room()) {
     std::optional<Job> job = m_scheduler.next(now);
     if (!job) break;
     if (!job->first_start) job->first_start = now;
+    if (!wall) wall = unix_ms(WallClock::now());
+    job->started_at_ms = wall;
     m_transport.start(std::move(*job));
   }
 }
@@ -319,7 +347,9 @@ void Engine::stamp(Record& r, Job& job, TimePoint now) {
   if (job.first_start)
     r.elapsed_us = std::max<std::int64_t>(
         std::chrono::duration_cast<std::chrono::microseconds>(now - *job.first_start).count(), r.total_us);
+  r.fetched_at_ms = job.started_at_ms;
   if (job.request) r.meta = job.request->meta;
+  if (m_state && job.state) m_state->finish(r, job);
 }
 
 void Engine::watch_input() {
@@ -364,6 +394,9 @@ bool Engine::stopping() {
   if (m_failure.empty()) {
     if (std::string why = m_transport.failure(); !why.empty()) m_failure = std::move(why);
   }
+  if (m_failure.empty() && m_state) {
+    if (std::string why = m_state->failure(); !why.empty()) m_failure = std::move(why);
+  }
   return !m_failure.empty() || m_signalled() != 0;
 }
 
@@ -387,6 +420,7 @@ void Engine::interrupt(std::string_view why) {
       r.error = ErrorKind::interrupted;
       r.message = why;
       r.body.clear();
+      r.extracted.sha256.reset();  // hashed as it arrived, but an error line shows no extraction
       emit(r);
     }
   }
@@ -445,6 +479,9 @@ int Engine::fetch_all() {
   flush();
   report_written();
   m_progress.clear();
+  // Every row of a line written is in the store before the run says it is done.
+  if (m_state)
+    if (std::string why = m_state->close(); !why.empty() && m_failure.empty()) m_failure = std::move(why);
 
   if (m_output == JsonlWriter::Status::broken_pipe) return exit_broken_pipe;
   if (m_output == JsonlWriter::Status::failed) {
@@ -467,8 +504,9 @@ int Engine::fetch_all() {
 }  // namespace
 
 int run_engine(const Options& options, InputSource& input, JsonlWriter& writer, const Finishing& finishing,
-               Transport& transport, int wake_fd, std::function<int()> signalled, ResumeFile* resume) {
-  Engine engine(options, input, writer, finishing, transport, wake_fd, std::move(signalled), resume);
+               Transport& transport, int wake_fd, std::function<int()> signalled, ResumeFile* resume,
+               StateStore* state) {
+  Engine engine(options, input, writer, finishing, transport, wake_fd, std::move(signalled), resume, state);
   return engine.run();
 }
 
@@ -484,11 +522,14 @@ int run(const Options& options) {
   }
   std::unique_ptr<InputSource> input;
   std::optional<ResumeFile> resume;
+  std::optional<StateStore> state;
   int out_fd = STDOUT_FILENO;
   try {
     if (!options.summary_json.empty())
       if (std::string why = check_summary_path(options.summary_json); !why.empty())
         throw std::runtime_error("cannot write --summary-json " + options.summary_json + ": " + why);
+    // Before the output is opened (and emptied): a state file in use leaves everything as it was.
+    if (!options.state.empty()) state.emplace(options.state);
     wake_fd = install_signal_handlers();
     if (options.queue.empty())
       input = std::make_unique<InputReader>(options.urls, options.inputs);
@@ -517,7 +558,8 @@ int run(const Options& options) {
   JsonlWriter writer(out_fd, finishing.fields);
   try {
     Reactor reactor(options, finishing.has_body_work());
-    return run_engine(options, *input, writer, finishing, reactor, wake_fd, {}, resume ? &*resume : nullptr);
+    return run_engine(options, *input, writer, finishing, reactor, wake_fd, {}, resume ? &*resume : nullptr,
+                      state ? &*state : nullptr);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return exit_usage;

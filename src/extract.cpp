@@ -6,7 +6,6 @@
 #include "html.hpp"
 #include "utf8.hpp"
 
-#include <openssl/evp.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -25,22 +24,6 @@ bool is_html(std::string_view content_type, std::string_view body) {
   if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
   body = trim(body, html_space);
   return !body.empty() && body.front() == '<' && body.substr(0, 5) != "<?xml";
-}
-
-std::string sha256_hex(std::string_view data) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), md, &len) != 1)
-    return {};
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 0xF];
-  }
-  return out;
 }
 
 // The scheme a link names by the URL standard's grammar (a letter, then letters, digits, "+-.",
@@ -177,12 +160,11 @@ std::optional<std::string> ExtractConfig::add_pattern(std::string_view name, std
   return std::nullopt;
 }
 
-bool ExtractConfig::wants_body() const { return title || links != Links::none || !patterns.empty() || hash; }
+bool ExtractConfig::wants_body() const { return title || links != Links::none || !patterns.empty(); }
 
 Extracted extract(const ExtractConfig& cfg, std::string_view body, std::string_view content_type,
                   std::string_view base_url) {
   Extracted out;
-  if (cfg.hash) out.sha256 = sha256_hex(body);
   const bool html = is_html(content_type, body);
   const bool parse = html && (cfg.title || cfg.links != ExtractConfig::Links::none);
   if (!parse && cfg.patterns.empty()) return out;

@@ -32,7 +32,6 @@ struct ExtractConfig {
   };
   std::vector<Pattern> patterns;
   std::size_t max_matches = 100;  // per pattern
-  bool hash = false;
 
   /// Adds "NAME=REGEX", or "REGEX" alone, then named by its own text. What comes before the first
   /// '=' is a NAME only when it is an identifier (a letter or '_', then letters, digits, '_' or
@@ -47,8 +46,7 @@ struct ExtractConfig {
   bool wants_body() const;
 };
 
-/// Everything `cfg` asks of one body. `body` is the content-decoded body as received (the hash is
-/// of these bytes); it is read in the charset that `content_type`, a BOM or a <meta> declares
+/// Everything `cfg` asks of one body. `body` is the content-decoded body as received; it is read in the charset that `content_type`, a BOM or a <meta> declares
 /// (see charset.hpp) and converted to UTF-8 before parsing and matching. Relative links resolve
 /// against the first <base href>, else `base_url`, the URL the body came from after redirects.
 /// Title and links are looked for only in HTML: a text/html or application/xhtml+xml body, or a

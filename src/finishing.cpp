@@ -20,7 +20,7 @@ Finishing prepare_finishing(const Options& o) {
   for (const auto& spec : o.extract)
     if (auto err = f.extract.add_pattern(spec)) throw std::runtime_error("--extract " + spec + ": " + *err);
   f.fields.extract = !o.extract.empty();
-  f.extract.hash = f.fields.hash = o.hash;
+  f.fields.hash = o.hash;
   f.fields.headers = o.response_headers;
   if (!o.match_status.empty() && !(f.match = parse_status_list(o.match_status)))
     throw std::runtime_error("--match-status: not a list of statuses, classes and ranges (e.g. 200,3xx,500-599): " + o.match_status);
@@ -28,6 +28,7 @@ Finishing prepare_finishing(const Options& o) {
     throw std::runtime_error("--filter-status: not a list of statuses, classes and ranges (e.g. 200,3xx,500-599): " + o.filter_status);
   if (!o.save_dir.empty()) f.store.emplace(o.save_dir);
   f.fields.saved = f.store.has_value();
+  f.fields.state = !o.state.empty();
   return f;
 }
 

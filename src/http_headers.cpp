@@ -6,17 +6,16 @@
 
 namespace {
 
-// The name in a header line: before the colon, or before the ";" of curl's "Name;" form.
-std::string_view name_of(std::string_view header) {
-  const auto colon = header.find(':');
-  return trim(header.substr(0, colon != std::string_view::npos ? colon : header.find(';')), http_ows);
-}
-
 bool is_tchar(char c) {
   return is_ascii_letter(c) || is_ascii_digit(c) || is_in(c, "!#$%&'*+-.^_`|~");
 }
 
 }  // namespace
+
+std::string_view header_name(std::string_view header) {
+  const auto colon = header.find(':');
+  return trim(header.substr(0, colon != std::string_view::npos ? colon : header.find(';')), http_ows);
+}
 
 bool is_http_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar); }
 
@@ -67,7 +66,7 @@ std::vector<std::string> merge_headers(const std::vector<std::string>& global, c
   std::vector<std::string> out;
   for (const auto& g : global) {
     const bool replaced =
-        std::any_of(own.begin(), own.end(), [&](const std::string& o) { return ascii_iequals(name_of(o), name_of(g)); });
+        std::any_of(own.begin(), own.end(), [&](const std::string& o) { return ascii_iequals(header_name(o), header_name(g)); });
     if (!replaced) out.push_back(g);
   }
   out.insert(out.end(), own.begin(), own.end());

@@ -42,6 +42,9 @@ std::string check_header(std::string_view name, std::string_view value);
 /// out a header it would add itself) or "Name;" (sent with an empty value).
 std::string check_header_line(std::string_view line);
 
+/// The name in a request header line: before the colon, or before the ";" of curl's "Name;" form.
+std::string_view header_name(std::string_view header);
+
 /// The request headers to send: the command line's, less those a request object names again
 /// (compared case-insensitively), then the object's own.
 std::vector<std::string> merge_headers(const std::vector<std::string>& global, const std::vector<std::string>& own);

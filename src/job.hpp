@@ -17,6 +17,8 @@ struct RequestOverrides {
   std::string meta;  // compact JSON copied into the output line; empty when absent
 };
 
+struct StateEntry;
+
 /// One URL on its way through the stages; a retry is the same Job again.
 struct Job {
   std::uint64_t seq = 0;
@@ -25,7 +27,10 @@ struct Job {
   std::string host_key;  // "host:port"
   int attempts = 0;      // attempts started so far
   std::optional<TimePoint> first_start;  // when the first attempt started: `elapsed` counts from it
+  std::optional<std::int64_t> started_at_ms;  // Unix ms when the last attempt started: `fetched_at`
   std::shared_ptr<const RequestOverrides> request;  // null for a plain URL line
   bool robots = false;  // --robots fetching an origin's /robots.txt (RobotsGate): no line of its own
   std::string id;  // the queue entry's id (--queue); empty otherwise
+  std::vector<std::string> extra_headers;  // "Name: value", checked: --state's conditional headers
+  std::shared_ptr<const StateEntry> state;  // --state: its key and stored row (state_rules.hpp)
 };

@@ -2,6 +2,7 @@
 
 #include "signals.hpp"
 #include "utf8.hpp"
+#include "wall_time.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -107,6 +108,16 @@ void append_optional_string(std::string& out, const std::optional<std::string>& 
     out += "null";
 }
 
+void append_time(std::string& out, const std::optional<std::int64_t>& unix_ms) {
+  if (!unix_ms) {
+    out += "null";
+    return;
+  }
+  out += '"';
+  append_iso8601_ms(out, *unix_ms);
+  out += '"';
+}
+
 void append_value(std::string& out, Field field, const Record& r) {
   switch (field) {
     case Field::url: return append_string(out, r.url);
@@ -143,6 +154,7 @@ void append_value(std::string& out, Field field, const Record& r) {
       return;
     case Field::attempts: return append_int(out, r.attempts);
     case Field::elapsed: return append_seconds(out, r.elapsed_us);
+    case Field::fetched_at: return append_time(out, r.fetched_at_ms);
     case Field::error:
       if (r.error == ErrorKind::none) {
         out += "null";
@@ -171,14 +183,12 @@ void append_value(std::string& out, Field field, const Record& r) {
       }
       out += '}';
       return;
-    case Field::sha256:
-      if (r.extracted.sha256.empty())
-        out += "null";
-      else
-        append_string(out, r.extracted.sha256);
-      return;
+    case Field::sha256: return append_optional_string(out, r.extracted.sha256);
     case Field::headers: return append_headers(out, r.headers);
     case Field::saved: return append_optional_string(out, r.saved);
+    case Field::changed: out += !r.changed ? "null" : *r.changed ? "true" : "false"; return;
+    case Field::last_fetched: return append_time(out, r.last_fetched_ms);
+    case Field::cached: out += r.cached ? "true" : "false"; return;
     // A request object's meta is JSON already, checked and minified by json_text: valid UTF-8, no newline.
     case Field::meta: out += r.meta; return;
     case Field::id: return append_string(out, r.id);

@@ -161,6 +161,7 @@ int main(int argc, char** argv) {
   Options o;
   std::string max_body = "10M";
   std::string shard = "1/1";
+  std::string max_age;
   CLI::App app{"volley: fetch many URLs concurrently, one JSON line per URL", "volley"};
   app.option_defaults()->always_capture_default();
   app.set_version_flag("--version", version_text());
@@ -247,6 +248,13 @@ int main(int argc, char** argv) {
         return parse_redis_url(s, why) ? std::string() : why;
       });
   app.add_flag("--drain", o.drain, "--queue: stop when the stream has no new and no pending entries");
+  auto* state = app.add_option("--state", o.state,
+                                     "SQLite file of what earlier runs fetched: conditional requests, changed, last_fetched");
+  app.add_option("--max-age", max_age, "With --state: do not request a URL fetched successfully less than DURATION ago (90s, 30m, 6h, 2d)")
+      ->check([](const std::string& s) {
+        return parse_duration_ms(s) ? std::string() : "expected a whole number of s, m, h or d, at most 3650d, got " + s;
+      })
+      ->needs(state);
   app.add_flag("-q,--quiet", o.quiet, "No summary or progress on stderr");
   app.add_option("--summary-json", o.summary_json, "Write the end summary to FILE as one JSON object, even when interrupted");
   app.add_flag("-v,--verbose", o.verbose, "Log each transfer on stderr");
@@ -297,6 +305,7 @@ int main(int argc, char** argv) {
   }
   o.max_body = *parse_size(max_body);
   o.shard = *parse_shard(shard);
+  if (!max_age.empty()) o.max_age_ms = parse_duration_ms(max_age);
   if (o.verbose) {
     spdlog::set_level(spdlog::level::debug);
     o.progress = false;  // a log line would be glued to it

@@ -65,6 +65,9 @@ struct Options {
   std::string match_status;   // keep only lines whose status is in this list
   std::string filter_status;  // drop lines whose status is in this list
 
+  std::string state;  // --state FILE; empty: none
+  std::optional<std::int64_t> max_age_ms;  // --max-age: a URL fetched successfully this recently is not requested
+
   bool quiet = false;
   std::string summary_json;  // --summary-json FILE; empty: none
   bool verbose = false;

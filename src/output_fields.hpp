@@ -11,12 +11,14 @@ struct OutputFields {
   bool hash = false;
   bool headers = false;
   bool saved = false;
+  bool state = false;  // changed, last_fetched, cached
 };
 
 /// Every field an output line can hold.
 enum class Field {
   url, seq, status, final_url, redirects, http_version, remote_ip, content_type, size, time, attempts,
-  elapsed, error, title, links, extract, sha256, headers, saved, meta, id,
+  elapsed, fetched_at, error, title, links, extract, sha256, headers, saved,
+  changed, last_fetched, cached, meta, id,
 };
 
 /// When a field is on a line: always, when its flag asked for it, or (meta, id) when the input gave one.
@@ -29,7 +31,7 @@ struct FieldSpec {
 
 /// The output schema: the fields in the order jsonl_writer writes them. docs/output.md lists the
 /// same fields in the same order, and a unit test holds the two together.
-inline constexpr std::array<FieldSpec, 21> output_fields{{
+inline constexpr std::array<FieldSpec, 25> output_fields{{
     {Field::url, "url", nullptr, ""},
     {Field::seq, "seq", nullptr, ""},
     {Field::status, "status", nullptr, ""},
@@ -42,6 +44,7 @@ inline constexpr std::array<FieldSpec, 21> output_fields{{
     {Field::time, "time", nullptr, ""},
     {Field::attempts, "attempts", nullptr, ""},
     {Field::elapsed, "elapsed", nullptr, ""},
+    {Field::fetched_at, "fetched_at", nullptr, ""},
     {Field::error, "error", nullptr, ""},
     {Field::title, "title", &OutputFields::title, "--title"},
     {Field::links, "links", &OutputFields::links, "--links"},
@@ -49,6 +52,9 @@ inline constexpr std::array<FieldSpec, 21> output_fields{{
     {Field::sha256, "sha256", &OutputFields::hash, "--hash"},
     {Field::headers, "headers", &OutputFields::headers, "--headers"},
     {Field::saved, "saved", &OutputFields::saved, "--save"},
+    {Field::changed, "changed", &OutputFields::state, "--state"},
+    {Field::last_fetched, "last_fetched", &OutputFields::state, "--state"},
+    {Field::cached, "cached", &OutputFields::state, "--state"},
     {Field::meta, "meta", nullptr, "\"meta\""},
     {Field::id, "id", nullptr, "--queue"},
 }};

@@ -28,9 +28,14 @@ struct Reactor::Slot {
   std::uint64_t max_body = 0;
   bool too_large = false;
   bool keep_body = false;
+  bool keep_headers = false;  // --headers: all of the final response's
+  bool keep_validators = false;
   std::string body;
+  std::optional<Sha256> hash;  // --hash, --state: the body's, as it arrives
   std::vector<std::pair<std::string, std::string>> headers;
-  curl_slist* request_headers = nullptr;  // for a request object's own headers
+  std::optional<std::string> etag, last_modified;
+  curl_slist* request_headers = nullptr;  // a request object's own headers, or a job's extra ones
+  bool own_headers = false;               // CURLOPT_HTTPHEADER is request_headers: restore after use
   bool customised = false;                // options differ from configure()'s: reset after use
   bool busy = false;                      // added to the multi handle
   char errbuf[CURL_ERROR_SIZE] = {};
@@ -85,7 +90,12 @@ void apply_setup(CURL* e, const RequestSetup& s) {
 }  // namespace
 
 Reactor::Reactor(const Options& options, bool keep_body)
-    : m_options(options), m_keep_body(keep_body), m_trust(options), m_limit(fit_fd_limit(static_cast<std::size_t>(std::max(1, options.concurrency)))) {
+    : m_options(options),
+      m_keep_body(keep_body),
+      m_hash_body(options.hash || !options.state.empty()),
+      m_keep_validators(!options.state.empty()),
+      m_trust(options),
+      m_limit(fit_fd_limit(static_cast<std::size_t>(std::max(1, options.concurrency)))) {
   m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
   m_multi = curl_multi_init();
   m_share = curl_share_init();
@@ -163,27 +173,39 @@ void Reactor::configure(Slot& slot) {
   }
   m_trust.configure(e);
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, o.http11 ? CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_2TLS);
-  if (o.response_headers) {
+  if (o.response_headers || m_keep_validators) {
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, &slot);
   }
   slot.max_body = o.max_body;
   slot.keep_body = m_keep_body;
+  slot.keep_headers = o.response_headers;
+  slot.keep_validators = m_keep_validators;
+  if (m_hash_body && !slot.hash) slot.hash.emplace();
 }
 
-// A request object's method, headers and body, set on top of the shared configuration; its
-// headers replace the command line's headers of the same name.
+// A request object's method and body, set on top of the shared configuration (its headers:
+// apply_headers).
 void Reactor::apply_request(Slot& slot) {
   const RequestOverrides& r = *slot.job.request;
-  CURL* e = slot.easy;
-  if (!r.method && !r.body && r.headers.empty()) return;  // only meta: the shared options serve
+  if (!r.method && !r.body) return;  // only headers or meta: the shared options serve
   slot.customised = true;
-  if (!r.headers.empty()) {
-    for (const auto& h : merge_headers(m_options.headers, r.headers))
-      slot.request_headers = curl_slist_append(slot.request_headers, h.c_str());
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, slot.request_headers);
-  }
-  if (r.method || r.body) apply_setup(e, decide_request(m_options.method, m_options.data, &r));
+  apply_setup(slot.easy, decide_request(m_options.method, m_options.data, &r));
+}
+
+// The command line's headers, less those a request object names again, then the object's own,
+// then the job's extra ones. Only this option changes, so only it is restored after the transfer.
+void Reactor::apply_headers(Slot& slot) {
+  const bool object_headers = slot.job.request && !slot.job.request->headers.empty();
+  if (!object_headers && slot.job.extra_headers.empty()) return;
+  const auto add = [&slot](const std::string& h) { slot.request_headers = curl_slist_append(slot.request_headers, h.c_str()); };
+  if (object_headers)
+    for (const auto& h : merge_headers(m_options.headers, slot.job.request->headers)) add(h);
+  else
+    for (const auto& h : m_options.headers) add(h);
+  for (const auto& h : slot.job.extra_headers) add(h);
+  slot.own_headers = true;
+  curl_easy_setopt(slot.easy, CURLOPT_HTTPHEADER, slot.request_headers);
 }
 
 // --robots' fetch of /robots.txt: a GET whatever -X or -d ask, following up to five redirects
@@ -221,9 +243,13 @@ void Reactor::start(Job job) {
   slot.too_large = false;
   slot.body.clear();
   slot.headers.clear();
+  slot.etag.reset();
+  slot.last_modified.reset();
+  if (slot.hash) slot.hash->reset();
   slot.errbuf[0] = '\0';
   if (slot.job.request) apply_request(slot);
   if (slot.job.robots) apply_robots(slot);
+  apply_headers(slot);
   curl_easy_setopt(slot.easy, CURLOPT_URL, slot.job.target.c_str());
   if (spdlog::should_log(spdlog::level::debug))
     spdlog::debug("start #{} attempt {} {}", slot.job.seq, slot.job.attempts, redact_password(slot.job.target));
@@ -260,6 +286,7 @@ std::size_t Reactor::on_body(char* data, std::size_t size, std::size_t n, void* 
   }
   slot->body_bytes += len;
   if (slot->keep_body) slot->body.append(data, len);
+  if (slot->hash) slot->hash->update(std::string_view(data, len));
   return len;
 }
 
@@ -269,10 +296,15 @@ std::size_t Reactor::on_header(char* data, std::size_t size, std::size_t n, void
   auto* slot = static_cast<Slot*>(userp);
   const std::size_t len = size * n;
   HeaderLine h = parse_header_line(std::string_view(data, len));
-  if (h.kind == HeaderLine::Kind::status)
+  if (h.kind == HeaderLine::Kind::status) {
     slot->headers.clear();
-  else if (h.kind == HeaderLine::Kind::field)
-    slot->headers.emplace_back(std::move(h.name), std::move(h.value));
+    slot->etag.reset();
+    slot->last_modified.reset();
+  } else if (h.kind == HeaderLine::Kind::field) {
+    if (slot->keep_validators && h.name == "etag") slot->etag = h.value;
+    if (slot->keep_validators && h.name == "last-modified") slot->last_modified = h.value;
+    if (slot->keep_headers) slot->headers.emplace_back(std::move(h.name), std::move(h.value));
+  }
   return len;
 }
 
@@ -425,13 +457,21 @@ void Reactor::finish(Slot& slot, CURLcode code, std::vector<Completion>& done, b
   c.record.size = slot.body_bytes;
   c.record.body = std::move(slot.body);
   c.record.headers = std::move(slot.headers);
+  c.record.etag = std::move(slot.etag);
+  c.record.last_modified = std::move(slot.last_modified);
+  // Only a complete body has a hash worth reporting.
+  if (slot.hash && c.record.error == ErrorKind::none) c.record.extracted.sha256 = slot.hash->hex();
   check(curl_multi_remove_handle(m_multi, slot.easy), "curl_multi_remove_handle");
+  if (slot.own_headers) {
+    curl_easy_setopt(slot.easy, CURLOPT_HTTPHEADER, m_headers);
+    curl_slist_free_all(slot.request_headers);
+    slot.request_headers = nullptr;
+    slot.own_headers = false;
+  }
   if (slot.customised) {
     // Back to the shared configuration for the next URL this handle carries.
     curl_easy_reset(slot.easy);
     configure(slot);
-    curl_slist_free_all(slot.request_headers);
-    slot.request_headers = nullptr;
     slot.customised = false;
   }
   c.job = std::move(slot.job);

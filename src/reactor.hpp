@@ -1,6 +1,7 @@
 #pragma once
 
 #include "options.hpp"
+#include "sha256.hpp"
 #include "transport.hpp"
 #include "trust_store.hpp"
 
@@ -17,6 +18,8 @@
 class Reactor final : public Transport {
  public:
   /// `keep_body`: hold each body for the finishing stage instead of counting and dropping it.
+  /// With --hash or --state each body is hashed as it arrives; with --state the response's
+  /// validators are kept and a job's extra_headers sent.
   Reactor(const Options& options, bool keep_body);
   ~Reactor();
   Reactor(const Reactor&) = delete;
@@ -40,6 +43,7 @@ class Reactor final : public Transport {
   static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* userp);
   void apply_request(Slot& slot);
   void apply_robots(Slot& slot);
+  void apply_headers(Slot& slot);
   bool drop_if_idle(int fd);
   bool check(CURLMcode rc, const char* where);
   void fail_unwatched(std::vector<Completion>& done);
@@ -51,6 +55,8 @@ class Reactor final : public Transport {
 
   const Options& m_options;
   bool m_keep_body;
+  bool m_hash_body;
+  bool m_keep_validators;
   TrustStore m_trust;
   CURLM* m_multi = nullptr;
   CURLSH* m_share = nullptr;

@@ -26,10 +26,17 @@ struct Record {
   std::int64_t dns_us = 0, connect_us = 0, tls_us = 0, ttfb_us = 0, total_us = 0;
   // Microseconds from the first attempt's start to the line: retries and their waits included.
   std::int64_t elapsed_us = 0;
+  std::optional<std::int64_t> fetched_at_ms;  // Unix ms when the last attempt started; none: never started
   int attempts = 0;
   ErrorKind error = ErrorKind::none;
   std::string message;
   std::optional<double> retry_after;  // seconds the server asked us to wait
+  // The final response's validators, kept for --state; untrusted bytes from the server.
+  std::optional<std::string> etag, last_modified;
+  // --state: against the stored row (state_rules.hpp).
+  std::optional<bool> changed;
+  std::optional<std::int64_t> last_fetched_ms;  // Unix ms of the previous successful fetch
+  bool cached = false;                          // answered from the store (--max-age), not fetched
 
   // Kept only when a flag asks for them (Finishing::has_body_work, --headers).
   std::string body;

@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdint>
+#include <pthread.h>
 #include <stdexcept>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -44,3 +45,16 @@ int install_signal_handlers() {
 }
 
 int received_signal() { return g_signal; }
+
+// The new thread inherits the mask in force when it is created.
+std::thread thread_without_signals(std::function<void()> body) {
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
+  std::thread t(std::move(body));
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  return t;
+}

@@ -9,6 +9,10 @@ Stats::Stats(std::size_t reservoir, std::uint64_t seed) : m_capacity(reservoir ?
 
 void Stats::add(const Record& r) {
   ++m_done;
+  if (r.cached) {
+    ++m_cached;
+    return;
+  }
   m_bytes += r.size;
   if (r.attempts > 0 && r.error != ErrorKind::interrupted) ++m_fetched;
   if (r.error != ErrorKind::none) {
@@ -47,6 +51,7 @@ std::string Stats::summary(double elapsed_seconds) const {
   if (const auto n = by_kind(ErrorKind::interrupted)) out += ", " + std::to_string(n) + " interrupted";
   if (m_other_shards) out += ", " + std::to_string(m_other_shards) + " left to other shards";
   if (m_skipped) out += ", " + std::to_string(m_skipped) + " skipped (done before)";
+  if (m_cached) out += ", " + std::to_string(m_cached) + " cached";
   out += '\n';
   out += "  responses:";
   bool any = false;
@@ -82,6 +87,7 @@ std::string Stats::summary_json(double elapsed_seconds, int exit_status) const {
   j["interrupted"] = by_kind(ErrorKind::interrupted);
   j["other_shards"] = m_other_shards;
   j["skipped"] = m_skipped;
+  j["cached"] = m_cached;
   j["errors_total"] = m_errors;
   auto& responses = j["responses"] = nlohmann::ordered_json::object();
   for (int c = 1; c <= 5; ++c) responses[std::to_string(c) + "xx"] = m_classes[c];

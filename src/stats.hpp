@@ -27,6 +27,8 @@ class Stats {
   std::uint64_t errors() const { return m_errors; }
   std::uint64_t other_shards() const { return m_other_shards; }
   std::uint64_t skipped() const { return m_skipped; }
+  /// Lines answered from the --state store (--max-age): not fetched, not counted as responses.
+  std::uint64_t cached() const { return m_cached; }
   std::uint64_t by_class(int hundreds) const { return m_classes[hundreds]; }
   std::uint64_t by_kind(ErrorKind k) const { return m_kinds[static_cast<int>(k)]; }
   /// p in [0,100] of time.total, in seconds; 0 when nothing finished.
@@ -45,6 +47,7 @@ class Stats {
   std::uint64_t m_bytes = 0;
   std::uint64_t m_other_shards = 0;
   std::uint64_t m_skipped = 0;
+  std::uint64_t m_cached = 0;
   std::array<std::uint64_t, 6> m_classes{};  // [0]: no status
   std::array<std::uint64_t, error_kind_count> m_kinds{};
   std::size_t m_capacity;

@@ -16,3 +16,11 @@ inline constexpr double min_flag_rate = 1.0 / (24 * 3600);
 /// Seconds with fractions to whole milliseconds, rounding up so that a tiny positive value never
 /// becomes 0, which libcurl reads as "no limit".
 long seconds_to_ms(double seconds);
+
+/// --max-age: an age, not a wait, so it may pass max_flag_seconds (a weekly or monthly refresh is
+/// a real schedule); ten years is the most it takes.
+inline constexpr std::int64_t max_age_limit_ms = 3650LL * 24 * 3600 * 1000;
+
+/// "90s", "30m", "6h", "2d" (or "90": seconds) → milliseconds; nullopt unless a whole number with
+/// one of those suffixes, at most max_age_limit_ms.
+std::optional<std::int64_t> parse_duration_ms(std::string_view text);

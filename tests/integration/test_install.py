@@ -113,7 +113,7 @@ class InstallTest(unittest.TestCase):
 
         info = subprocess.run(["dpkg-deb", "-f", deb, "Depends"], capture_output=True, timeout=60)
         depends = info.stdout.decode()
-        for package in ("libcurl4", "libgumbo", "libre2", "libssl3"):
+        for package in ("libcurl4", "libgumbo", "libre2", "libssl3", "libsqlite3-0"):
             self.assertIn(package, depends)
 
         root = os.path.join(self.tmp, "root")

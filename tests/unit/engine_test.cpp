@@ -4,7 +4,10 @@
 #include "input_state.hpp"
 #include "jsonl_writer.hpp"
 #include "resume_file.hpp"
+#include "scratch_dir.hpp"
+#include "state_store.hpp"
 #include "transport.hpp"
+#include "wall_time.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -146,6 +149,7 @@ struct Setup {
   std::function<int()> signalled = [] { return 0; };
   std::size_t block = 64 * 1024;  // 1: every line is written at once
   std::string* out_path = nullptr;
+  StateStore* state = nullptr;  // --state
 };
 
 Run run_fake(Options o, FakeTransport& t, const Setup& setup = {}) {
@@ -158,9 +162,9 @@ Run run_fake(Options o, FakeTransport& t, const Setup& setup = {}) {
   Run run;
   {
     InputReader input(o.urls, o.inputs);
-    JsonlWriter writer(fd, {}, setup.block);
     Finishing finishing = prepare_finishing(o);
-    run.status = run_engine(o, input, writer, finishing, t, -1, setup.signalled);
+    JsonlWriter writer(fd, finishing.fields, setup.block);
+    run.status = run_engine(o, input, writer, finishing, t, -1, setup.signalled, nullptr, setup.state);
   }
   FILE* f = std::fopen(path, "r");
   REQUIRE(f);
@@ -485,14 +489,14 @@ TEST_CASE("engine: an input pipe that cannot be watched ends the run instead of 
 
 TEST_CASE("engine: bodies waiting for the worker count against the concurrency cap") {
   Options o;
-  o.hash = true;  // body work: each complete response goes through the body worker
+  o.title = true;  // body work: each complete response goes through the body worker
   o.urls = urls(40);
   const std::size_t limit = 2;
   FakeTransport t(limit);
   std::size_t answered = 0;
   t.respond = [&](const Job&, Record& r) {
     r.status = 200;
-    r.body.assign(1 << 20, 'x');  // hashing it takes the worker a while
+    r.body.assign(1 << 20, 'x');  // scanning it takes the worker a while
     ++answered;
   };
   std::string out;
@@ -990,4 +994,110 @@ TEST_CASE("engine: under load lines are reported as each block goes out, not onl
   std::remove(path);
   CHECK(input.reported.size() == 3000);
   CHECK(input.calls >= 5);
+}
+
+TEST_CASE("engine: fetched_at is when the last attempt started, null for a line never started") {
+  Options o;
+  o.urls = {"http://a.test/ok", "ftp://a.test/refused"};
+  FakeTransport t(4);
+  const auto before = unix_ms(WallClock::now());
+  const Run r = run_fake(o, t);
+  const auto after = unix_ms(WallClock::now());
+  REQUIRE(r.lines.size() == 2);
+  const std::string at = r.lines[0]["fetched_at"];
+  REQUIRE(at.size() == 24);
+  std::string low, high;
+  append_iso8601_ms(low, before);
+  append_iso8601_ms(high, after);
+  CHECK(at >= low);
+  CHECK(at <= high);
+  CHECK(r.lines[1]["fetched_at"].is_null());
+}
+
+TEST_CASE("engine: --state marks each line changed or not against the run before, and stores it") {
+  ScratchDir dir;
+  Options o;
+  o.state = dir / "state.db";
+  o.urls = {"http://a.test/same", "http://a.test/edited", "http://a.test/gone", "http://a.test/new"};
+  StateStore store(o.state);
+  FakeTransport first(4);
+  first.respond = [](const Job& job, Record& r) {
+    if (job.url.ends_with("/new")) {
+      r.error = ErrorKind::connect;  // no complete response: nothing to compare, a failure stored
+      return;
+    }
+    r.status = 200;
+    r.extracted.sha256 = "v1";
+    r.etag = "\"e-" + job.url.substr(job.url.rfind('/') + 1) + "\"";
+  };
+  Setup setup;
+  setup.state = &store;
+  const Run one = run_fake(o, first, setup);
+  REQUIRE(one.lines.size() == 4);
+  for (int i = 0; i < 3; ++i) {
+    CHECK(one.lines[i]["changed"] == true);
+    CHECK(one.lines[i]["last_fetched"].is_null());
+    CHECK(one.lines[i]["cached"] == false);
+  }
+  CHECK(one.lines[3]["changed"].is_null());
+
+  FakeTransport second(4);
+  std::map<std::string, std::vector<std::string>> sent;
+  second.respond = [&sent](const Job& job, Record& r) {
+    sent[job.url] = job.extra_headers;
+    r.status = job.url.ends_with("/gone") ? 404 : 200;
+    r.extracted.sha256 = job.url.ends_with("/edited") ? "v2" : "v1";
+  };
+  const Run two = run_fake(o, second, setup);
+  REQUIRE(two.lines.size() == 4);
+  CHECK(two.lines[0]["changed"] == false);
+  CHECK(two.lines[1]["changed"] == true);
+  CHECK(two.lines[2]["changed"] == true);
+  CHECK(two.lines[3]["changed"] == true);  // stored, but never with a response
+  CHECK(two.lines[0]["last_fetched"] == one.lines[0]["fetched_at"]);
+  CHECK(two.lines[3]["last_fetched"].is_null());
+  CHECK(sent["http://a.test/same"] == std::vector<std::string>{"If-None-Match: \"e-same\""});
+  CHECK(sent["http://a.test/new"].empty());
+  const auto gone = store.lookup({"GET", "http://a.test/gone", ""});
+  REQUIRE(gone);
+  CHECK(gone->status == 404);
+  CHECK(gone->failures == 1);
+}
+
+TEST_CASE("engine: --max-age answers a URL fetched recently from the store, without a request") {
+  ScratchDir dir;
+  Options o;
+  o.state = dir / "state.db";
+  o.urls = {"http://a.test/fresh", "http://a.test/failed"};
+  StateStore store(o.state);
+  Setup setup;
+  setup.state = &store;
+  FakeTransport first(4);
+  first.respond = [](const Job& job, Record& r) {
+    if (job.url.ends_with("/failed")) {
+      r.error = ErrorKind::timeout;
+      return;
+    }
+    r.status = 200;
+    r.size = 5;
+    r.content_type = "text/plain";
+    r.extracted.sha256 = "v1";
+  };
+  run_fake(o, first, setup);
+  o.max_age_ms = 3'600'000;
+  FakeTransport second(4);
+  const Run two = run_fake(o, second, setup);
+  REQUIRE(second.starts.size() == 1);  // only the URL that failed is fetched again
+  CHECK(second.starts[0].first == 2);
+  REQUIRE(two.lines.size() == 2);
+  const auto& cached = two.lines[0];
+  CHECK(cached["cached"] == true);
+  CHECK(cached["status"] == 200);
+  CHECK(cached["size"] == 5);
+  CHECK(cached["content_type"] == "text/plain");
+  CHECK(cached["attempts"] == 0);
+  CHECK(cached["changed"] == false);
+  CHECK(cached["time"]["total"] == 0);
+  CHECK(cached["fetched_at"] == cached["last_fetched"]);
+  CHECK(two.lines[1]["cached"] == false);
 }

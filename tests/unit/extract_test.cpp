@@ -41,8 +41,6 @@ using Strings = std::vector<std::string>;
 TEST_CASE("extract: wants_body is on when any extraction is asked for") {
   ExtractConfig cfg;
   CHECK_FALSE(cfg.wants_body());
-  cfg.hash = true;
-  CHECK(cfg.wants_body());
   CHECK(title_only().wants_body());
   CHECK(links(ExtractConfig::Links::anchors).wants_body());
   ExtractConfig with_pattern;
@@ -281,17 +279,6 @@ TEST_CASE("extract: matches run on UTF-8 text, capped per pattern, never empty")
   CHECK(got.matches[3].second.empty());
   const auto ab = extract(cfg, "ab azb", "text/plain", "");
   CHECK(ab.matches[3].second == Strings{"", "z"});  // group 1 did not take part in the first
-}
-
-TEST_CASE("extract: sha256 is of the bytes as received, before charset conversion") {
-  ExtractConfig cfg;
-  cfg.hash = true;
-  CHECK(extract(cfg, "abc", "text/plain", "").sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  CHECK(extract(cfg, "", "text/plain", "").sha256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  cfg.title = true;
-  const auto got = extract(cfg, fixture("cp1252_no_declaration.html"), "text/html", "");
-  CHECK(got.sha256 == "d56ee2b17ff8fe2c83b9d42a46e8dd2ddd62a7b7c611a3e464f7c7453bc62d9d");
-  CHECK(extract(title_only(), "abc", "text/plain", "").sha256.empty());
 }
 
 TEST_CASE("extract: a 5 MB page") {

@@ -82,7 +82,6 @@ TEST_CASE("finishing: the flags are read once, for the body work and the fields 
   CHECK(f.fields.links);
   CHECK(f.extract.links == ExtractConfig::Links::all);
   CHECK(f.fields.hash);
-  CHECK(f.extract.hash);
   CHECK(f.fields.headers);
   CHECK_FALSE(f.fields.title);
   CHECK_FALSE(f.fields.saved);
@@ -97,4 +96,12 @@ TEST_CASE("finishing: with both status lists a line must pass both") {
   CHECK(f.keeps(response(1, 200)));
   CHECK_FALSE(f.keeps(response(1, 204)));
   CHECK_FALSE(f.keeps(response(1, 301)));
+}
+
+TEST_CASE("finishing: --hash alone keeps no body, since the reactor hashes it as it arrives") {
+  Options o;
+  o.hash = true;
+  const Finishing f = prepare_finishing(o);
+  CHECK(f.fields.hash);
+  CHECK_FALSE(f.has_body_work());
 }

@@ -287,3 +287,15 @@ TEST_CASE("jsonl_writer: a failed write leaves the file ending on a whole line")
     CHECK(size() == whole);
   }
 }
+
+TEST_CASE("jsonl_writer: fetched_at is ISO 8601 UTC to the millisecond, null when never started") {
+  Record r;
+  r.url = "http://x/";
+  std::string line;
+  append_json_line(line, r);
+  CHECK(nlohmann::json::parse(line)["fetched_at"].is_null());
+  r.fetched_at_ms = 1795636330123;
+  line.clear();
+  append_json_line(line, r);
+  CHECK(nlohmann::json::parse(line)["fetched_at"] == "2026-11-25T19:52:10.123Z");
+}

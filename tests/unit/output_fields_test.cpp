@@ -62,7 +62,7 @@ TEST_CASE("output_fields: a line with every flag holds every field, in the table
   r.url = "http://x/";
   r.meta = "{}";
   r.id = "1700000000000-0";
-  OutputFields fields{true, true, true, true, true, true};
+  OutputFields fields{true, true, true, true, true, true, true};
   std::string line;
   append_json_line(line, r, fields);
   const auto j = nlohmann::ordered_json::parse(line);

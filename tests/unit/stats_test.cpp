@@ -123,3 +123,24 @@ TEST_CASE("stats: URLs --resume skipped are no lines and no fetches, and the sum
   CHECK(j["rate"] == Approx(0.5));
   CHECK(Stats().summary(1.0).find("skipped") == std::string::npos);
 }
+
+TEST_CASE("stats: cached lines count as URLs and cached, not as fetched or responses") {
+  Stats s;
+  Record cached;
+  cached.status = 200;
+  cached.size = 100;
+  cached.cached = true;
+  s.add(cached);
+  Record fetched;
+  fetched.status = 200;
+  fetched.attempts = 1;
+  s.add(fetched);
+  CHECK(s.done() == 2);
+  CHECK(s.cached() == 1);
+  CHECK(s.fetched() == 1);
+  CHECK(s.by_class(2) == 1);
+  CHECK(s.summary(1.0).find(", 1 cached") != std::string::npos);
+  const auto j = nlohmann::json::parse(s.summary_json(1.0, 0));
+  CHECK(j["cached"] == 1);
+  CHECK(j["bytes"] == 0);
+}

@@ -41,3 +41,21 @@ TEST_CASE("units: seconds to a Duration saturate instead of overflowing") {
   const TimePoint now = TimePoint{} + std::chrono::hours(24 * 365);
   CHECK(now + huge > now);
 }
+
+TEST_CASE("units: --max-age durations in seconds, minutes, hours and days") {
+  CHECK(parse_duration_ms("90s") == 90'000);
+  CHECK(parse_duration_ms("90") == 90'000);
+  CHECK(parse_duration_ms("30m") == 1'800'000);
+  CHECK(parse_duration_ms("6h") == 21'600'000);
+  CHECK(parse_duration_ms("2d") == 172'800'000);
+  CHECK(parse_duration_ms("2D") == 172'800'000);
+  CHECK(parse_duration_ms("0s") == 0);
+  CHECK(parse_duration_ms("30d") == 30LL * 86'400'000);  // past the 7 days of wait flags: an age
+  CHECK(parse_duration_ms("3650d") == max_age_limit_ms);
+  CHECK_FALSE(parse_duration_ms("3651d"));
+  CHECK_FALSE(parse_duration_ms("99999999999999999999s"));
+  for (const char* bad : {"", "s", "1.5h", "-1s", "1w", "h1", "1 h", "+1s"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_duration_ms(bad));
+  }
+}

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "options.hpp"
+#include "state_rules.hpp"
+#include "state_store.hpp"
+#include "state_writer.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+/// --state in the loop. A job read is looked up once (on the engine's thread: a primary-key
+/// search is microseconds, and the answer decides whether it is fetched at all); it then carries
+/// its key, its stored row and its conditional headers. Its line gets `changed` and
+/// `last_fetched`, and its new row goes to the writer thread.
+class StateSession {
+ public:
+  StateSession(StateStore& store, const Options& options);
+
+  /// For a job just read, at `now_ms`: the stored row when --max-age says it is fresh (the line
+  /// comes from it, fill_cached()); otherwise nullopt, and the job is ready to be fetched.
+  /// Throws std::runtime_error when the store cannot be read.
+  std::optional<StoredRow> admit(Job& job, std::int64_t now_ms);
+  /// Stamps the line of a job that admit() let through, and hands its row to the writer.
+  void finish(Record& r, const Job& job);
+  /// Why the store cannot be written; empty while it can.
+  std::string failure() { return m_writer.failure(); }
+  /// Writes the rows that wait and stops the writer; says why a write failed (empty: none did).
+  std::string close() { return m_writer.close(); }
+
+ private:
+  StateStore& m_store;
+  const Options& m_options;
+  StateWriter m_writer;
+};
