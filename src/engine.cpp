@@ -77,6 +77,8 @@ class Engine {
   void give_up_host(const std::string& host_key, const std::string& why);
   void admit(Job job);
   void robots_known(Completion& c, TimePoint now);
+  bool robots_from_store(const Job& fetch);
+  void release(RobotsGate::Verdict v, const std::string& host_key, TimePoint now);
   void end_unstarted(Job& job, ErrorKind kind, std::string_view why);
   bool answer_from_store(Job& job);
   void emit(Record& r);
@@ -310,19 +312,42 @@ void Engine::admit(Job job) {
     case RobotsGate::Admission::Kind::go: return m_scheduler.push(std::move(job));
     case RobotsGate::Admission::Kind::disallowed: return end_unstarted(job, ErrorKind::robots_disallowed, a.message);
     case RobotsGate::Admission::Kind::held:
-      if (a.fetch) m_scheduler.push(std::move(*a.fetch));
+      if (a.fetch && !robots_from_store(*a.fetch)) m_scheduler.push(std::move(*a.fetch));
       return;
   }
 }
 
+// --robots with --state: an origin's robots.txt fetched in the last day decides without a request.
+bool Engine::robots_from_store(const Job& fetch) {
+  if (!m_state) return false;
+  std::optional<StoredRobots> stored;
+  try {
+    stored = m_state->robots(fetch.url, unix_ms(WallClock::now()));
+  } catch (const std::runtime_error& e) {
+    fail(e.what());
+    return false;
+  }
+  if (!stored) return false;
+  spdlog::debug("{}: status {} from the state file", fetch.url, stored->status);
+  release(m_robots->resolve(fetch.url, {stored->status, stored->body, {}}), fetch.host_key, m_now);
+  return true;
+}
+
 // A robots.txt fetch is done (retries included): its origin's verdict releases the URLs waiting.
 void Engine::robots_known(Completion& c, TimePoint now) {
-  RobotsGate::Verdict v = m_robots->resolve(c.job.url, RobotsGate::outcome_of(c.record));
+  const RobotsGate::Outcome outcome = RobotsGate::outcome_of(c.record);
+  if (m_state && outcome.status) m_state->keep_robots(c.job.url, *outcome.status, outcome.body, unix_ms(WallClock::now()));
+  RobotsGate::Verdict v = m_robots->resolve(c.job.url, outcome);
   if (spdlog::should_log(spdlog::level::debug))
     spdlog::debug("{}: {} after {} attempt(s); {} waiting allowed, {} disallowed{}", c.job.url,
                   outcome_text(c.record), c.job.attempts, v.allowed.size(), v.disallowed.size(),
                   v.crawl_delay ? fmt::format(", Crawl-delay {}s", *v.crawl_delay) : std::string());
-  if (v.crawl_delay) m_scheduler.pace_host(c.job.host_key, from_seconds(*v.crawl_delay), now);
+  release(std::move(v), c.job.host_key, now);
+}
+
+// An origin's verdict: its Crawl-delay paces the host, and the URLs that waited for it go on or end.
+void Engine::release(RobotsGate::Verdict v, const std::string& host_key, TimePoint now) {
+  if (v.crawl_delay) m_scheduler.pace_host(host_key, from_seconds(*v.crawl_delay), now);
   for (Job& job : v.disallowed) end_unstarted(job, ErrorKind::robots_disallowed, v.message);
   for (Job& job : v.allowed) m_scheduler.push(std::move(job));
 }

@@ -29,11 +29,20 @@ CREATE TABLE IF NOT EXISTS fetches (
   failures      INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (method, url, body_sha256)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS robots (
+  url        TEXT PRIMARY KEY,
+  fetched_at INTEGER NOT NULL,
+  status     INTEGER NOT NULL,
+  body       BLOB NOT NULL
+) WITHOUT ROWID;
 )sql";
 
 constexpr const char* select_sql =
     "SELECT fetched_at, ok_at, status, final_url, etag, last_modified, sha256, size, content_type, error, failures "
     "FROM fetches WHERE method = ?1 AND url = ?2 AND body_sha256 = ?3";
+constexpr const char* select_robots_sql = "SELECT fetched_at, status, body FROM robots WHERE url = ?1";
+constexpr const char* upsert_robots_sql =
+    "INSERT OR REPLACE INTO robots (url, fetched_at, status, body) VALUES (?1, ?2, ?3, ?4)";
 constexpr const char* upsert_sql =
     "INSERT OR REPLACE INTO fetches (method, url, body_sha256, fetched_at, ok_at, status, final_url, etag, "
     "last_modified, sha256, size, content_type, error, failures) "
@@ -124,12 +133,16 @@ StateStore::StateStore(const std::string& path, std::chrono::milliseconds wait) 
     }
   }
   if (sqlite3_exec(m_write, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v3(m_write, upsert_sql, -1, SQLITE_PREPARE_PERSISTENT, &m_upsert, nullptr) != SQLITE_OK)
+      sqlite3_prepare_v3(m_write, upsert_sql, -1, SQLITE_PREPARE_PERSISTENT, &m_upsert, nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v3(m_write, upsert_robots_sql, -1, SQLITE_PREPARE_PERSISTENT, &m_upsert_robots, nullptr) !=
+          SQLITE_OK)
     sqlite_fail(m_write, "cannot prepare the writes");
   if (sqlite3_open_v2(path.c_str(), &m_read, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
     sqlite_fail(m_read, "cannot open for reading");
   sqlite3_busy_timeout(m_read, static_cast<int>(wait.count()));
-  if (sqlite3_prepare_v3(m_read, select_sql, -1, SQLITE_PREPARE_PERSISTENT, &m_select, nullptr) != SQLITE_OK)
+  if (sqlite3_prepare_v3(m_read, select_sql, -1, SQLITE_PREPARE_PERSISTENT, &m_select, nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v3(m_read, select_robots_sql, -1, SQLITE_PREPARE_PERSISTENT, &m_select_robots, nullptr) !=
+          SQLITE_OK)
     sqlite_fail(m_read, "cannot prepare the lookups");
 }
 
@@ -139,7 +152,9 @@ StateStore::~StateStore() { close_all(); }
 void StateStore::close_all() {
   sqlite3_finalize(m_select);
   sqlite3_finalize(m_upsert);
-  m_select = m_upsert = nullptr;
+  sqlite3_finalize(m_select_robots);
+  sqlite3_finalize(m_upsert_robots);
+  m_select = m_upsert = m_select_robots = m_upsert_robots = nullptr;
   if (m_reading) sqlite3_exec(m_read, "COMMIT", nullptr, nullptr, nullptr);
   m_reading = false;
   sqlite3_close(m_read);
@@ -153,7 +168,7 @@ void StateStore::close_all() {
 // 10 µs a miss in its own transaction, 1.4 µs in a shared one). The shared one is renewed once
 // put() has committed since it began: its snapshot then shows every row written, and is never
 // older than the last batch, so the writer's checkpoints soon reuse the WAL behind it.
-std::optional<StoredRow> StateStore::lookup(const RequestKey& key) {
+void StateStore::begin_read() {
   const std::uint64_t commits = m_commits.load(std::memory_order_acquire);
   if (m_reading && commits != m_read_commits) {
     sqlite3_exec(m_read, "COMMIT", nullptr, nullptr, nullptr);
@@ -165,6 +180,10 @@ std::optional<StoredRow> StateStore::lookup(const RequestKey& key) {
     m_reading = true;
     m_read_commits = commits;
   }
+}
+
+std::optional<StoredRow> StateStore::lookup(const RequestKey& key) {
+  begin_read();
   sqlite3_stmt* s = m_select;
   bind_text(s, 1, key.method);
   bind_text(s, 2, key.url);
@@ -192,7 +211,28 @@ std::optional<StoredRow> StateStore::lookup(const RequestKey& key) {
   return row;
 }
 
-void StateStore::put(const std::vector<std::pair<RequestKey, StoredRow>>& rows) {
+std::optional<StoredRobots> StateStore::lookup_robots(const std::string& robots_url) {
+  begin_read();
+  sqlite3_stmt* s = m_select_robots;
+  bind_text(s, 1, robots_url);
+  const int rc = sqlite3_step(s);
+  std::optional<StoredRobots> robots;
+  if (rc == SQLITE_ROW) {
+    StoredRobots& r = robots.emplace();
+    r.fetched_at = sqlite3_column_int64(s, 0);
+    r.status = static_cast<long>(sqlite3_column_int64(s, 1));
+    const auto* body = static_cast<const char*>(sqlite3_column_blob(s, 2));
+    r.body.assign(body ? body : "", static_cast<std::size_t>(sqlite3_column_bytes(s, 2)));
+  }
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    throw std::runtime_error("state file " + m_path + ": cannot read: " + sqlite3_errmsg(m_read));
+  return robots;
+}
+
+void StateStore::put(const std::vector<std::pair<RequestKey, StoredRow>>& rows,
+                     const std::vector<std::pair<std::string, StoredRobots>>& robots) {
   const auto fail = [this](const char* what) {
     const std::string why = sqlite3_errmsg(m_write);
     sqlite3_exec(m_write, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -227,6 +267,17 @@ void StateStore::put(const std::vector<std::pair<RequestKey, StoredRow>>& rows) 
     const int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
+    if (rc != SQLITE_DONE) fail("cannot write");
+  }
+  for (const auto& [url, r] : robots) {
+    sqlite3_stmt* q = m_upsert_robots;
+    bind_text(q, 1, url);
+    sqlite3_bind_int64(q, 2, r.fetched_at);
+    sqlite3_bind_int64(q, 3, r.status);
+    sqlite3_bind_blob(q, 4, r.body.data(), static_cast<int>(r.body.size()), SQLITE_STATIC);
+    const int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
     if (rc != SQLITE_DONE) fail("cannot write");
   }
   if (sqlite3_exec(m_write, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) fail("cannot commit");

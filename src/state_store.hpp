@@ -14,6 +14,14 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
+/// An origin's robots.txt as fetched (--robots with --state): only an answer that decides for
+/// a day is kept, a 2xx (its body, up to robots_parse_limit) or a 4xx.
+struct StoredRobots {
+  std::int64_t fetched_at = 0;  // Unix ms
+  long status = 0;
+  std::string body;
+};
+
 /// Another process holds the state file (StateStore's lock) for longer than the wait allowed.
 struct StateInUse : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -32,7 +40,8 @@ struct StateInUse : std::runtime_error {
 /// Two connections: lookup() is for one thread (the engine's), put() for another (the writer's).
 class StateStore {
  public:
-  static constexpr int schema_version = 1;
+  // 2: the robots table (a file of version 1 gains it when opened).
+  static constexpr int schema_version = 2;
 
   /// Creates the file and its table when missing. Throws StateInUse, or std::runtime_error saying
   /// why the file cannot be used (not SQLite, a newer schema, no permission).
@@ -45,12 +54,17 @@ class StateStore {
   /// Sees every row put() has committed. Lookups share a read transaction, renewed after a
   /// commit (see lookup()).
   std::optional<StoredRow> lookup(const RequestKey& key);
-  /// Writes `rows` in one transaction (inserting or replacing). Throws std::runtime_error, the
-  /// transaction rolled back.
-  void put(const std::vector<std::pair<RequestKey, StoredRow>>& rows);
+  /// The stored robots.txt of the origin whose robots.txt URL is `robots_url`; nullopt when none.
+  /// The same read transaction and thread as lookup(); throws std::runtime_error on a read error.
+  std::optional<StoredRobots> lookup_robots(const std::string& robots_url);
+  /// Writes `rows` and `robots` (keyed by robots.txt URL) in one transaction (inserting or
+  /// replacing). Throws std::runtime_error, the transaction rolled back.
+  void put(const std::vector<std::pair<RequestKey, StoredRow>>& rows,
+           const std::vector<std::pair<std::string, StoredRobots>>& robots = {});
 
  private:
   void close_all();
+  void begin_read();
 
   std::string m_path;
   int m_lock_fd = -1;
@@ -58,6 +72,8 @@ class StateStore {
   sqlite3* m_read = nullptr;
   sqlite3_stmt* m_select = nullptr;
   sqlite3_stmt* m_upsert = nullptr;
+  sqlite3_stmt* m_select_robots = nullptr;
+  sqlite3_stmt* m_upsert_robots = nullptr;
   std::atomic<std::uint64_t> m_commits{0};  // put()'s transactions so far
   bool m_reading = false;                   // m_read holds a read transaction
   std::uint64_t m_read_commits = 0;         // m_commits when it began

@@ -24,6 +24,8 @@ class StateWriter {
   StateWriter& operator=(const StateWriter&) = delete;
 
   void put(RequestKey key, StoredRow row);
+  /// An origin's robots.txt (--robots), written with the next batch.
+  void put_robots(std::string robots_url, StoredRobots robots);
   /// Writes what waits, stops the thread, and says why a write failed (empty: none did).
   std::string close();
   /// Why a write failed; empty while none has. Rows after a failure are dropped.
@@ -40,6 +42,8 @@ class StateWriter {
   std::condition_variable m_work;   // rows or stop for the writer
   std::condition_variable m_room;   // room for put()
   std::vector<std::pair<RequestKey, StoredRow>> m_waiting;
+  // Few (one per origin a day) and never the reason a batch is due: they ride with the rows.
+  std::vector<std::pair<std::string, StoredRobots>> m_robots;
   std::chrono::steady_clock::time_point m_oldest;
   std::string m_failure;
   bool m_stop = false;

@@ -273,7 +273,7 @@ class StateTest(harness.VolleyTestCase):
         self.res.set("/a", b"alpha", etag='"a"', last_modified="Tue, 01 Jan 2030 00:00:00 GMT")
         self.volley(["/a"])
         with sqlite3.connect(self.db) as db:
-            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 1)
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 2)
             self.assertEqual(db.execute("PRAGMA journal_mode").fetchone()[0], "wal")
             db.row_factory = sqlite3.Row
             row = dict(db.execute("SELECT * FROM fetches").fetchone())
@@ -300,6 +300,51 @@ class FetchedAtTest(harness.VolleyTestCase):
         self.assertTrue(lines[1]["fetched_at"][:10] == t[:10])
         self.assertIsNone(lines[2]["fetched_at"], "never started")
         self.assertNotIn("changed", lines[1])
+
+
+class RobotsInStateTest(harness.VolleyTestCase):
+    """--robots with --state: an origin's robots.txt is kept in the store for 24 hours (issue 9),
+    unless it answered 5xx or not at all, which decide only the run that saw them."""
+
+    server_per_class = False
+
+    def serve(self, robots):
+        from test_robots import start_robots_server
+        srv, port = start_robots_server(robots)
+        self.addCleanup(srv.server_close)
+        self.addCleanup(srv.shutdown)
+        self.addCleanup(srv.release.set)
+        return srv, port
+
+    def run_twice(self, robots, rc):
+        srv, port = self.serve(robots)
+        db = os.path.join(self.tmpdir(), "state.db")
+        urls = ["http://a.test:%d/private/1" % port, "http://a.test:%d/public/1" % port]
+        path = self.write_file("\n".join(urls) + "\n")
+        runs = []
+        for _ in range(2):
+            r = self.volley("-q", "--robots", "--retries", "0", "--resolve", "a.test:%d:127.0.0.1" % port,
+                            "--state", db, "-i", path, rc=rc)
+            runs.append({o["url"].split("/", 3)[3]: o for o in r.lines})
+        with srv.lock:
+            asked = [x for x in srv.log if x["path"] == "/robots.txt"]
+        return runs, asked, db
+
+    def test_robots_txt_is_read_from_the_store_on_the_next_run(self):
+        runs, asked, db = self.run_twice({"a.test": (200, b"User-agent: *\nDisallow: /private\n")}, rc=1)
+        self.assertEqual(len(asked), 1, "the second run takes robots.txt from the store")
+        for lines in runs:
+            self.assertErrorKind(lines["private/1"], "robots_disallowed")
+            self.assertOk(lines["public/1"])
+        with sqlite3.connect(db) as c:
+            (n,) = c.execute("SELECT count(*) FROM robots").fetchone()
+        self.assertEqual(n, 1)
+
+    def test_a_5xx_robots_txt_is_asked_again_on_the_next_run(self):
+        runs, asked, _ = self.run_twice({"a.test": (503, b"")}, rc=1)
+        self.assertEqual(len(asked), 2)
+        for lines in runs:
+            self.assertErrorKind(lines["public/1"], "robots_disallowed")
 
 
 if __name__ == "__main__":

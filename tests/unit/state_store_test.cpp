@@ -49,9 +49,34 @@ TEST_CASE("state_store: a new file gets the table, WAL and the schema version") 
   ScratchDir dir;
   const std::string path = dir / "state.db";
   { StateStore store(path); }
-  CHECK(query(path, "PRAGMA user_version") == "1\n");
+  CHECK(query(path, "PRAGMA user_version") == "2\n");
   CHECK(query(path, "PRAGMA journal_mode") == "wal\n");
   CHECK(query(path, "SELECT count(*) FROM fetches") == "0\n");
+}
+
+TEST_CASE("state_store: a version 1 file gains the robots table, its rows kept") {
+  ScratchDir dir;
+  const std::string path = dir / "state.db";
+  {
+    StateStore store(path);
+    StoredRow row;
+    row.fetched_at = 5;
+    store.put({{key("http://a.test/"), row}});
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "DROP TABLE robots; PRAGMA user_version=1", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  StateStore store(path);
+  CHECK(query(path, "PRAGMA user_version") == "2\n");
+  CHECK(store.lookup(key("http://a.test/"))->fetched_at == 5);
+  CHECK_FALSE(store.lookup_robots("http://a.test:80/robots.txt"));
+  store.put({}, {{"http://a.test:80/robots.txt", StoredRobots{7, 200, std::string("User-agent: *\0x", 15)}}});
+  const auto robots = store.lookup_robots("http://a.test:80/robots.txt");
+  REQUIRE(robots);
+  CHECK(robots->fetched_at == 7);
+  CHECK(robots->status == 200);
+  CHECK(robots->body == std::string("User-agent: *\0x", 15));  // a blob: a NUL does not end it
 }
 
 TEST_CASE("state_store: rows written come back by key; a key not stored is nullopt") {
