@@ -182,17 +182,9 @@ void Engine::read_input() {
         if (!shard_takes(m_options.shard, item.error != ErrorKind::none, item.job.host_key)) {
           m_stats.add_other_shard();
         } else if (item.error != ErrorKind::none) {
-          Record r;
-          stamp(r, item.job, m_now);
-          r.error = item.error;
-          r.message = std::move(item.message);
-          emit(r);
+          end_unstarted(item.job, item.error, item.message);
         } else if (const std::string* why = m_health.dead(item.job.host_key)) {
-          Record r;
-          stamp(r, item.job, m_now);
-          r.error = ErrorKind::host_unreachable;
-          r.message = *why;
-          emit(r);
+          end_unstarted(item.job, ErrorKind::host_unreachable, *why);
         } else if (!answer_from_store(item.job)) {
           admit(std::move(item.job));
         }
