@@ -67,7 +67,7 @@ ResumeFile::ResumeFile(const std::string& path) : m_path(path), m_check(m_scanne
   m_scanner.finish();
   if (!m_scanner.looks_like_output()) {
     ::close(m_fd);
-    throw std::runtime_error(path + " does not start with a JSON line: it is not volley's output, and --resume leaves it alone");
+    throw std::runtime_error(path + " holds no line of volley's: it is not volley's output, and --resume leaves it alone");
   }
   m_check = ResumeCheck(m_scanner.state());  // its verdict starts from the highest seq, known now
   if (m_scanner.bad_lines())
