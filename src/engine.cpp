@@ -200,6 +200,12 @@ bool Engine::done_before(const InputItem& item) {
   if (check.verdict() == ResumeCheck::Verdict::pending) {
     check.add(item.job.seq, item.job.url);
     settle_resume();
+    // A pipe far from the file's highest seq (a damaged file) must not be fetched into memory.
+    if (m_resume->holds_too_much(m_writer.buffered())) {
+      m_input_state.finish();
+      fail(m_resume->held_too_much_message());
+      return false;
+    }
   }
   if (!m_resume->done(item.job.seq)) return false;
   m_stats.add_skipped();
