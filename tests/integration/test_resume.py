@@ -357,6 +357,18 @@ class TestResume(VolleyTestCase):
         self.volley("-o", out, self.url("/ok"), rc=0)
         self.assertEqual(len(read_lines(out)), 1)
 
+    def test_append_after_a_partial_last_line_starts_a_line_of_its_own(self):
+        partial = b'{"url":"x","seq":1,"sta'
+        out = self.write_file(partial, name="out.jsonl")
+        self.volley("-a", "-o", out, self.url("/ok"), rc=0)
+        content = read_bytes(out)
+        self.assertTrue(content.startswith(partial + b"\n"), content[:80])
+        self.assertEqual([json.loads(l)["seq"] for l in content.splitlines()[1:]], [1])
+        # A file that ends with its newline gets none more.
+        self.volley("-a", "-o", out, self.url("/ok"), rc=0)
+        self.assertEqual(read_bytes(out).count(b"\n\n"), 0)
+        self.assertEqual(len(read_bytes(out).splitlines()), 3)
+
     # -- with --shard and status filters
 
     def test_a_shard_resumes_its_own_output(self):
