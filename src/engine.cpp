@@ -488,6 +488,10 @@ int run(const Options& options) {
                   *same == "-" ? "(stdin)" : *same);
     return exit_usage;
   }
+  if (auto same = summary_same_as(options.summary_json, options.output, inputs)) {
+    spdlog::error("--summary-json {} is the same file as the {}", options.summary_json, *same);
+    return exit_usage;
+  }
   std::unique_ptr<InputSource> input;
   std::optional<ResumeFile> resume;
   int out_fd = STDOUT_FILENO;

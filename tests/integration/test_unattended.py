@@ -137,6 +137,34 @@ class TestOutputIsAnInput(VolleyTestCase):
         with open(path, "rb") as f:
             self.check_refused(["-q", "-o", path], path, data, stdin=f)
 
+    def test_summary_json_same_file_as_the_output_or_an_input(self):
+        data = (self.url("/ok") + "\n").encode()
+        path = self.write_file(data, "list.txt")
+        d = os.path.dirname(path)
+        out = self.write_file(b"", "o.jsonl")
+        self.volley("-q", "-o", out, self.url("/ok"), rc=0)
+        lines = open(out, "rb").read()
+        for args, kept, clash in (
+                (["--resume", "-o", out, "--summary-json", out, self.url("/ok")], out, "output " + out),
+                (["-a", "-o", out, "--summary-json", os.path.join(os.path.dirname(out), ".", "o.jsonl"), self.url("/ok")], out,
+                 "output " + out),
+                (["-i", path, "-o", os.path.join(d, "x.jsonl"), "--summary-json", path], path, "input " + path)):
+            with self.subTest(args=args):
+                before = open(kept, "rb").read()
+                r = subprocess.run([harness.volley_path(), "-q"] + args, capture_output=True, timeout=20,
+                                   env=harness.child_env())
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertEqual(r.stderr.decode().strip().splitlines(), [
+                    "volley: error: --summary-json %s is the same file as the %s" % (args[args.index("--summary-json") + 1], clash)])
+                self.assertEqual(open(kept, "rb").read(), before)
+        self.assertEqual(open(out, "rb").read(), lines)
+        # An output not created yet, named as the summary is.
+        new = os.path.join(d, "new.jsonl")
+        r = subprocess.run([harness.volley_path(), "-q", "-o", new, "--summary-json", new, self.url("/ok")],
+                           capture_output=True, timeout=20, env=harness.child_env())
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertFalse(os.path.exists(new))
+
     def test_output_elsewhere_is_fine(self):
         path = self.write_file(self.url("/ok") + "\n", "list.txt")
         out = os.path.join(os.path.dirname(path), "out.jsonl")
