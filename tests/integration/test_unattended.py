@@ -6,6 +6,7 @@ a full disk, and a response with very many header names."""
 import fcntl
 import json
 import os
+import resource
 import shutil
 import signal
 import stat
@@ -309,6 +310,33 @@ exit $rc
         self.assertEqual(r.stdout, b"")
         self.assertIn(b"--save", r.stderr)
         self.assertEqual(self.stats()["count"], 0, "nothing is fetched before the directory is checked")
+
+
+class TestFileSizeLimit(VolleyTestCase):
+    """`ulimit -f`: the kernel sends SIGXFSZ on a write past it, whose default action kills."""
+
+    def test_output_past_the_limit_ends_on_a_whole_line_with_exit_2(self):
+        urls = self.write_file("".join(self.url("/ok?i=%d" % i) + "\n" for i in range(600)))
+        out = os.path.join(self.tmpdir(), "out.jsonl")
+        limit = 20 * 1024
+
+        def small_files():
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+        for extra in ([], ["--resume"]):
+            with self.subTest(args=extra):
+                if os.path.exists(out):
+                    os.unlink(out)
+                r = subprocess.run([harness.volley_path(), "-q", "-i", urls, "-o", out] + extra,
+                                   capture_output=True, timeout=60, env=harness.child_env(),
+                                   preexec_fn=small_files)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(b"File too large", r.stderr)
+                with open(out, "rb") as f:
+                    data = f.read()
+                self.assertGreater(len(data), 0, "the lines that fitted are kept")
+                self.assertLessEqual(len(data), limit)
+                harness.parse_lines(data)  # fails on a partial last line
 
 
 class TestManyHeaderNames(VolleyTestCase):
