@@ -200,6 +200,12 @@ bool Engine::done_before(const InputItem& item) {
   if (check.verdict() == ResumeCheck::Verdict::pending) {
     check.add(item.job.seq, item.job.url);
     settle_resume();
+    // A pipe far from the file's highest seq (a damaged file) must not be fetched into memory.
+    if (m_resume->holds_too_much(m_writer.buffered())) {
+      m_input_state.finish();
+      fail(m_resume->held_too_much_message());
+      return false;
+    }
   }
   if (!m_resume->done(item.job.seq)) return false;
   m_stats.add_skipped();
@@ -535,6 +541,10 @@ int run(const Options& options) {
   if (auto same = input_same_as_output(options.output, inputs)) {
     spdlog::error("output {} is the same file as input {}", options.output.empty() ? "(stdout)" : options.output,
                   *same == "-" ? "(stdin)" : *same);
+    return exit_usage;
+  }
+  if (auto same = summary_same_as(options.summary_json, options.output, inputs)) {
+    spdlog::error("--summary-json {} is the same file as the {}", options.summary_json, *same);
     return exit_usage;
   }
   std::unique_ptr<InputSource> input;

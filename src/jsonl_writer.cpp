@@ -224,9 +224,31 @@ JsonlWriter::~JsonlWriter() {
   if (m_fd > STDERR_FILENO) ::close(m_fd);
 }
 
+namespace {
+
+// -a onto a file whose last line lacks its newline (a run killed mid-write): the first new line
+// would be glued to it, and both lost to a reader. A file that cannot be read is left as it is.
+bool ends_mid_line(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return false;
+  struct stat st {};
+  char last = 0;
+  const bool mid_line = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+                        ::pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n';
+  ::close(fd);
+  return mid_line;
+}
+
+}  // namespace
+
 int JsonlWriter::open_output(const std::string& path, bool append) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error("cannot open output " + path + ": " + std::strerror(errno));
+  if (append && ends_mid_line(path) && ::write(fd, "\n", 1) != 1) {
+    const std::string why = std::strerror(errno);
+    ::close(fd);
+    throw std::runtime_error("cannot write to output " + path + ": " + why);
+  }
   return fd;
 }
 

@@ -39,6 +39,8 @@ class JsonlWriter {
   /// While held, lines pile up and nothing is written, not even when the writer is destroyed:
   /// --resume writes nothing until it knows the file is the input's (resume_file.hpp).
   void hold(bool on) { m_held = on; }
+  /// Bytes of lines not yet written (all of them, while held).
+  std::size_t buffered() const { return m_buf.size(); }
 
  private:
   bool wait_writable();

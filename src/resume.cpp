@@ -132,7 +132,7 @@ std::size_t ResumeState::memory_bytes() const {
 }
 
 void ResumeScanner::feed(std::string_view bytes) {
-  if (m_size == 0 && !bytes.empty()) m_first_byte = bytes.front();
+  if (m_all_nul) m_all_nul = bytes.find_first_not_of('\0') == std::string_view::npos;
   m_size += bytes.size();
   m_split.feed(bytes, [this](std::string_view text, std::uint64_t offset) { line(text, offset); });
 }
@@ -153,7 +153,11 @@ void ResumeScanner::line(std::string_view text, std::uint64_t offset) {
 }
 
 void ResumeScanner::finish() {
-  if (!m_split.tail().empty()) {
+  if (m_all_nul) {
+    m_keep = 0;
+    m_bad = 0;
+    m_first_bad = 0;
+  } else if (m_split.has_tail()) {
     m_keep = m_split.tail_offset();
     if (m_pending_bad_offset) {
       ++m_bad;

@@ -68,25 +68,37 @@ class ResumeState {
   std::uint64_t m_lines = 0;
 };
 
-/// Splits bytes given in any chunks into lines; the last one may lack its newline.
+/// The longest line --resume reads: a longer one cannot be volley's (its URL is at most
+/// max_url_length, its other fields bounded too), and is not kept in memory while it is read.
+inline constexpr std::size_t resume_max_line = 8 << 20;
+
+/// Splits bytes given in any chunks into lines; the last one may lack its newline. A line longer
+/// than `max_line` is handed out empty and only its start is kept: a damaged file (a power cut's
+/// gigabytes of NULs) costs no more memory than a line.
 class LineSplitter {
  public:
+  explicit LineSplitter(std::size_t max_line = resume_max_line) : m_max(max_line) {}
   /// Calls on_line(text, offset of its first byte) for each complete line, newline excluded.
   template <class F>
   void feed(std::string_view bytes, F&& on_line);
-  /// The bytes after the last newline (empty when the file ended with one).
-  std::string_view tail() const { return m_line; }
+  /// Bytes follow the last newline (the file did not end with one).
+  bool has_tail() const { return m_length != 0; }
   std::uint64_t tail_offset() const { return m_line_start; }
 
  private:
-  std::string m_line;
+  void keep(std::string_view bytes);
+
+  std::size_t m_max;
+  std::string m_line;        // the line so far, unless it is longer than m_max
+  std::uint64_t m_length = 0;  // the line so far, in bytes
   std::uint64_t m_line_start = 0;
 };
 
 /// Reads an output file: fills a ResumeState and finds the partial last line to cut off.
 /// The last line is partial when it has no newline (the run was killed mid-write) or does not
 /// parse (a file system may leave NUL bytes past the end after a power cut); it is cut and its
-/// URL fetched again. Any other line that does not parse is left where it is, counted, and names
+/// URL fetched again. A file of NULs only is cut to nothing. Nothing is cut from a file that is
+/// not volley's output (looks_like_output()): the caller refuses it. Any other line that does not parse is left where it is, counted, and names
 /// no seq, so its URL is fetched again unless another line has it.
 class ResumeScanner {
  public:
@@ -100,8 +112,9 @@ class ResumeScanner {
   /// Lines that do not parse and are not the last: kept, counted, named by their first.
   std::uint64_t bad_lines() const { return m_bad; }
   std::uint64_t first_bad_line() const { return m_first_bad; }
-  /// The file is empty or starts as a JSON line does: anything else is not volley's output.
-  bool looks_like_output() const { return m_first_byte == 0 || m_first_byte == '{'; }
+  /// At least one line is volley's, or the file is empty or only NULs (what a power cut may leave
+  /// of a file just created). Anything else is not volley's output, and is not to be cut.
+  bool looks_like_output() const { return m_all_nul || m_state.line_count() != 0; }
 
  private:
   void line(std::string_view text, std::uint64_t offset);
@@ -115,7 +128,7 @@ class ResumeScanner {
   std::uint64_t m_first_bad = 0;
   // The last complete line did not parse: it is cut unless another line follows it.
   std::optional<std::uint64_t> m_pending_bad_offset;
-  char m_first_byte = 0;
+  bool m_all_nul = true;  // so far, every byte is NUL (true of an empty file)
 };
 
 /// Where the input and the file disagree: in the block of seqs [first, last] (or past the input's
@@ -169,23 +182,34 @@ class MismatchFinder {
   std::optional<std::pair<std::uint64_t, std::string>> m_found;  // seq, the file's URL
 };
 
+inline void LineSplitter::keep(std::string_view bytes) {
+  m_length += bytes.size();
+  if (m_length > m_max) {
+    std::string().swap(m_line);
+    return;
+  }
+  m_line.append(bytes);
+}
+
 template <class F>
 void LineSplitter::feed(std::string_view bytes, F&& on_line) {
   while (!bytes.empty()) {
     const auto nl = bytes.find('\n');
     if (nl == std::string_view::npos) {
-      m_line.append(bytes);
+      keep(bytes);
       return;
     }
-    std::size_t length = nl;
+    const std::string_view head = bytes.substr(0, nl);
+    std::uint64_t length = nl;
     // A line within one chunk is handed out without a copy.
-    if (m_line.empty()) {
-      on_line(bytes.substr(0, nl), m_line_start);
+    if (m_length == 0) {
+      on_line(nl > m_max ? std::string_view() : head, m_line_start);
     } else {
-      m_line.append(bytes.substr(0, nl));
-      length = m_line.size();
-      on_line(std::string_view(m_line), m_line_start);
+      keep(head);
+      length = m_length;
+      on_line(m_length > m_max ? std::string_view() : std::string_view(m_line), m_line_start);
       m_line.clear();
+      m_length = 0;
     }
     m_line_start += length + 1;
     bytes.remove_prefix(nl + 1);

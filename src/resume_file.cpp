@@ -44,7 +44,8 @@ bool readable_twice(const std::vector<std::string>& urls, const std::vector<std:
 
 }  // namespace
 
-ResumeFile::ResumeFile(const std::string& path) : m_path(path), m_check(m_scanner.state()) {
+ResumeFile::ResumeFile(const std::string& path, std::size_t hold_budget)
+    : m_path(path), m_hold_budget(hold_budget), m_check(m_scanner.state()) {
   // O_APPEND: every line goes after what the file holds, once its partial line is cut.
   m_fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (m_fd < 0) throw std::runtime_error("cannot open output " + path + ": " + std::strerror(errno));
@@ -67,7 +68,7 @@ ResumeFile::ResumeFile(const std::string& path) : m_path(path), m_check(m_scanne
   m_scanner.finish();
   if (!m_scanner.looks_like_output()) {
     ::close(m_fd);
-    throw std::runtime_error(path + " does not start with a JSON line: it is not volley's output, and --resume leaves it alone");
+    throw std::runtime_error(path + " holds no line of volley's: it is not volley's output, and --resume leaves it alone");
   }
   m_check = ResumeCheck(m_scanner.state());  // its verdict starts from the highest seq, known now
   if (m_scanner.bad_lines())
@@ -112,6 +113,12 @@ std::string ResumeFile::mismatch_message() const {
   MismatchFinder finder(m_check.mismatch());
   read_all(m_fd, [&finder](std::string_view bytes) { finder.feed(bytes); });
   return finder.message(m_path);
+}
+
+std::string ResumeFile::held_too_much_message() const {
+  return "the input has not reached seq " + std::to_string(m_scanner.state().max_seq()) + ", the highest in " +
+         m_path + ", and the lines held until it does passed " + std::to_string(m_hold_budget >> 20) +
+         " MiB: is " + m_path + " damaged? (nothing was changed in it; -i FILE checks the input before fetching)";
 }
 
 std::string ResumeFile::commit() {

@@ -5,6 +5,10 @@
 #include <string>
 #include <vector>
 
+/// Lines a --resume run holds in memory at most while its input (a pipe) has not yet passed the
+/// file's highest seq: past it the run stops and exits 2, the file untouched (docs/cron.md).
+inline constexpr std::size_t resume_hold_budget = 64 << 20;
+
 /// --resume's output file (docs/cron.md, "Resume after a crash"): read once when opened, left
 /// untouched until the input is known to be the one that wrote it, then cut and appended to.
 class ResumeFile {
@@ -12,7 +16,7 @@ class ResumeFile {
   /// Opens `path` (creating it), locks it (flock, for the run) and reads its lines. Throws
   /// std::runtime_error, for an exit 2, when it cannot be read or locked, is not a regular file,
   /// or does not start as volley's output does.
-  explicit ResumeFile(const std::string& path);
+  explicit ResumeFile(const std::string& path, std::size_t hold_budget = resume_hold_budget);
   ~ResumeFile();
   ResumeFile(const ResumeFile&) = delete;
   ResumeFile& operator=(const ResumeFile&) = delete;
@@ -29,6 +33,12 @@ class ResumeFile {
   std::string mismatch_message() const;
   /// Once the check has matched: cuts the partial last line. Empty, or why it failed.
   std::string commit();
+  /// While the check is pending, whether `held` bytes of lines are more than the run may hold,
+  /// and the sentence for the error then.
+  bool holds_too_much(std::size_t held) const {
+    return m_check.verdict() == ResumeCheck::Verdict::pending && held > m_hold_budget;
+  }
+  std::string held_too_much_message() const;
   /// A descriptor that appends to the file, for the writer to own.
   int output_fd() const;
 
@@ -36,6 +46,7 @@ class ResumeFile {
   void read_inputs(const std::vector<std::string>& urls, const std::vector<std::string>& inputs);
 
   std::string m_path;
+  std::size_t m_hold_budget;
   int m_fd = -1;
   ResumeScanner m_scanner;
   ResumeCheck m_check;

@@ -41,6 +41,9 @@ int install_signal_handlers() {
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore, nullptr);
+  // A write past `ulimit -f` then fails with EFBIG instead of killing the process: the writer cuts
+  // the output to its last whole line and the run ends with exit 2, as on a full disk.
+  sigaction(SIGXFSZ, &ignore, nullptr);
   return g_wake_fd;
 }
 

@@ -263,8 +263,49 @@ class TestResume(VolleyTestCase):
     def test_resume_refuses_a_file_that_is_not_volley_output(self):
         out = self.write_file("http://example.com/\n", name="urls.txt")
         r = self.volley("--resume", "-o", out, self.url("/ok"), rc=2)
-        self.assertIn("does not start with a JSON line", r.stderr)
+        self.assertIn("holds no line of volley's", r.stderr)
         self.assertEqual(read_bytes(out), b"http://example.com/\n")
+
+    def test_resume_leaves_alone_a_file_that_starts_as_json_but_is_not_volley_output(self):
+        summary = os.path.join(self.tmpdir(), "s.json")
+        self.volley("-q", "--summary-json", summary, "-o", os.devnull, self.url("/ok"), rc=0)
+        config = b'{\n  "concurrency": 8,\n  "retries": 2\n}\n'
+        binary = b"\0" * 64 + b"\x7fELF\x02\x01\x01" + b"\0" * 9 + b"\x03\x00>"
+        for name, content in (("s.json", read_bytes(summary)), ("config.json", config), ("a.out", binary)):
+            with self.subTest(name=name):
+                out = self.write_file(content, name=name)
+                r = self.volley("-q", "--resume", "-o", out, self.url("/ok"), self.url("/ok"), rc=2)
+                self.assertEqual(r.stderr.strip().splitlines(), [
+                    "volley: error: %s holds no line of volley's: it is not volley's output, "
+                    "and --resume leaves it alone" % out])
+                self.assertEqual(read_bytes(out), content)
+
+    def test_a_file_of_nuls_only_resumes_as_empty(self):
+        key, urls = self.urls(2)
+        out = self.write_file(b"\0" * 4096, name="out.jsonl")
+        self.volley("--resume", "-o", out, *urls, rc=0)
+        self.check_complete(out, urls)
+
+    def test_a_huge_partial_last_line_is_cut_in_little_memory(self):
+        key, urls = self.urls(2)
+        out = os.path.join(self.tmpdir(), "out.jsonl")
+        self.volley("-o", out, urls[0], rc=0)
+        first = read_bytes(out)
+        # A power cut's NULs after a line's first byte: a sparse file, so the test costs no disk.
+        with open(out, "ab") as f:
+            f.write(b"{")
+            f.truncate(300 * 1024 * 1024)
+        p = harness.spawn(["--resume", "-o", out] + urls)
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        err = p.stderr.read().decode()
+        p.stdout.close()
+        p.stderr.close()
+        self.assertEqual(p.returncode, 0, err)
+        self.assertEqual(read_bytes(out)[:len(first)], first)
+        self.check_complete(out, urls)
+        if not sanitized():
+            self.assertLess(usage.ru_maxrss, 64 * 1024, "peak RSS %d KiB" % usage.ru_maxrss)
 
     def test_two_resumes_of_one_file_do_not_run_at_once(self):
         out = self.write_file(b"", name="out.jsonl")
@@ -315,6 +356,18 @@ class TestResume(VolleyTestCase):
         self.assertEqual(len(read_lines(out)), 4)
         self.volley("-o", out, self.url("/ok"), rc=0)
         self.assertEqual(len(read_lines(out)), 1)
+
+    def test_append_after_a_partial_last_line_starts_a_line_of_its_own(self):
+        partial = b'{"url":"x","seq":1,"sta'
+        out = self.write_file(partial, name="out.jsonl")
+        self.volley("-a", "-o", out, self.url("/ok"), rc=0)
+        content = read_bytes(out)
+        self.assertTrue(content.startswith(partial + b"\n"), content[:80])
+        self.assertEqual([json.loads(l)["seq"] for l in content.splitlines()[1:]], [1])
+        # A file that ends with its newline gets none more.
+        self.volley("-a", "-o", out, self.url("/ok"), rc=0)
+        self.assertEqual(read_bytes(out).count(b"\n\n"), 0)
+        self.assertEqual(len(read_bytes(out).splitlines()), 3)
 
     # -- with --shard and status filters
 

@@ -6,6 +6,7 @@ a full disk, and a response with very many header names."""
 import fcntl
 import json
 import os
+import resource
 import shutil
 import signal
 import stat
@@ -136,6 +137,34 @@ class TestOutputIsAnInput(VolleyTestCase):
         path = self.write_file(data, "list.txt")
         with open(path, "rb") as f:
             self.check_refused(["-q", "-o", path], path, data, stdin=f)
+
+    def test_summary_json_same_file_as_the_output_or_an_input(self):
+        data = (self.url("/ok") + "\n").encode()
+        path = self.write_file(data, "list.txt")
+        d = os.path.dirname(path)
+        out = self.write_file(b"", "o.jsonl")
+        self.volley("-q", "-o", out, self.url("/ok"), rc=0)
+        lines = open(out, "rb").read()
+        for args, kept, clash in (
+                (["--resume", "-o", out, "--summary-json", out, self.url("/ok")], out, "output " + out),
+                (["-a", "-o", out, "--summary-json", os.path.join(os.path.dirname(out), ".", "o.jsonl"), self.url("/ok")], out,
+                 "output " + out),
+                (["-i", path, "-o", os.path.join(d, "x.jsonl"), "--summary-json", path], path, "input " + path)):
+            with self.subTest(args=args):
+                before = open(kept, "rb").read()
+                r = subprocess.run([harness.volley_path(), "-q"] + args, capture_output=True, timeout=20,
+                                   env=harness.child_env())
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertEqual(r.stderr.decode().strip().splitlines(), [
+                    "volley: error: --summary-json %s is the same file as the %s" % (args[args.index("--summary-json") + 1], clash)])
+                self.assertEqual(open(kept, "rb").read(), before)
+        self.assertEqual(open(out, "rb").read(), lines)
+        # An output not created yet, named as the summary is.
+        new = os.path.join(d, "new.jsonl")
+        r = subprocess.run([harness.volley_path(), "-q", "-o", new, "--summary-json", new, self.url("/ok")],
+                           capture_output=True, timeout=20, env=harness.child_env())
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertFalse(os.path.exists(new))
 
     def test_output_elsewhere_is_fine(self):
         path = self.write_file(self.url("/ok") + "\n", "list.txt")
@@ -281,6 +310,33 @@ exit $rc
         self.assertEqual(r.stdout, b"")
         self.assertIn(b"--save", r.stderr)
         self.assertEqual(self.stats()["count"], 0, "nothing is fetched before the directory is checked")
+
+
+class TestFileSizeLimit(VolleyTestCase):
+    """`ulimit -f`: the kernel sends SIGXFSZ on a write past it, whose default action kills."""
+
+    def test_output_past_the_limit_ends_on_a_whole_line_with_exit_2(self):
+        urls = self.write_file("".join(self.url("/ok?i=%d" % i) + "\n" for i in range(600)))
+        out = os.path.join(self.tmpdir(), "out.jsonl")
+        limit = 20 * 1024
+
+        def small_files():
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+        for extra in ([], ["--resume"]):
+            with self.subTest(args=extra):
+                if os.path.exists(out):
+                    os.unlink(out)
+                r = subprocess.run([harness.volley_path(), "-q", "-i", urls, "-o", out] + extra,
+                                   capture_output=True, timeout=60, env=harness.child_env(),
+                                   preexec_fn=small_files)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(b"File too large", r.stderr)
+                with open(out, "rb") as f:
+                    data = f.read()
+                self.assertGreater(len(data), 0, "the lines that fitted are kept")
+                self.assertLessEqual(len(data), limit)
+                harness.parse_lines(data)  # fails on a partial last line
 
 
 class TestManyHeaderNames(VolleyTestCase):

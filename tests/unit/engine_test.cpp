@@ -864,13 +864,16 @@ struct ResumeRun {
 
 // A --resume run over `list` into a file holding lines for `done` seqs of urls(5). URL arguments
 // are not read ahead here, so the engine checks them as it reads them, as it does a pipe.
-ResumeRun resume_run(const std::vector<std::uint64_t>& done, const std::vector<std::string>& list) {
+ResumeRun resume_run(const std::vector<std::uint64_t>& done, const std::vector<std::string>& list,
+                     std::size_t hold_budget = resume_hold_budget, const std::string& damaged_line = "",
+                     std::size_t read_ahead = 100000) {
   char path[] = "/tmp/volley-resume-XXXXXX";
   const int fd = mkstemp(path);
   REQUIRE(fd >= 0);
   ResumeRun run;
   for (std::uint64_t seq : done)
     run.before += "{\"url\":\"" + urls(5)[seq - 1] + "\",\"seq\":" + std::to_string(seq) + ",\"error\":null}\n";
+  run.before += damaged_line;
   REQUIRE(::write(fd, run.before.data(), run.before.size()) == static_cast<ssize_t>(run.before.size()));
   ::close(fd);
   Options o;
@@ -879,9 +882,10 @@ ResumeRun resume_run(const std::vector<std::uint64_t>& done, const std::vector<s
   o.urls = list;
   o.output = path;
   o.resume = true;
+  o.read_ahead = read_ahead;
   FakeTransport t(4);
   {
-    ResumeFile file(path);
+    ResumeFile file(path, hold_budget);
     InputReader input(o.urls, o.inputs);
     JsonlWriter writer(file.output_fd(), {});
     Finishing finishing = prepare_finishing(o);
@@ -915,6 +919,18 @@ TEST_CASE("engine: --resume over another list writes nothing and exits 2") {
   const ResumeRun r = resume_run({2, 4}, other);
   CHECK(r.status == exit_usage);
   CHECK(r.after == r.before);
+}
+
+TEST_CASE("engine: --resume on a pipe stops when the lines held for the check pass the budget") {
+  // A damaged file names a seq far past the input's end: every URL read is fetched, and its line
+  // held until the input reaches that seq, which it never does.
+  std::vector<std::string> list;
+  for (int i = 1; i <= 2000; ++i) list.push_back("http://h" + std::to_string(i % 7) + ".test/" + std::to_string(i));
+  list[0] = urls(5)[0];
+  const ResumeRun r = resume_run({1}, list, 4096, "{\"url\":\"http://x.test/\",\"seq\":999999999999,\"error\":null}\n", 8);
+  CHECK(r.status == exit_usage);
+  CHECK(r.after == r.before);
+  CHECK(r.started.size() < 100);
 }
 
 namespace {

@@ -123,9 +123,51 @@ TEST_CASE("resume: an unparsable last line is cut, one in the middle stays and i
   CHECK(s.bad_lines() == 1);
 }
 
-TEST_CASE("resume: a file that does not start as a JSON line is not volley's output") {
+TEST_CASE("resume: a file without one line of volley's is not volley's output") {
   CHECK_FALSE(scan("http://example.com/\n").looks_like_output());
-  CHECK(scan("{\"url\"").looks_like_output());
+  CHECK_FALSE(scan("{\"url\"").looks_like_output());
+  // A summary, a pretty-printed config, a binary file: each starts as a JSON line might.
+  CHECK_FALSE(scan("{\"urls\":2,\"ok\":2,\"exit\":0}\n").looks_like_output());
+  CHECK_FALSE(scan("{\n  \"concurrency\": 8\n}\n").looks_like_output());
+  CHECK_FALSE(scan(std::string("\0\0\0\0\x7f" "ELF\x02", 9)).looks_like_output());
+  CHECK_FALSE(scan(std::string("\0\0\n{\"a\":1}\n", 11)).looks_like_output());
+}
+
+TEST_CASE("resume: a file of NULs only is empty output, cut to nothing") {
+  for (const std::string nuls : {std::string(4096, '\0'), std::string(1, '\0')}) {
+    const auto s = scan(nuls);
+    CHECK(s.looks_like_output());
+    CHECK(s.keep_bytes() == 0);
+    CHECK(s.bad_lines() == 0);
+  }
+}
+
+TEST_CASE("resume: a line longer than the cap is not kept in memory, and is a bad line") {
+  const std::string a = line(1, url_of(1));
+  std::string huge = "{" + std::string(1000, '\0');
+  LineSplitter split(100);
+  std::vector<std::pair<std::string, std::uint64_t>> got;
+  const auto on_line = [&got](std::string_view text, std::uint64_t at) { got.emplace_back(text, at); };
+  split.feed(a, on_line);
+  for (std::size_t at = 0; at < huge.size(); at += 7) split.feed(std::string_view(huge).substr(at, 7), on_line);
+  CHECK(split.has_tail());
+  CHECK(split.tail_offset() == a.size());
+  split.feed("\n" + line(2, url_of(2)), on_line);
+  split.feed(huge + "\n", on_line);  // within one chunk
+  REQUIRE(got.size() == 4);
+  CHECK(got[1] == std::pair<std::string, std::uint64_t>("", a.size()));
+  CHECK(got[2].second == a.size() + huge.size() + 1);
+  CHECK(got[3] == std::pair<std::string, std::uint64_t>("", a.size() + huge.size() + 1 + got[2].first.size() + 1));
+
+  // The scanner's cap: a partial tail of 20 MB is cut and not held.
+  ResumeScanner s;
+  s.feed(a + "{");
+  const std::string nuls(1 << 20, '\0');
+  for (int i = 0; i < 20; ++i) s.feed(nuls);
+  s.finish();
+  CHECK(s.looks_like_output());
+  CHECK(s.keep_bytes() == a.size());
+  CHECK(s.state().done(1));
 }
 
 TEST_CASE("resume: CRLF line ends still read") {
