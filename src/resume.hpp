@@ -68,8 +68,10 @@ class ResumeState {
   std::uint64_t m_lines = 0;
 };
 
-/// The longest line --resume reads: a longer one cannot be volley's (its URL is at most
-/// max_url_length, its other fields bounded too), and is not kept in memory while it is read.
+/// The longest line --resume reads; a longer one is not kept in memory while it is read, and
+/// counts as not volley's. Plain lines are far shorter (a URL is at most max_url_length); only
+/// --links, --extract or --headers over a page of megabytes come near, and such a URL is then
+/// fetched again (docs/cron.md).
 inline constexpr std::size_t resume_max_line = 8 << 20;
 
 /// Splits bytes given in any chunks into lines; the last one may lack its newline. A line longer
