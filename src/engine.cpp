@@ -12,6 +12,8 @@
 #include "queue_input.hpp"
 #include "reactor.hpp"
 #include "robots_gate.hpp"
+#include "robots_redirect.hpp"
+#include "request_setup.hpp"
 #include "resume_file.hpp"
 #include "same_file.hpp"
 #include "transport.hpp"
@@ -79,6 +81,7 @@ class Engine {
   void robots_known(Completion& c, TimePoint now);
   bool robots_from_store(const Job& fetch);
   void release(RobotsGate::Verdict v, const std::string& host_key, TimePoint now);
+  bool follow_redirect(Completion& c);
   void end_unstarted(Job& job, ErrorKind kind, std::string_view why);
   bool answer_from_store(Job& job);
   void emit(Record& r);
@@ -274,6 +277,7 @@ void Engine::complete(Completion& c, TimePoint now) {
     return;
   }
   if (c.job.robots) return robots_known(c, now);
+  if (m_robots && follow_redirect(c)) return;
   stamp(r, c.job, now);
   if (m_worker && r.error == ErrorKind::none) {
     m_worker->submit(std::move(r));
@@ -302,7 +306,8 @@ void Engine::admit(Job job) {
   RobotsGate::Admission a = m_robots->admit(job);
   switch (a.kind) {
     case RobotsGate::Admission::Kind::go: return m_scheduler.push(std::move(job));
-    case RobotsGate::Admission::Kind::disallowed: return end_unstarted(job, ErrorKind::robots_disallowed, a.message);
+    case RobotsGate::Admission::Kind::disallowed:
+      return end_unstarted(job, ErrorKind::robots_disallowed, robots_denial(job, a.message));
     case RobotsGate::Admission::Kind::held:
       if (a.fetch && !robots_from_store(*a.fetch)) m_scheduler.push(std::move(*a.fetch));
       return;
@@ -340,8 +345,34 @@ void Engine::robots_known(Completion& c, TimePoint now) {
 // An origin's verdict: its Crawl-delay paces the host, and the URLs that waited for it go on or end.
 void Engine::release(RobotsGate::Verdict v, const std::string& host_key, TimePoint now) {
   if (v.crawl_delay) m_scheduler.pace_host(host_key, from_seconds(*v.crawl_delay), now);
-  for (Job& job : v.disallowed) end_unstarted(job, ErrorKind::robots_disallowed, v.message);
+  for (Job& job : v.disallowed) end_unstarted(job, ErrorKind::robots_disallowed, robots_denial(job, v.message));
   for (Job& job : v.allowed) m_scheduler.push(std::move(job));
+}
+
+// --robots: libcurl followed no redirect of this URL; a hop to follow goes back through the gate
+// like a URL just read (its host's health and robots.txt), as a job of its own host.
+bool Engine::follow_redirect(Completion& c) {
+  Record& r = c.record;
+  const RequestSetup setup = decide_request(m_options.method, m_options.data, c.job.request.get());
+  const bool get_like = setup.custom_method.empty() && setup.base != RequestSetup::Base::post;
+  RedirectStep step = next_redirect(c.job, r, m_options.max_redirects, get_like);
+  switch (step.kind) {
+    case RedirectStep::Kind::stop: return false;
+    case RedirectStep::Kind::too_many:
+      r.error = ErrorKind::too_many_redirects;
+      r.message = std::move(step.message);
+      return false;
+    case RedirectStep::Kind::blocked:
+      r.error = ErrorKind::redirect_blocked;
+      r.message = std::move(step.message);
+      return false;
+    case RedirectStep::Kind::follow: break;
+  }
+  if (const std::string* why = m_health.dead(c.job.host_key))
+    end_unstarted(c.job, ErrorKind::host_unreachable, *why);
+  else
+    admit(std::move(c.job));
+  return true;
 }
 
 // The line of a URL that ends here, without a request (or without another, if it waited to be retried).
@@ -358,6 +389,7 @@ void Engine::stamp(Record& r, Job& job, TimePoint now) {
   r.seq = job.seq;
   r.url = std::move(job.url);
   r.attempts = job.attempts;
+  if (job.redirects) r.redirects = job.redirects;  // --robots: hops the engine followed
   r.id = std::move(job.id);
   // The loop's clock is read once per turn, before libcurl's work in it, while libcurl times the
   // attempt to its very end: elapsed never claims less than the last attempt's time.total.

@@ -19,6 +19,7 @@ RobotsGate::Admission RobotsGate::admit(Job& job) {
     fetch.target = target->robots_url;
     fetch.host_key = job.host_key;
     fetch.robots = true;
+    fetch.other_origin = job.other_origin;  // asked for by a redirect: no credentials either
   }
   origin.waiting.push_back(Waiting{std::move(job), std::move(target->path_and_query)});
   ++m_held;
