@@ -17,6 +17,7 @@
 #include "resume_file.hpp"
 #include "same_file.hpp"
 #include "transport.hpp"
+#include "url_check.hpp"
 #include "scheduler.hpp"
 #include "shard.hpp"
 #include "signals.hpp"
@@ -375,6 +376,8 @@ bool Engine::follow_redirect(Completion& c) {
       return false;
     case RedirectStep::Kind::follow: break;
   }
+  if (spdlog::should_log(spdlog::level::debug))
+    spdlog::debug("redirect #{} (hop {}) to {}", c.job.seq, c.job.redirects, redact_password(c.job.target));
   if (const std::string* why = m_health.dead(c.job.host_key))
     end_unstarted(c.job, ErrorKind::host_unreachable, *why);
   else
