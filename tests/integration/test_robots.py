@@ -297,6 +297,14 @@ class TestRobots(VolleyTestCase):
         self.assertEqual(by[urls[1]]["status"], 302)
         self.assertEqual(len(self.seen(srv, "a.test", "/end")), 1)
 
+    def test_a_post_is_not_redirected(self):
+        # libcurl would turn it into a GET; volley does not reproduce that, and stops at the 3xx.
+        srv, port = self.serve({})
+        _, by = self.fetch(srv, port, ["a.test/to?u=/end"], "-d", "x=1", rc=0)
+        o = by["a.test/to?u=/end"]
+        self.assertEqual((o["status"], o["redirects"], o["error"]), (302, 0, None))
+        self.assertEqual(self.seen(srv, "a.test", "/end"), [])
+
 
 if __name__ == "__main__":
     harness.main()
