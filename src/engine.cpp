@@ -12,9 +12,12 @@
 #include "queue_input.hpp"
 #include "reactor.hpp"
 #include "robots_gate.hpp"
+#include "robots_redirect.hpp"
+#include "request_setup.hpp"
 #include "resume_file.hpp"
 #include "same_file.hpp"
 #include "transport.hpp"
+#include "url_check.hpp"
 #include "scheduler.hpp"
 #include "shard.hpp"
 #include "signals.hpp"
@@ -79,6 +82,7 @@ class Engine {
   void robots_known(Completion& c, TimePoint now);
   bool robots_from_store(const Job& fetch);
   void release(RobotsGate::Verdict v, const std::string& host_key, TimePoint now);
+  bool follow_redirect(Completion& c);
   void end_unstarted(Job& job, ErrorKind kind, std::string_view why);
   bool answer_from_store(Job& job);
   void emit(Record& r);
@@ -263,12 +267,19 @@ void Engine::complete(Completion& c, TimePoint now) {
   // The server asked for a pause: the whole host gets it, not only this URL's retry.
   if ((r.status == 429 || r.status == 503) && r.retry_after && *r.retry_after > 0)
     m_scheduler.pause_host(c.job.host_key, now + from_seconds(std::min(*r.retry_after, m_policy.max_delay)));
-  if (m_health.note(c.job.host_key, r)) give_up_host(c.job.host_key, *m_health.dead(c.job.host_key));
+  const bool gave_up = m_health.note(c.job.host_key, r);
+  if (gave_up) give_up_host(c.job.host_key, *m_health.dead(c.job.host_key));
   // Transfers already running when their host was given up end like its queued URLs.
   if (!r.status && r.error != ErrorKind::none) {
     if (const std::string* why = m_health.dead(c.job.host_key)) {
       r.error = ErrorKind::host_unreachable;
       r.message = *why;
+      // So do the URLs waiting on a robots.txt fetch that was running then; a fetch whose own
+      // failure gave the host up decides its origin as unreachable (robots_known).
+      if (c.job.robots && !gave_up) {
+        for (Job& waiting : m_robots->abandon(c.job.url, *why)) end_unstarted(waiting, ErrorKind::host_unreachable, *why);
+        return;
+      }
     }
   }
   if (c.job.attempts <= m_policy.retries && is_retryable(r.error, r.status)) {
@@ -280,6 +291,7 @@ void Engine::complete(Completion& c, TimePoint now) {
     return;
   }
   if (c.job.robots) return robots_known(c, now);
+  if (m_robots && follow_redirect(c)) return;
   stamp(r, c.job, now);
   if (m_worker && r.error == ErrorKind::none) {
     m_worker->submit(std::move(r));
@@ -308,7 +320,8 @@ void Engine::admit(Job job) {
   RobotsGate::Admission a = m_robots->admit(job);
   switch (a.kind) {
     case RobotsGate::Admission::Kind::go: return m_scheduler.push(std::move(job));
-    case RobotsGate::Admission::Kind::disallowed: return end_unstarted(job, ErrorKind::robots_disallowed, a.message);
+    case RobotsGate::Admission::Kind::disallowed:
+      return end_unstarted(job, ErrorKind::robots_disallowed, robots_denial(job, a.message));
     case RobotsGate::Admission::Kind::held:
       if (a.fetch && !robots_from_store(*a.fetch)) m_scheduler.push(std::move(*a.fetch));
       return;
@@ -346,8 +359,36 @@ void Engine::robots_known(Completion& c, TimePoint now) {
 // An origin's verdict: its Crawl-delay paces the host, and the URLs that waited for it go on or end.
 void Engine::release(RobotsGate::Verdict v, const std::string& host_key, TimePoint now) {
   if (v.crawl_delay) m_scheduler.pace_host(host_key, from_seconds(*v.crawl_delay), now);
-  for (Job& job : v.disallowed) end_unstarted(job, ErrorKind::robots_disallowed, v.message);
+  for (Job& job : v.disallowed) end_unstarted(job, ErrorKind::robots_disallowed, robots_denial(job, v.message));
   for (Job& job : v.allowed) m_scheduler.push(std::move(job));
+}
+
+// --robots: libcurl followed no redirect of this URL; a hop to follow goes back through the gate
+// like a URL just read (its host's health and robots.txt), as a job of its own host.
+bool Engine::follow_redirect(Completion& c) {
+  Record& r = c.record;
+  const RequestSetup setup = decide_request(m_options.method, m_options.data, c.job.request.get());
+  const bool get_like = setup.custom_method.empty() && setup.base != RequestSetup::Base::post;
+  RedirectStep step = next_redirect(c.job, r, m_options.max_redirects, get_like);
+  switch (step.kind) {
+    case RedirectStep::Kind::stop: return false;
+    case RedirectStep::Kind::too_many:
+      r.error = ErrorKind::too_many_redirects;
+      r.message = std::move(step.message);
+      return false;
+    case RedirectStep::Kind::blocked:
+      r.error = ErrorKind::redirect_blocked;
+      r.message = std::move(step.message);
+      return false;
+    case RedirectStep::Kind::follow: break;
+  }
+  if (spdlog::should_log(spdlog::level::debug))
+    spdlog::debug("redirect #{} (hop {}) to {}", c.job.seq, c.job.redirects, redact_password(c.job.target));
+  if (const std::string* why = m_health.dead(c.job.host_key))
+    end_unstarted(c.job, ErrorKind::host_unreachable, *why);
+  else
+    admit(std::move(c.job));
+  return true;
 }
 
 // The line of a URL that ends here, without a request (or without another, if it waited to be retried).
@@ -364,6 +405,7 @@ void Engine::stamp(Record& r, Job& job, TimePoint now) {
   r.seq = job.seq;
   r.url = std::move(job.url);
   r.attempts = job.attempts;
+  if (job.redirects) r.redirects = job.redirects;  // --robots: hops the engine followed
   r.id = std::move(job.id);
   // The loop's clock is read once per turn, before libcurl's work in it, while libcurl times the
   // attempt to its very end: elapsed never claims less than the last attempt's time.total.

@@ -33,4 +33,10 @@ struct Job {
   std::string id;  // the queue entry's id (--queue); empty otherwise
   std::vector<std::string> extra_headers;  // "Name: value", checked: --state's conditional headers
   std::shared_ptr<const StateEntry> state;  // --state: its key and stored row (state_rules.hpp)
+  // --robots follows a URL's redirects itself (robots_redirect.hpp): `target` is then the latest
+  // hop, `redirects` how many were followed, and `other_origin` whether that hop left the URL's
+  // scheme, host and port (`first_origin`), so that credentials stay behind as libcurl leaves them.
+  int redirects = 0;
+  bool other_origin = false;
+  std::string first_origin;
 };

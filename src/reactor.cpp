@@ -1,5 +1,6 @@
 #include "reactor.hpp"
 
+#include "ascii.hpp"
 #include "http_headers.hpp"
 #include "log_text.hpp"
 #include "request_setup.hpp"
@@ -151,7 +152,8 @@ void Reactor::configure(Slot& slot) {
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, o.max_redirects > 0 ? 1L : 0L);
+  // --robots: libcurl would request each hop unchecked; the engine follows them through the gate.
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, o.max_redirects > 0 && !o.robots ? 1L : 0L);
   curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(o.max_redirects));
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, seconds_to_ms(o.timeout));
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, seconds_to_ms(o.connect_timeout));
@@ -197,8 +199,15 @@ void Reactor::apply_request(Slot& slot) {
 // then the job's extra ones. Only this option changes, so only it is restored after the transfer.
 void Reactor::apply_headers(Slot& slot) {
   const bool object_headers = slot.job.request && !slot.job.request->headers.empty();
-  if (!object_headers && slot.job.extra_headers.empty()) return;
-  const auto add = [&slot](const std::string& h) { slot.request_headers = curl_slist_append(slot.request_headers, h.c_str()); };
+  if (!object_headers && slot.job.extra_headers.empty() && !slot.job.other_origin) return;
+  const auto add = [&slot](const std::string& h) {
+    // A hop the engine followed to another origin (--robots) sends no credentials, as libcurl's
+    // own redirects do not.
+    if (slot.job.other_origin &&
+        (ascii_iequals(header_name(h), "Authorization") || ascii_iequals(header_name(h), "Cookie")))
+      return;
+    slot.request_headers = curl_slist_append(slot.request_headers, h.c_str());
+  };
   if (object_headers)
     for (const auto& h : merge_headers(m_options.headers, slot.job.request->headers)) add(h);
   else

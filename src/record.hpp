@@ -18,6 +18,7 @@ struct Record {
   std::optional<long> status;  // none: no HTTP response
   std::optional<std::string> final_url;
   long redirects = 0;
+  std::optional<std::string> redirect_url;  // a 3xx's Location not followed by libcurl (--robots)
   std::optional<long> http_version;  // CURL_HTTP_VERSION_*
   std::optional<std::string> remote_ip;
   std::optional<std::string> content_type;

@@ -35,6 +35,7 @@ void build_result(CURL* easy, CURLcode code, TransferFacts facts, const char* er
   out.final_url = string_info(easy, CURLINFO_EFFECTIVE_URL, true);
   if (out.final_url) out.final_url = redact_password(*out.final_url);
   curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &out.redirects);
+  out.redirect_url = string_info(easy, CURLINFO_REDIRECT_URL, true);
   out.http_version = nonzero_info(easy, CURLINFO_HTTP_VERSION);
   out.remote_ip = string_info(easy, CURLINFO_PRIMARY_IP, true);
   out.content_type = string_info(easy, CURLINFO_CONTENT_TYPE, false);

@@ -52,6 +52,8 @@ class RobotsRules {
   std::optional<double> crawl_delay() const { return m_crawl_delay; }
 
   std::size_t rule_count() const { return m_rules.size(); }
+  /// The heap bytes the rules hold.
+  std::size_t bytes() const { return m_patterns.capacity() + m_rules.capacity() * sizeof(Rule); }
 
  private:
   // Patterns live in one arena: a file of tiny rules costs 12 bytes a rule beyond its text.

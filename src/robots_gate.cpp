@@ -9,6 +9,7 @@ RobotsGate::Admission RobotsGate::admit(Job& job) {
   auto [it, first] = m_origins.try_emplace(target->robots_url);
   Origin& origin = it->second;
   if (origin.decided) {
+    m_recent.splice(m_recent.begin(), m_recent, origin.recent);
     if (!lets_through(origin, it->first, target->path_and_query, a.message)) a.kind = Admission::Kind::disallowed;
     return a;
   }
@@ -19,6 +20,7 @@ RobotsGate::Admission RobotsGate::admit(Job& job) {
     fetch.target = target->robots_url;
     fetch.host_key = job.host_key;
     fetch.robots = true;
+    fetch.other_origin = job.other_origin;  // asked for by a redirect: no credentials either
   }
   origin.waiting.push_back(Waiting{std::move(job), std::move(target->path_and_query)});
   ++m_held;
@@ -53,10 +55,32 @@ RobotsGate::Outcome RobotsGate::outcome_of(const Record& r) {
   return out;
 }
 
+void RobotsGate::decided(Origins::iterator it) {
+  Origin& origin = it->second;
+  if (origin.decided) {  // decided again: counted anew
+    m_rule_bytes -= origin.bytes;
+    m_recent.erase(origin.recent);
+  }
+  origin.decided = true;
+  // The URL is held twice: as the map's key and in the list.
+  origin.bytes = origin.rules.bytes() + origin.denial.capacity() + 2 * it->first.capacity();
+  m_rule_bytes += origin.bytes;
+  m_recent.push_front(it->first);
+  origin.recent = m_recent.begin();
+  // The origin just decided stays whatever its size: forgetting it at once would refetch it for
+  // each of its URLs.
+  while (m_rule_bytes > m_rule_budget && m_recent.size() > 1) {
+    const auto oldest = m_origins.find(m_recent.back());
+    m_rule_bytes -= oldest->second.bytes;
+    m_recent.pop_back();
+    m_origins.erase(oldest);
+  }
+}
+
 RobotsGate::Verdict RobotsGate::resolve(const std::string& robots_url, const Outcome& outcome) {
   Verdict v;
-  Origin& origin = m_origins[robots_url];
-  origin.decided = true;
+  const auto it = m_origins.try_emplace(robots_url).first;
+  Origin& origin = it->second;
   origin.rules = robots_from_fetch(outcome.status, outcome.body, m_token);
   if (robots_fetch_policy(outcome.status) == RobotsFetchPolicy::disallow_all) {
     // The rules alone would say "disallowed by"; the line says why the whole host is.
@@ -73,17 +97,19 @@ RobotsGate::Verdict RobotsGate::resolve(const std::string& robots_url, const Out
   }
   m_held -= origin.waiting.size();
   origin.waiting = {};
+  decided(it);
   return v;
 }
 
 std::vector<Job> RobotsGate::abandon(const std::string& robots_url, const std::string& why) {
   std::vector<Job> jobs;
-  Origin& origin = m_origins[robots_url];
-  origin.decided = true;
+  const auto it = m_origins.try_emplace(robots_url).first;
+  Origin& origin = it->second;
   origin.denial = why;
   for (Waiting& w : origin.waiting) jobs.push_back(std::move(w.job));
   m_held -= origin.waiting.size();
   origin.waiting = {};
+  decided(it);
   return jobs;
 }
 

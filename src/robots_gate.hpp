@@ -5,6 +5,7 @@
 #include "robots.hpp"
 
 #include <cstddef>
+#include <list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,10 +16,17 @@
 /// allows it. Each origin (scheme, host and port) goes unknown → fetching (its URLs wait here,
 /// holding no slot) → rules, kept for the run. Pure: the engine schedules the fetch job admit()
 /// hands out, like any URL, and brings back what it gave to resolve().
+///
+/// The rules kept are bounded by a byte budget: past it the origins decided and least recently
+/// used are forgotten (none has URLs waiting), and a later URL of one fetches its robots.txt again.
 class RobotsGate {
  public:
+  /// 64 MiB: the rules of a few thousand typical sites, or of 32 sites at robots.txt's worst.
+  static constexpr std::size_t default_rule_budget = std::size_t{64} << 20;
+
   /// `product_token`: robots_product_token() of the User-Agent.
-  explicit RobotsGate(std::string product_token) : m_token(std::move(product_token)) {}
+  explicit RobotsGate(std::string product_token, std::size_t rule_budget = default_rule_budget)
+      : m_token(std::move(product_token)), m_rule_budget(rule_budget) {}
 
   struct Admission {
     enum class Kind { go, held, disallowed };
@@ -64,6 +72,9 @@ class RobotsGate {
   /// URLs waiting for a verdict: they count against the read-ahead window.
   std::size_t held() const { return m_held; }
 
+  /// What the decided origins' rules hold, as counted against the budget.
+  std::size_t rule_bytes() const { return m_rule_bytes; }
+
  private:
   struct Waiting {
     Job job;
@@ -74,12 +85,20 @@ class RobotsGate {
     bool decided = false;
     RobotsRules rules;
     std::string denial;  // decided and not empty: every URL of the origin is disallowed, for this reason
+    std::size_t bytes = 0;  // decided: counted in m_rule_bytes
+    std::list<std::string>::iterator recent;  // decided: its place in m_recent
   };
+  using Origins = std::unordered_map<std::string, Origin>;
+  // Counts a newly decided origin against the budget, then forgets others past it.
+  void decided(Origins::iterator it);
   // Whether a decided origin lets `path_and_query` through; if not, `why` says so.
   static bool lets_through(const Origin& o, const std::string& robots_url, std::string_view path_and_query,
                            std::string& why);
 
   std::string m_token;
-  std::unordered_map<std::string, Origin> m_origins;  // by robots.txt URL, for the whole run
+  Origins m_origins;  // by robots.txt URL
+  std::list<std::string> m_recent;  // decided origins' robots.txt URLs, most recently used first
+  std::size_t m_rule_budget;
+  std::size_t m_rule_bytes = 0;
   std::size_t m_held = 0;
 };

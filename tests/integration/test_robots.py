@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 import unittest
+from urllib.parse import quote, unquote
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -41,7 +42,8 @@ class RobotsHandler(BaseHTTPRequestHandler):
         server = self.server
         with server.lock:
             server.log.append({"host": host, "path": self.path, "method": self.command,
-                               "ua": self.headers.get("User-Agent"), "t": time.monotonic()})
+                               "ua": self.headers.get("User-Agent"), "auth": self.headers.get("Authorization"),
+                               "t": time.monotonic()})
         spec = server.robots.get(host, (404, b""))
         if self.path == "/robots.txt" or self.path.startswith("/hop/"):
             hops = spec[2] if len(spec) > 2 else 0
@@ -53,6 +55,8 @@ class RobotsHandler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
             return self._send(spec[0], spec[1])
+        if self.path.startswith("/to?u="):  # a redirect to wherever u says
+            return self._send(302, headers=[("Location", unquote(self.path[len("/to?u="):]))])
         self._send(200, b"page\n")
 
     do_GET = do_HEAD = do_POST = _handle
@@ -87,9 +91,10 @@ class TestRobots(VolleyTestCase):
         self.addCleanup(srv.release.set)
         return srv, port
 
-    def fetch(self, srv, port, urls, *args, rc=None, timeout=120):
-        """Runs volley --robots over `urls` ("name/path"), each name resolved to the server."""
-        names = sorted({u.split("/", 1)[0] for u in urls})
+    def fetch(self, srv, port, urls, *args, rc=None, timeout=120, hosts=()):
+        """Runs volley --robots over `urls` ("name/path"), each name, and each of `hosts`, resolved
+        to the server."""
+        names = sorted({u.split("/", 1)[0] for u in urls} | set(hosts))
         resolve = []
         for n in names:
             resolve += ["--resolve", "%s:%d:127.0.0.1" % (n, port)]
@@ -245,6 +250,60 @@ class TestRobots(VolleyTestCase):
         self.assertErrorKind(by[urls[3]], "robots_disallowed")
         self.assertEqual([x["path"] for x in self.seen(srv_a, "127.0.0.1")], ["/robots.txt", "/y"])
         self.assertEqual([x["path"] for x in self.seen(srv_b, "127.0.0.1")], ["/robots.txt", "/x"])
+
+    # libcurl would follow a redirect unchecked: with --robots each hop passes the gate first.
+    def test_a_redirect_into_a_disallowed_path_is_not_requested(self):
+        srv, port = self.serve({"a.test": (200, b"User-agent: *\nDisallow: /private\n"),
+                                "b.test": (200, b"User-agent: *\nDisallow: /private\n")})
+        b_secret = "http://b.test:%d/private/secret" % port
+        urls = ["a.test/to?u=/private/x", "a.test/to?u=" + quote(b_secret, safe="")]
+        _, by = self.fetch(srv, port, urls, rc=1, hosts=["b.test"])
+        for u, hop in zip(urls, ["http://a.test:%d/private/x" % port, b_secret]):
+            with self.subTest(url=u):
+                o = by[u]
+                self.assertErrorKind(o, "robots_disallowed")
+                self.assertIn("redirect to " + hop, o["error"]["message"])
+                self.assertEqual(o["redirects"], 1)
+        self.assertNotIn("/private/x", [x["path"] for x in self.seen(srv, "a.test")])
+        self.assertEqual([x["path"] for x in self.seen(srv, "b.test")], ["/robots.txt"])
+
+    def test_an_allowed_redirect_chain_is_followed_and_credentials_stay_on_their_origin(self):
+        srv, port = self.serve({"b.test": (200, b"User-agent: *\nDisallow: /private\n")})
+        b_hop = "http://b.test:%d/to?u=%s" % (port, quote("/public/z", safe=""))
+        urls = ["a.test/to?u=" + quote(b_hop, safe="")]
+        _, by = self.fetch(srv, port, urls, "-H", "Authorization: Bearer s3cret", rc=0,
+                           hosts=["b.test"])
+        o = by[urls[0]]
+        self.assertOk(o)
+        self.assertEqual(o["redirects"], 2)
+        self.assertEqual(o["final_url"], "http://b.test:%d/public/z" % port)
+        self.assertEqual(o["attempts"], 1)
+        a_auth = [x["auth"] for x in self.seen(srv, "a.test") if x["path"] != "/robots.txt"]
+        self.assertEqual(a_auth, ["Bearer s3cret"])
+        b_seen = self.seen(srv, "b.test")
+        self.assertEqual([x["path"] for x in b_seen][1:], ["/to?u=%2Fpublic%2Fz", "/public/z"])
+        self.assertEqual([x["auth"] for x in b_seen], [None] * 3, "Authorization leaked to another host")
+
+    def test_max_redirects_counts_the_hops_the_gate_follows(self):
+        srv, port = self.serve({})
+        urls = ["a.test/to?u=" + quote("/to?u=" + quote("/end", safe=""), safe=""), "a.test/to?u=/end"]
+        _, by = self.fetch(srv, port, urls, "--max-redirects", "1", rc=1)
+        self.assertErrorKind(by[urls[0]], "too_many_redirects")
+        self.assertEqual(by[urls[0]]["status"], 302)
+        self.assertOk(by[urls[1]])
+        self.assertEqual(by[urls[1]]["redirects"], 1)
+        self.assertEqual([x["path"] for x in self.seen(srv, "a.test", "/end")], ["/end"])
+        _, by = self.fetch(srv, port, urls[1:], "--max-redirects", "0", rc=0)
+        self.assertEqual(by[urls[1]]["status"], 302)
+        self.assertEqual(len(self.seen(srv, "a.test", "/end")), 1)
+
+    def test_a_post_is_not_redirected(self):
+        # libcurl would turn it into a GET; volley does not reproduce that, and stops at the 3xx.
+        srv, port = self.serve({})
+        _, by = self.fetch(srv, port, ["a.test/to?u=/end"], "-d", "x=1", rc=0)
+        o = by["a.test/to?u=/end"]
+        self.assertEqual((o["status"], o["redirects"], o["error"]), (302, 0, None))
+        self.assertEqual(self.seen(srv, "a.test", "/end"), [])
 
 
 if __name__ == "__main__":

@@ -853,6 +853,32 @@ TEST_CASE("engine: --robots: when a host is given up, URLs waiting on its robots
   CHECK(t.finishes.back().second - t.starts.front().second < 1s);
 }
 
+TEST_CASE("engine: --robots: URLs waiting on a robots.txt fetch running when its host is given up end as host_unreachable") {
+  Options o;
+  o.robots = true;
+  o.per_host = 2;
+  o.host_errors = 1;
+  o.retries = 0;
+  // Two origins of one host:port, both fetches running; the https one's failure, reaped first,
+  // gives the host up while the http one is still in flight.
+  o.urls = {"https://a.test:8080/1", "http://a.test:8080/1", "https://a.test:8080/2", "http://a.test:8080/2"};
+  FakeTransport t(4);
+  t.respond = [](const Job& job, Record& r) {
+    REQUIRE(job.robots);
+    r.error = ErrorKind::connect;
+    r.message = job.target.starts_with("https:") ? "Failed to connect" : "Failed to connect again";
+  };
+  const Run r = run_fake(o, t);
+  REQUIRE(r.lines.size() == 4);
+  // The fetch whose failure gave the host up decides its origin as unreachable, as documented.
+  for (int i : {0, 2}) CHECK(r.lines[i]["error"]["kind"] == "robots_disallowed");
+  for (int i : {1, 3}) {
+    CHECK(r.lines[i]["error"]["kind"] == "host_unreachable");
+    CHECK(r.lines[i]["error"]["message"] == "connect: Failed to connect");
+  }
+  CHECK(t.starts.size() == 2);
+}
+
 namespace {
 
 struct ResumeRun {

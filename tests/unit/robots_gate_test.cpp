@@ -173,3 +173,73 @@ TEST_CASE("robots_gate: take_all and abandon hand back every waiting URL") {
   CHECK(rest[0].seq == 3);
   CHECK(gate.held() == 0);
 }
+
+namespace {
+
+// A robots.txt of about 40 KiB of rules, and what one origin's verdict on it counts.
+std::string long_rules() {
+  std::string body = "User-agent: *\n";
+  for (int i = 0; body.size() < 40 * 1024; ++i) body += "Disallow: /private/" + std::to_string(i) + std::string(60, 'x') + "\n";
+  return body;
+}
+
+void decide(RobotsGate& gate, const std::string& host, std::uint64_t seq, const std::string& body) {
+  Job job = url_job(seq, "http://" + host + "/public");
+  const auto a = gate.admit(job);
+  REQUIRE(a.fetch);
+  const auto v = gate.resolve(a.fetch->url, answered(200, body));
+  CHECK(v.allowed.size() == 1);
+}
+
+std::size_t one_origin_bytes(const std::string& body) {
+  RobotsGate probe("volley");
+  decide(probe, "p.test", 1, body);  // a name as long as the tests' own
+  return probe.rule_bytes();
+}
+
+}  // namespace
+
+TEST_CASE("robots_gate: past the rule budget the least recently used origins are forgotten, and fetched again") {
+  const std::string body = long_rules();
+  const std::size_t one = one_origin_bytes(body);
+  CHECK(one > 40 * 1024);
+  RobotsGate gate("volley", one * 5 / 2);  // two origins fit, a third does not
+  const auto admit_kind = [&](const std::string& host, std::uint64_t seq, bool* fetch = nullptr) {
+    Job job = url_job(seq, "http://" + host + "/public");
+    const auto a = gate.admit(job);
+    if (fetch) *fetch = a.fetch.has_value();
+    return a.kind;
+  };
+  decide(gate, "a.test", 1, body);
+  decide(gate, "b.test", 2, body);
+  CHECK(gate.rule_bytes() == 2 * one);
+  CHECK(admit_kind("a.test", 3) == RobotsGate::Admission::Kind::go);  // a is now the more recent
+  decide(gate, "c.test", 4, body);
+  CHECK(gate.rule_bytes() == 2 * one);
+  CHECK(admit_kind("a.test", 5) == RobotsGate::Admission::Kind::go);
+  CHECK(admit_kind("c.test", 6) == RobotsGate::Admission::Kind::go);
+  bool fetch = false;
+  CHECK(admit_kind("b.test", 7, &fetch) == RobotsGate::Admission::Kind::held);  // b was forgotten
+  CHECK(fetch);
+  CHECK(gate.held() == 1);
+}
+
+TEST_CASE("robots_gate: an origin waiting for its robots.txt is never forgotten") {
+  const std::string body = long_rules();
+  const std::size_t one = one_origin_bytes(body);
+  RobotsGate gate("volley", one / 4);  // less than one origin's rules
+  Job waiting = url_job(1, "http://w.test/x", "w.test:80");
+  const auto w = gate.admit(waiting);
+  REQUIRE(w.fetch);
+  std::uint64_t seq = 1;
+  for (const char* host : {"q.test", "r.test", "s.test"}) decide(gate, host, ++seq, body);
+  // The one just decided stays, whatever its size: forgetting it at once would refetch it for
+  // each of its URLs.
+  CHECK(gate.rule_bytes() == one);
+  Job later = url_job(9, "http://w.test/y", "w.test:80");
+  const auto a = gate.admit(later);
+  CHECK(a.kind == RobotsGate::Admission::Kind::held);
+  CHECK_FALSE(a.fetch);  // still the first fetch it waits for
+  const auto v = gate.resolve(w.fetch->url, answered(404));
+  CHECK(v.allowed.size() == 2);
+}
