@@ -7,7 +7,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-BodyWorker::BodyWorker(const Finishing& finishing) : m_finishing(finishing) {
+BodyWorker::BodyWorker(const LinePlan& plan) : m_plan(plan) {
   m_wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (m_wake_fd < 0) throw std::runtime_error("cannot create eventfd");
   m_thread = thread_without_signals([this] { run(); });
@@ -58,7 +58,7 @@ void BodyWorker::run() {
     m_todo.pop_front();
     lock.unlock();
     try {
-      finish_body(m_finishing, r);
+      process_body(m_plan, r);
     } catch (const std::exception& e) {
       // A page that defeats the extractor costs its own line, not the run.
       r.error = ErrorKind::other;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "finishing.hpp"
+#include "line_plan.hpp"
 #include "record.hpp"
 
 #include <condition_variable>
@@ -9,12 +9,12 @@
 #include <thread>
 #include <vector>
 
-/// Runs finish_body (parsing, matching, hashing, saving) on a thread of its own, so a slow page
+/// Runs process_body (parsing, matching, hashing, saving) on a thread of its own, so a slow page
 /// costs the reactor nothing: transfers go on while it is parsed. The engine counts submitted
 /// records against the concurrency cap, which bounds the bodies held in memory.
 class BodyWorker {
  public:
-  explicit BodyWorker(const Finishing& finishing);
+  explicit BodyWorker(const LinePlan& plan);
   ~BodyWorker();
   BodyWorker(const BodyWorker&) = delete;
   BodyWorker& operator=(const BodyWorker&) = delete;
@@ -33,7 +33,7 @@ class BodyWorker {
  private:
   void run();
 
-  const Finishing& m_finishing;
+  const LinePlan& m_plan;
   int m_wake_fd = -1;
   std::size_t m_pending = 0;  // only touched by the engine's thread
   std::mutex m_mutex;

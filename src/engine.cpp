@@ -2,7 +2,7 @@
 
 #include "backoff.hpp"
 #include "body_worker.hpp"
-#include "finishing.hpp"
+#include "line_plan.hpp"
 #include "host_health.hpp"
 #include "input_reader.hpp"
 #include "input_state.hpp"
@@ -40,13 +40,13 @@ namespace {
 
 class Engine {
  public:
-  Engine(const Options& o, InputSource& input, JsonlWriter& writer, const Finishing& finishing,
+  Engine(const Options& o, InputSource& input, JsonlWriter& writer, const LinePlan& plan,
          Transport& transport, int wake_fd, std::function<int()> signalled, ResumeFile* resume,
          StateStore* state)
       : m_options(o),
         m_input(input),
         m_writer(writer),
-        m_finishing(finishing),
+        m_plan(plan),
         m_signalled(signalled ? std::move(signalled) : received_signal),
         m_scheduler(o.per_host, o.rate, o.read_ahead, o.per_host_delay),
         m_transport(transport),
@@ -60,8 +60,8 @@ class Engine {
     if (wake_fd >= 0 && !m_transport.watch(wake_fd, true)) fail("cannot watch the signal descriptor");
     if (o.robots) m_robots.emplace(robots_product_token(o.user_agent));
     if (state) m_state.emplace(*state, o);
-    if (finishing.has_body_work()) {
-      m_worker.emplace(finishing);
+    if (plan.has_body_work()) {
+      m_worker.emplace(plan);
       if (!m_transport.watch(m_worker->wake_fd(), true)) fail("cannot watch the body worker");
     }
     if (m_resume && m_resume->check().verdict() == ResumeCheck::Verdict::pending) m_writer.hold(true);
@@ -88,7 +88,7 @@ class Engine {
   void emit(Record& r);
   void report_written();
   void stamp(Record& r, Job& job, TimePoint now);
-  void collect_finished(bool wait);
+  void collect_from_worker(bool wait);
   void watch_input();
   std::size_t busy() const { return m_transport.in_flight() + (m_worker ? m_worker->pending() : 0); }
   bool has_room() const { return busy() < m_transport.limit(); }
@@ -102,7 +102,7 @@ class Engine {
   const Options& m_options;
   InputSource& m_input;
   JsonlWriter& m_writer;
-  const Finishing& m_finishing;
+  const LinePlan& m_plan;
   std::function<int()> m_signalled;
   Scheduler m_scheduler;
   Transport& m_transport;
@@ -134,7 +134,7 @@ class Engine {
 void Engine::emit(Record& r) {
   if (r.error != ErrorKind::interrupted) m_written.push_back(r.seq);
   m_stats.add(r);
-  if (!m_finishing.keeps(r)) return;
+  if (!m_plan.keeps(r)) return;
   if (m_output != JsonlWriter::Status::ok) return;
   clear_progress_for_output();
   m_output = m_writer.write(r, m_now);
@@ -262,7 +262,7 @@ void Engine::start_transfers(TimePoint now) {
 }
 
 void Engine::complete(Completion& c, TimePoint now) {
-  m_scheduler.finished(c.job.host_key);
+  m_scheduler.release_host(c.job.host_key);
   Record& r = c.record;
   // The server asked for a pause: the whole host gets it, not only this URL's retry.
   if ((r.status == 429 || r.status == 503) && r.retry_after && *r.retry_after > 0)
@@ -414,7 +414,7 @@ void Engine::stamp(Record& r, Job& job, TimePoint now) {
         std::chrono::duration_cast<std::chrono::microseconds>(now - *job.first_start).count(), r.total_us);
   r.fetched_at_ms = job.started_at_ms;
   if (job.request) r.meta = job.request->meta;
-  if (m_state && job.state) m_state->finish(r, job);
+  if (m_state && job.state) m_state->stamp_and_store(r, job);
 }
 
 void Engine::watch_input() {
@@ -427,7 +427,7 @@ void Engine::watch_input() {
   m_input_state.set_watched(fd);
 }
 
-void Engine::collect_finished(bool wait) {
+void Engine::collect_from_worker(bool wait) {
   if (!m_worker) return;
   m_finished.clear();
   m_worker->collect(m_finished, wait);
@@ -489,7 +489,7 @@ void Engine::interrupt(std::string_view why) {
       emit(r);
     }
   }
-  collect_finished(true);
+  collect_from_worker(true);
   for (Job& job : m_scheduler.take_all())
     if (!job.robots) end_unstarted(job, ErrorKind::interrupted, why);
   if (m_robots)
@@ -533,7 +533,7 @@ int Engine::fetch_all() {
     m_done.clear();
     m_now = m_transport.poll(wait_limit(m_now), m_done);
     for (auto& c : m_done) complete(c, m_now);
-    collect_finished(false);
+    collect_from_worker(false);
     m_progress.update(m_now, m_stats, busy());
   }
 
@@ -568,10 +568,10 @@ int Engine::fetch_all() {
 
 }  // namespace
 
-int run_engine(const Options& options, InputSource& input, JsonlWriter& writer, const Finishing& finishing,
+int run_engine(const Options& options, InputSource& input, JsonlWriter& writer, const LinePlan& plan,
                Transport& transport, int wake_fd, std::function<int()> signalled, ResumeFile* resume,
                StateStore* state) {
-  Engine engine(options, input, writer, finishing, transport, wake_fd, std::move(signalled), resume, state);
+  Engine engine(options, input, writer, plan, transport, wake_fd, std::move(signalled), resume, state);
   return engine.run();
 }
 
@@ -616,18 +616,18 @@ int run(const Options& options) {
     spdlog::error("{}", e.what());
     return exit_usage;
   }
-  Finishing finishing;
+  LinePlan plan;
   try {
-    finishing = prepare_finishing(options);
+    plan = plan_lines(options);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     if (out_fd != STDOUT_FILENO) ::close(out_fd);
     return exit_usage;
   }
-  JsonlWriter writer(out_fd, finishing.fields);
+  JsonlWriter writer(out_fd, plan.fields);
   try {
-    Reactor reactor(options, finishing.has_body_work());
-    return run_engine(options, *input, writer, finishing, reactor, wake_fd, {}, resume ? &*resume : nullptr,
+    Reactor reactor(options, plan.has_body_work());
+    return run_engine(options, *input, writer, plan, reactor, wake_fd, {}, resume ? &*resume : nullptr,
                       state ? &*state : nullptr);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

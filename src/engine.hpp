@@ -21,13 +21,13 @@ class JsonlWriter;
 class ResumeFile;
 class Transport;
 class StateStore;
-struct Finishing;
+struct LinePlan;
 
 /// The loop itself, over a given transport (the engine's tests pass a fake). `wake_fd` (-1: none)
 /// is watched so that a signal ends a wait; `signalled` says which signal asks the run to stop
 /// (0: none; empty: the process's own, received_signal()). `resume` (null: none) is --resume's
 /// output file, which the writer writes to once the input is known to match it. `state`: the
 /// --state store, or null.
-int run_engine(const Options& options, InputSource& input, JsonlWriter& writer, const Finishing& finishing,
+int run_engine(const Options& options, InputSource& input, JsonlWriter& writer, const LinePlan& plan,
                Transport& transport, int wake_fd, std::function<int()> signalled = {},
                ResumeFile* resume = nullptr, StateStore* state = nullptr);

@@ -55,7 +55,7 @@ struct Options {
   int max_redirects = 10;
   std::uint64_t max_body = 10ull << 20;
 
-  // Scraping: each adds fields to the line, and only then is the body kept (Finishing::has_body_work).
+  // Scraping: each adds fields to the line, and only then is the body kept (LinePlan::has_body_work).
   bool title = false;
   std::string links;  // "": off, "a": <a href>, "all": also link, script, img, iframe
   std::vector<std::string> extract;  // "REGEX" or "NAME=REGEX"

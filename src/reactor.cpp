@@ -364,7 +364,7 @@ void Reactor::fail_unwatched(std::vector<Completion>& done) {
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, &slot);
     if (!slot || !slot->busy || slot->easy != easy) continue;  // not ours, or already ended
     std::snprintf(slot->errbuf, sizeof slot->errbuf, "%s", message.c_str());
-    finish(*slot, CURLE_ABORTED_BY_CALLBACK, done, false);
+    complete_transfer(*slot, CURLE_ABORTED_BY_CALLBACK, done, false);
   }
   m_unwatched.clear();
 }
@@ -456,11 +456,11 @@ void Reactor::drain(std::vector<Completion>& done) {
     if (msg->msg != CURLMSG_DONE) continue;
     Slot* slot = nullptr;
     curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &slot);
-    finish(*slot, msg->data.result, done, false);
+    complete_transfer(*slot, msg->data.result, done, false);
   }
 }
 
-void Reactor::finish(Slot& slot, CURLcode code, std::vector<Completion>& done, bool interrupted) {
+void Reactor::complete_transfer(Slot& slot, CURLcode code, std::vector<Completion>& done, bool interrupted) {
   Completion& c = done.emplace_back();
   build_result(slot.easy, code, TransferFacts{slot.too_large, interrupted, 0, {}}, slot.errbuf, c.record);
   c.record.size = slot.body_bytes;
@@ -494,6 +494,6 @@ void Reactor::finish(Slot& slot, CURLcode code, std::vector<Completion>& done, b
 void Reactor::abort_all(std::vector<Completion>& done) {
   for (auto& slot : m_slots) {
     if (!slot->busy) continue;
-    finish(*slot, CURLE_ABORTED_BY_CALLBACK, done, true);
+    complete_transfer(*slot, CURLE_ABORTED_BY_CALLBACK, done, true);
   }
 }

@@ -17,7 +17,7 @@
 /// once, and given only a new URL per transfer.
 class Reactor final : public Transport {
  public:
-  /// `keep_body`: hold each body for the finishing stage instead of counting and dropping it.
+  /// `keep_body`: hold each body for the body work (extraction, saving) instead of counting and dropping it.
   /// With --hash or --state each body is hashed as it arrives; with --state the response's
   /// validators are kept and a job's extra_headers sent.
   Reactor(const Options& options, bool keep_body);
@@ -51,7 +51,7 @@ class Reactor final : public Transport {
   Slot& acquire();
   void configure(Slot& slot);
   void drain(std::vector<Completion>& done);
-  void finish(Slot& slot, CURLcode code, std::vector<Completion>& done, bool interrupted);
+  void complete_transfer(Slot& slot, CURLcode code, std::vector<Completion>& done, bool interrupted);
 
   const Options& m_options;
   bool m_keep_body;

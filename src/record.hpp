@@ -39,7 +39,7 @@ struct Record {
   std::optional<std::int64_t> last_fetched_ms;  // Unix ms of the previous successful fetch
   bool cached = false;                          // answered from the store (--max-age), not fetched
 
-  // Kept only when a flag asks for them (Finishing::has_body_work, --headers).
+  // Kept only when a flag asks for them (LinePlan::has_body_work, --headers).
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // final response, names lower-cased
   std::string meta;   // a request object's "meta", as compact JSON

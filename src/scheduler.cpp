@@ -127,7 +127,7 @@ std::optional<Job> Scheduler::next(TimePoint now) {
   return job;
 }
 
-void Scheduler::finished(const std::string& host_key) {
+void Scheduler::release_host(const std::string& host_key) {
   auto it = m_hosts.find(host_key);
   if (it == m_hosts.end()) return;
   --it->second.in_flight;

@@ -45,9 +45,9 @@ class Scheduler {
   /// Removes every job of the host not started, queued or waiting to be retried (a dead host).
   std::vector<Job> take_host(const std::string& host_key);
 
-  /// A job allowed to start at `now`, counted against its host until finished() is called.
+  /// A job allowed to start at `now`, counted against its host until release_host() is called.
   std::optional<Job> next(TimePoint now);
-  void finished(const std::string& host_key);
+  void release_host(const std::string& host_key);
 
   /// When waiting makes something startable (a retry comes due, a host's pacing or back-off
   /// ends, rate credit accrues); nullopt when only a finished transfer or new input can.

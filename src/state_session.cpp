@@ -17,7 +17,7 @@ std::optional<StoredRow> StateSession::admit(Job& job, std::int64_t now_ms) {
   return std::nullopt;
 }
 
-void StateSession::finish(Record& r, const Job& job) {
+void StateSession::stamp_and_store(Record& r, const Job& job) {
   const StateEntry& entry = *job.state;
   r.changed = changed(entry.prior, r);
   if (entry.prior) r.last_fetched_ms = entry.prior->ok_at;

@@ -27,7 +27,7 @@ class StateSession {
   /// Throws std::runtime_error when the store cannot be read.
   std::optional<StoredRow> admit(Job& job, std::int64_t now_ms);
   /// Stamps the line of a job that admit() let through, and hands its row to the writer.
-  void finish(Record& r, const Job& job);
+  void stamp_and_store(Record& r, const Job& job);
   /// --robots: the robots.txt of the origin of `robots_url` as stored less than
   /// robots_keep_ms before `now_ms`; nullopt when there is none that recent.
   std::optional<StoredRobots> robots(const std::string& robots_url, std::int64_t now_ms);

@@ -28,8 +28,8 @@ bool readable(int fd, int timeout_ms) {
   return ::poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLIN);
 }
 
-Finishing titles() {
-  Finishing f;
+LinePlan titles() {
+  LinePlan f;
   f.extract.title = true;
   return f;
 }
@@ -37,7 +37,7 @@ Finishing titles() {
 }  // namespace
 
 TEST_CASE("body_worker: records come back extracted, their bodies emptied") {
-  Finishing f = titles();
+  LinePlan f = titles();
   BodyWorker worker(f);
   worker.submit(page(1, "abc"));
   worker.submit(titled(2));
@@ -55,7 +55,7 @@ TEST_CASE("body_worker: records come back extracted, their bodies emptied") {
 }
 
 TEST_CASE("body_worker: the wake fd is readable while finished records wait, and collect clears it") {
-  const Finishing f = titles();
+  const LinePlan f = titles();
   BodyWorker worker(f);
   CHECK_FALSE(readable(worker.wake_fd(), 0));
   worker.submit(titled(1));
@@ -69,7 +69,7 @@ TEST_CASE("body_worker: the wake fd is readable while finished records wait, and
 }
 
 TEST_CASE("body_worker: a failed transfer's record is not extracted from") {
-  const Finishing f = titles();
+  const LinePlan f = titles();
   BodyWorker worker(f);
   Record r = titled(1);
   r.error = ErrorKind::partial;
@@ -86,7 +86,7 @@ TEST_CASE("body_worker: a failed transfer's record is not extracted from") {
 
 TEST_CASE("body_worker: a body that cannot be saved makes a save error on its own line") {
   ScratchDir tmp;
-  Finishing f;
+  LinePlan f;
   f.store.emplace(tmp / "bodies");
   BodyWorker worker(f);
   worker.submit(page(1, "kept"));
@@ -107,7 +107,7 @@ TEST_CASE("body_worker: a body that cannot be saved makes a save error on its ow
 }
 
 TEST_CASE("body_worker: many records, collected as they finish, each come back once") {
-  const Finishing f = titles();
+  const LinePlan f = titles();
   BodyWorker worker(f);
   constexpr std::uint64_t count = 500;
   std::vector<Record> out;
@@ -132,7 +132,7 @@ TEST_CASE("body_worker: many records, collected as they finish, each come back o
 }
 
 TEST_CASE("body_worker: cancel hands back the records not started, the rest still finish") {
-  const Finishing f = titles();
+  const LinePlan f = titles();
   BodyWorker worker(f);
   constexpr std::uint64_t count = 200;
   for (std::uint64_t seq = 1; seq <= count; ++seq) worker.submit(titled(seq));
@@ -157,7 +157,7 @@ TEST_CASE("body_worker: cancel hands back the records not started, the rest stil
 }
 
 TEST_CASE("body_worker: destroyed with records still queued, it stops without hanging") {
-  const Finishing f = titles();
+  const LinePlan f = titles();
   {
     BodyWorker worker(f);
     for (std::uint64_t seq = 1; seq <= 200; ++seq) worker.submit(titled(seq));

@@ -1,5 +1,5 @@
 #include "engine.hpp"
-#include "finishing.hpp"
+#include "line_plan.hpp"
 #include "input_reader.hpp"
 #include "input_state.hpp"
 #include "jsonl_writer.hpp"
@@ -162,9 +162,9 @@ Run run_fake(Options o, FakeTransport& t, const Setup& setup = {}) {
   Run run;
   {
     InputReader input(o.urls, o.inputs);
-    Finishing finishing = prepare_finishing(o);
-    JsonlWriter writer(fd, finishing.fields, setup.block);
-    run.status = run_engine(o, input, writer, finishing, t, -1, setup.signalled, nullptr, setup.state);
+    LinePlan plan = plan_lines(o);
+    JsonlWriter writer(fd, plan.fields, setup.block);
+    run.status = run_engine(o, input, writer, plan, t, -1, setup.signalled, nullptr, setup.state);
   }
   FILE* f = std::fopen(path, "r");
   REQUIRE(f);
@@ -914,8 +914,8 @@ ResumeRun resume_run(const std::vector<std::uint64_t>& done, const std::vector<s
     ResumeFile file(path, hold_budget);
     InputReader input(o.urls, o.inputs);
     JsonlWriter writer(file.output_fd(), {});
-    Finishing finishing = prepare_finishing(o);
-    run.status = run_engine(o, input, writer, finishing, t, -1, [] { return 0; }, &file);
+    LinePlan plan = plan_lines(o);
+    run.status = run_engine(o, input, writer, plan, t, -1, [] { return 0; }, &file);
   }
   for (const auto& [seq, when] : t.starts) run.started.push_back(seq);
   std::sort(run.started.begin(), run.started.end());
@@ -1005,8 +1005,8 @@ TEST_CASE("engine: a line is reported written only once it is out of the process
   int status;
   {
     JsonlWriter writer(fd, {}, 512);
-    Finishing finishing = prepare_finishing(o);
-    status = run_engine(o, input, writer, finishing, t, -1, [&] { return answered >= 20 ? SIGTERM : 0; });
+    LinePlan plan = plan_lines(o);
+    status = run_engine(o, input, writer, plan, t, -1, [&] { return answered >= 20 ? SIGTERM : 0; });
   }
   std::remove(path);
   CHECK(status == 128 + SIGTERM);
@@ -1030,8 +1030,8 @@ TEST_CASE("engine: under load lines are reported as each block goes out, not onl
   WatchedInput input(urls(3000), path);
   {
     JsonlWriter writer(fd);
-    Finishing finishing = prepare_finishing(o);
-    CHECK(run_engine(o, input, writer, finishing, t, -1, [] { return 0; }) == exit_ok);
+    LinePlan plan = plan_lines(o);
+    CHECK(run_engine(o, input, writer, plan, t, -1, [] { return 0; }) == exit_ok);
   }
   std::remove(path);
   CHECK(input.reported.size() == 3000);

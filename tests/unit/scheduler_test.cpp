@@ -36,7 +36,7 @@ TEST_CASE("scheduler: a saturated host does not block others") {
   while (auto j = s.next(t0)) ++started[j->host_key];
   CHECK(started["a:80"] == 2);
   CHECK(started["b:80"] == 2);
-  s.finished("a:80");
+  s.release_host("a:80");
   auto j = s.next(t0);
   REQUIRE(j);
   CHECK(j->host_key == "a:80");
@@ -71,7 +71,7 @@ TEST_CASE("scheduler: retries waiting for their time count against the read-ahea
   while (auto j = s.next(t0)) started.push_back(std::move(*j));
   CHECK(s.wants_more());  // all three in flight: the transport's cap bounds those
   for (auto& j : started) {
-    s.finished(j.host_key);
+    s.release_host(j.host_key);
     s.defer(std::move(j), t0 + 20s);
   }
   CHECK_FALSE(s.wants_more());
@@ -88,13 +88,13 @@ TEST_CASE("scheduler: a retry waits for its time without holding its host's slot
   s.push(job(2, "a"));
   auto first = s.next(t0);
   REQUIRE(first);
-  s.finished("a:80");
+  s.release_host("a:80");
   s.defer(std::move(*first), t0 + 500ms);
   CHECK(s.next_wakeup(t0) <= t0 + 500ms);
   auto second = s.next(t0);
   REQUIRE(second);
   CHECK(second->seq == 2);
-  s.finished("a:80");
+  s.release_host("a:80");
   CHECK_FALSE(s.next(t0 + 499ms));
   REQUIRE(s.next_wakeup(t0 + 499ms) == t0 + 500ms);
   auto retry = s.next(t0 + 500ms);
@@ -106,7 +106,7 @@ TEST_CASE("scheduler: a due retry goes ahead of its host's new URLs") {
   Scheduler s(0, 0, 100);
   s.push(job(1, "a"));
   auto j = s.next(t0);
-  s.finished("a:80");
+  s.release_host("a:80");
   s.push(job(2, "a"));
   s.defer(std::move(*j), t0);
   CHECK(s.next(t0)->seq == 1);
@@ -129,7 +129,7 @@ TEST_CASE("scheduler: take_all returns queued and waiting jobs, not those starte
   auto retried = s.next(t0);  // 3, on b, then deferred for a retry
   REQUIRE(started->seq == 1);
   REQUIRE(retried->seq == 3);
-  s.finished("b:80");
+  s.release_host("b:80");
   s.defer(std::move(*retried), t0 + 10s);
   std::vector<std::uint64_t> seqs;
   for (const Job& j : s.take_all()) seqs.push_back(j.seq);
@@ -146,7 +146,7 @@ TEST_CASE("scheduler: hosts with nothing left are forgotten") {
     s.push(job(i, "h" + std::to_string(i)));
     auto j = s.next(t0);
     REQUIRE(j);
-    s.finished(j->host_key);
+    s.release_host(j->host_key);
   }
   CHECK(s.idle());
   CHECK_FALSE(s.next_wakeup(t0));
@@ -171,7 +171,7 @@ TEST_CASE("scheduler: pacing outlives a host's last URL, so a URL read later sti
   s.push(job(1, "a"));
   auto j = s.next(t0);
   REQUIRE(j);
-  s.finished("a:80");  // nothing queued or running: the host must still not be forgotten
+  s.release_host("a:80");  // nothing queued or running: the host must still not be forgotten
   s.push(job(2, "a"));
   CHECK_FALSE(s.next(t0 + 1s));
   CHECK(s.next(t0 + 2s)->seq == 2);
@@ -183,7 +183,7 @@ TEST_CASE("scheduler: an idle paced host is forgotten once its time has passed")
     s.push(job(i, "h" + std::to_string(i)));
     auto j = s.next(t0);
     REQUIRE(j);
-    s.finished(j->host_key);
+    s.release_host(j->host_key);
   }
   REQUIRE(s.next_wakeup(t0) == t0 + 1s);
   CHECK_FALSE(s.next(t0 + 1s));
@@ -199,7 +199,7 @@ TEST_CASE("scheduler: a paused host's queued URLs wait while the other hosts go 
   for (std::uint64_t i = 4; i <= 6; ++i) s.push(job(i, "b"));
   auto first = s.next(t0);
   REQUIRE(first->seq == 1);
-  s.finished("a:80");
+  s.release_host("a:80");
   s.pause_host("a:80", t0 + 10s);  // its 429 said Retry-After: 10
   s.defer(std::move(*first), t0 + 10s);
   std::vector<std::uint64_t> order;
@@ -232,9 +232,9 @@ TEST_CASE("scheduler: take_host removes a host's queued and waiting URLs, and on
   auto b = s.next(t0);
   REQUIRE(a1->seq == 1);
   REQUIRE(b->seq == 4);
-  s.finished("b:80");
+  s.release_host("b:80");
   s.defer(std::move(*b), t0 + 5s);
-  s.finished("a:80");
+  s.release_host("a:80");
   s.defer(std::move(*a1), t0 + 5s);
   std::vector<std::uint64_t> taken;
   for (const auto& j : s.take_host("a:80")) taken.push_back(j.seq);
@@ -271,7 +271,7 @@ TEST_CASE("scheduler: retries waiting count against --read-ahead past the base w
     started.push_back(*s.next(t0));
   }
   for (auto& j : started) {
-    s.finished(j.host_key);
+    s.release_host(j.host_key);
     s.defer(std::move(j), t0 + 20s);
   }
   CHECK_FALSE(s.wants_more(true));
@@ -291,8 +291,8 @@ TEST_CASE("scheduler: a host's own pacing (Crawl-delay) outlasts the host and yi
   CHECK_FALSE(s.next(t0 + 5900ms));
   CHECK(s.next(t0 + 6s)->seq == 2);
   // Forgotten once idle, the host keeps its pace: a URL read later still waits 3 s.
-  s.finished("a:80");
-  s.finished("a:80");
+  s.release_host("a:80");
+  s.release_host("a:80");
   CHECK_FALSE(s.next(t0 + 9s));
   s.push(job(5, "a"));
   CHECK(s.next(t0 + 9s)->seq == 5);

@@ -11,7 +11,7 @@
 /// What a URL's final record goes through besides its transfer: extraction and saving of the
 /// body, the status filters, and the fields its line shows. Built once from the flags (the one
 /// place that reads them), then only read (from two threads).
-struct Finishing {
+struct LinePlan {
   OutputFields fields;
   ExtractConfig extract;
   std::optional<BodyStore> store;
@@ -25,9 +25,9 @@ struct Finishing {
 };
 
 /// Throws std::runtime_error naming the flag whose value is wrong.
-Finishing prepare_finishing(const Options& options);
+LinePlan plan_lines(const Options& options);
 
 /// Extracts from and saves the body of a complete response whose line the status filters keep
 /// (only what is written is saved), then empties it. The memory goes back
 /// with the record to the thread that allocated it: freeing it elsewhere costs glibc a trim.
-void finish_body(const Finishing& f, Record& r);
+void process_body(const LinePlan& f, Record& r);

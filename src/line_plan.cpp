@@ -1,16 +1,16 @@
-#include "finishing.hpp"
+#include "line_plan.hpp"
 
 #include <stdexcept>
 
 // A line with an error has no status to filter on, even when a response had begun.
-bool Finishing::keeps(const Record& r) const {
+bool LinePlan::keeps(const Record& r) const {
   const std::optional<long> status = r.error == ErrorKind::none ? r.status : std::nullopt;
   const auto in = [&status](const StatusSet& set) { return status && set.contains(*status); };
   return !(match && !in(*match)) && !(filter && in(*filter));
 }
 
-Finishing prepare_finishing(const Options& o) {
-  Finishing f;
+LinePlan plan_lines(const Options& o) {
+  LinePlan f;
   f.extract.title = f.fields.title = o.title;
   if (o.links == "all")
     f.extract.links = ExtractConfig::Links::all;
@@ -32,7 +32,7 @@ Finishing prepare_finishing(const Options& o) {
   return f;
 }
 
-void finish_body(const Finishing& f, Record& r) {
+void process_body(const LinePlan& f, Record& r) {
   // A line the status filters drop leaves nothing behind: no file, no parsing.
   if (!f.keeps(r)) {
     r.body.clear();

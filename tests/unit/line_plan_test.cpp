@@ -1,4 +1,4 @@
-#include "finishing.hpp"
+#include "line_plan.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -28,10 +28,10 @@ int files_in(const std::string& dir) {
 
 }  // namespace
 
-TEST_CASE("finishing: keeps follows --match-status and --filter-status; an error has no status") {
+TEST_CASE("line_plan: keeps follows --match-status and --filter-status; an error has no status") {
   Options o;
   o.match_status = "200-299";
-  const Finishing match = prepare_finishing(o);
+  const LinePlan match = plan_lines(o);
   CHECK(match.keeps(response(1, 204)));
   CHECK_FALSE(match.keeps(response(1, 404)));
   Record failed = response(1, 200);
@@ -41,30 +41,30 @@ TEST_CASE("finishing: keeps follows --match-status and --filter-status; an error
 
   o.match_status.clear();
   o.filter_status = "400-599";
-  const Finishing filter = prepare_finishing(o);
+  const LinePlan filter = plan_lines(o);
   CHECK(filter.keeps(response(1, 200)));
   CHECK_FALSE(filter.keeps(response(1, 500)));
   CHECK(filter.keeps(failed));
   CHECK(filter.keeps(Record{}));
 }
 
-TEST_CASE("finishing: a body whose line is dropped is neither saved nor parsed") {
-  char tmpl[] = "/tmp/volley-finishing-XXXXXX";
+TEST_CASE("line_plan: a body whose line is dropped is neither saved nor parsed") {
+  char tmpl[] = "/tmp/volley-line-plan-XXXXXX";
   const std::string dir = mkdtemp(tmpl);
   Options o;
   o.save_dir = dir;
   o.title = true;
   o.match_status = "200";
-  const Finishing f = prepare_finishing(o);
+  const LinePlan f = plan_lines(o);
 
   Record kept = response(1, 200);
-  finish_body(f, kept);
+  process_body(f, kept);
   CHECK(kept.saved == dir + "/1.body");
   CHECK(kept.extracted.title == "t");
   CHECK(kept.body.empty());
 
   Record dropped = response(2, 404);
-  finish_body(f, dropped);
+  process_body(f, dropped);
   CHECK_FALSE(dropped.saved);
   CHECK_FALSE(dropped.extracted.title);
   CHECK(dropped.body.empty());
@@ -72,13 +72,13 @@ TEST_CASE("finishing: a body whose line is dropped is neither saved nor parsed")
   std::system(("rm -rf " + dir).c_str());
 }
 
-TEST_CASE("finishing: the flags are read once, for the body work and the fields alike") {
+TEST_CASE("line_plan: the flags are read once, for the body work and the fields alike") {
   Options o;
   o.links = "all";
   o.save_dir = "";
   o.hash = true;
   o.response_headers = true;
-  const Finishing f = prepare_finishing(o);
+  const LinePlan f = plan_lines(o);
   CHECK(f.fields.links);
   CHECK(f.extract.links == ExtractConfig::Links::all);
   CHECK(f.fields.hash);
@@ -88,20 +88,20 @@ TEST_CASE("finishing: the flags are read once, for the body work and the fields 
   CHECK_FALSE(f.store);
 }
 
-TEST_CASE("finishing: with both status lists a line must pass both") {
+TEST_CASE("line_plan: with both status lists a line must pass both") {
   Options o;
   o.match_status = "200-299";
   o.filter_status = "204";
-  const Finishing f = prepare_finishing(o);
+  const LinePlan f = plan_lines(o);
   CHECK(f.keeps(response(1, 200)));
   CHECK_FALSE(f.keeps(response(1, 204)));
   CHECK_FALSE(f.keeps(response(1, 301)));
 }
 
-TEST_CASE("finishing: --hash alone keeps no body, since the reactor hashes it as it arrives") {
+TEST_CASE("line_plan: --hash alone keeps no body, since the reactor hashes it as it arrives") {
   Options o;
   o.hash = true;
-  const Finishing f = prepare_finishing(o);
+  const LinePlan f = plan_lines(o);
   CHECK(f.fields.hash);
   CHECK_FALSE(f.has_body_work());
 }
