@@ -81,15 +81,20 @@ def start_robots_server(robots):
     return srv, srv.server_address[1]
 
 
+def serve_robots(test, robots):
+    """start_robots_server for one test, stopped when it ends."""
+    srv, port = start_robots_server(robots)
+    test.addCleanup(srv.server_close)
+    test.addCleanup(srv.shutdown)
+    test.addCleanup(srv.release.set)
+    return srv, port
+
+
 class TestRobots(VolleyTestCase):
     server_per_class = False
 
     def serve(self, robots):
-        srv, port = start_robots_server(robots)
-        self.addCleanup(srv.server_close)
-        self.addCleanup(srv.shutdown)
-        self.addCleanup(srv.release.set)
-        return srv, port
+        return serve_robots(self, robots)
 
     def fetch(self, srv, port, urls, *args, rc=None, timeout=120, hosts=()):
         """Runs volley --robots over `urls` ("name/path"), each name, and each of `hosts`, resolved

@@ -308,16 +308,9 @@ class RobotsInStateTest(harness.VolleyTestCase):
 
     server_per_class = False
 
-    def serve(self, robots):
-        from test_robots import start_robots_server
-        srv, port = start_robots_server(robots)
-        self.addCleanup(srv.server_close)
-        self.addCleanup(srv.shutdown)
-        self.addCleanup(srv.release.set)
-        return srv, port
-
     def run_twice(self, robots, rc):
-        srv, port = self.serve(robots)
+        from test_robots import serve_robots
+        srv, port = serve_robots(self, robots)
         db = os.path.join(self.tmpdir(), "state.db")
         urls = ["http://a.test:%d/private/1" % port, "http://a.test:%d/public/1" % port]
         path = self.write_file("\n".join(urls) + "\n")
