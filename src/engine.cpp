@@ -585,8 +585,17 @@ int run(const Options& options) {
                   *same == "-" ? "(stdin)" : *same);
     return exit_usage;
   }
-  if (auto same = summary_same_as(options.summary_json, options.output, inputs)) {
+  if (auto same = same_as_output_or_input(options.summary_json, options.output, inputs)) {
     spdlog::error("--summary-json {} is the same file as the {}", options.summary_json, *same);
+    return exit_usage;
+  }
+  // SQLite would read the lines written over its pages as a malformed database, and lose it.
+  if (auto same = same_as_output_or_input(options.state, options.output, inputs)) {
+    spdlog::error("--state {} is the same file as the {}", options.state, *same);
+    return exit_usage;
+  }
+  if (!options.state.empty() && same_as_output_or_input(options.summary_json, options.state, {})) {
+    spdlog::error("--summary-json {} is the same file as --state {}", options.summary_json, options.state);
     return exit_usage;
   }
   std::unique_ptr<InputSource> input;

@@ -291,6 +291,16 @@ int main(int argc, char** argv) {
     spdlog::error("--results needs --queue, and takes the place of -o");
     return exit_usage;
   }
+  // Every line would come back as an entry to fetch, and the queue would never drain.
+  if (!o.results.empty()) {
+    std::string why;
+    const auto queue = parse_redis_url(o.queue, why), results = parse_redis_url(o.results, why);
+    if (queue && results && queue->host == results->host && queue->port == results->port &&
+        queue->stream == results->stream) {
+      spdlog::error("--results names the stream --queue reads: give the lines a stream of their own");
+      return exit_usage;
+    }
+  }
   if (o.queue.empty() && o.urls.empty() && o.inputs.empty() && ::isatty(STDIN_FILENO)) {
     std::fputs(usage_text, stderr);
     return exit_usage;

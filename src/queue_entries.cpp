@@ -1,5 +1,6 @@
 #include "queue_entries.hpp"
 
+#include "input_reader.hpp"
 #include "url_check.hpp"
 
 namespace {
@@ -75,7 +76,8 @@ std::optional<InputItem> entry_item(const StreamEntry& entry, std::uint64_t seq,
     item.message = "the stream entry has no field named line";
     return item;
   }
-  ParsedLine parsed = parse_input_line(*entry.line);
+  // As a file's line: past max_line_length only its start is read, and refused as too long.
+  ParsedLine parsed = parse_input_line(std::string_view(*entry.line).substr(0, max_line_length));
   if (parsed.kind == ParsedLine::Kind::skip) return std::nullopt;
   item.job.url = std::move(parsed.url);
   item.job.target = std::move(parsed.target);

@@ -42,12 +42,12 @@ bool same_target(const std::string& summary, const std::string& other, int fd_wh
 
 }  // namespace
 
-std::optional<std::string> summary_same_as(const std::string& summary, const std::string& output,
-                                           const std::vector<std::string>& inputs) {
-  if (summary.empty()) return std::nullopt;
-  if (same_target(summary, output, output.empty() ? STDOUT_FILENO : -1))
+std::optional<std::string> same_as_output_or_input(const std::string& path, const std::string& output,
+                                                   const std::vector<std::string>& inputs) {
+  if (path.empty()) return std::nullopt;
+  if (same_target(path, output, output.empty() ? STDOUT_FILENO : -1))
     return "output " + (output.empty() ? std::string("(stdout)") : output);
   for (const auto& in : inputs)
-    if (same_target(summary, in, in == "-" ? STDIN_FILENO : -1)) return "input " + (in == "-" ? std::string("(stdin)") : in);
+    if (same_target(path, in, in == "-" ? STDIN_FILENO : -1)) return "input " + (in == "-" ? std::string("(stdin)") : in);
   return std::nullopt;
 }

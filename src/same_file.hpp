@@ -10,8 +10,9 @@
 /// output that does not exist yet is no input.
 std::optional<std::string> input_same_as_output(const std::string& output, const std::vector<std::string>& inputs);
 
-/// What --summary-json `summary` would replace at the end of the run: "the output NAME" or "the
-/// input NAME" when it is the same file as the output (empty: stdout) or one of `inputs`, by
-/// device and inode, or by path when one of them does not exist yet; else nullopt.
-std::optional<std::string> summary_same_as(const std::string& summary, const std::string& output,
-                                           const std::vector<std::string>& inputs);
+/// What a file the run writes besides its output (--summary-json, --state) would clobber: "the
+/// output NAME" or "the input NAME" when `path` is the same file as the output (empty: stdout) or
+/// one of `inputs`, by device and inode, or by path when one of them does not exist yet; else
+/// nullopt (also for an empty `path`).
+std::optional<std::string> same_as_output_or_input(const std::string& path, const std::string& output,
+                                                   const std::vector<std::string>& inputs);

@@ -82,8 +82,10 @@ StoredRow next_row(const std::optional<StoredRow>& prior, const Record& r) {
   return row;
 }
 
+// Only when the last attempt was the success: a later failure (a 500, a timeout) overwrote the
+// status, and must be fetched again rather than served as a cached success.
 bool fresh(const StoredRow& row, std::int64_t now_ms, std::int64_t max_age_ms) {
-  return row.ok_at && *row.ok_at <= now_ms && now_ms - *row.ok_at < max_age_ms;
+  return row.ok_at && *row.ok_at == row.fetched_at && *row.ok_at <= now_ms && now_ms - *row.ok_at < max_age_ms;
 }
 
 void fill_cached(Record& r, const StoredRow& row) {

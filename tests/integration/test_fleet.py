@@ -297,6 +297,8 @@ class FleetTest(VolleyTestCase):
             (["--queue", self.redis.url("q"), "--shard", "1/2"], "--shards"),
             (["--queue", self.redis.url("q"), self.url("/ok")], "no URL"),
             (["--queue", self.redis.url("q"), "--claim-after", "0"], "--claim-after"),
+            # Each line would come back as an entry to fetch, for ever.
+            (["--queue", self.redis.url("q"), "--results", self.redis.url("q")], "--results"),
         ]
         for args, text in cases:
             r = run(args, timeout=30, check_schema=False)

@@ -302,6 +302,22 @@ class FetchedAtTest(harness.VolleyTestCase):
         self.assertNotIn("changed", lines[1])
 
 
+class StateFileClashTest(harness.VolleyTestCase):
+    def test_state_file_named_as_the_output_or_the_summary_is_refused_untouched(self):
+        d = self.tmpdir()
+        db = os.path.join(d, "state.db")
+        r = harness.run(["-q", "--state", db, self.url("/ok")], timeout=60)
+        self.assertEqual(r.rc, 0, r.describe())
+        with open(db, "rb") as f:
+            before = f.read()
+        for flags in (["-o", db], ["--summary-json", db], ["-o", os.path.join(d, ".", "state.db")]):
+            r = harness.run(["-q", "--state", db, *flags, self.url("/ok")], timeout=60, check_schema=False)
+            self.assertEqual(r.rc, 2, r.describe())
+            self.assertIn("--state", r.stderr)
+            with open(db, "rb") as f:
+                self.assertEqual(f.read(), before, flags)
+
+
 class RobotsInStateTest(harness.VolleyTestCase):
     """--robots with --state: an origin's robots.txt is kept in the store for 24 hours (issue 9),
     unless it answered 5xx or not at all, which decide only the run that saw them."""

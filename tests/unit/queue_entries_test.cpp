@@ -1,3 +1,4 @@
+#include "input_reader.hpp"
 #include "queue_entries.hpp"
 
 #include <catch2/catch.hpp>
@@ -78,6 +79,10 @@ TEST_CASE("queue_entries: an entry's line is judged as an input line is, and poi
   CHECK(none->error == ErrorKind::invalid_input);
   CHECK(none->job.id == "1-2");
   CHECK_FALSE(entry_item({"1-3", std::string("# a comment")}, 4, 1, 5));
+  // An entry of any size costs what a file's line does: its line echoes at most max_line_length.
+  const auto huge = entry_item({"1-4", "http://a/" + std::string(10 << 20, 'x')}, 5, 1, 5);
+  CHECK(huge->error == ErrorKind::invalid_url);
+  CHECK(huge->job.url.size() <= max_line_length);
 }
 
 TEST_CASE("queue_entries: the ack book releases each held id once") {

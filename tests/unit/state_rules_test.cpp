@@ -160,6 +160,10 @@ TEST_CASE("state_rules: max-age boundary") {
   StoredRow never = row;
   never.ok_at.reset();
   CHECK_FALSE(fresh(never, 1000, 1000000));
+  StoredRow failed_since = row;  // a 500 or a timeout after the success: fetched again
+  failed_since.fetched_at = 1500;
+  failed_since.status = 500;
+  CHECK_FALSE(fresh(failed_since, 1600, 1000000));
 }
 
 TEST_CASE("state_rules: a cached line carries the stored response and no attempt") {
