@@ -2,6 +2,7 @@
 
 #include "ascii.hpp"
 #include "html_guard.hpp"
+#include "utf8.hpp"
 
 #include <gumbo.h>
 
@@ -72,7 +73,9 @@ const char* link_attribute(GumboTag tag, const HtmlWants& wants) {
 void visit(const GumboElement& element, const HtmlWants& wants, HtmlScan& scan) {
   if (element.tag_namespace != GUMBO_NAMESPACE_HTML) return;
   if (element.tag == GUMBO_TAG_TITLE) {
-    if (wants.title && !scan.title) scan.title = collapse_whitespace(text_of(element));
+    // gumbo can leave part of a character reference's bytes in RCDATA text (found by the fuzzer:
+    // "&lgettb&;" gave a lone 0xE2), and a title is promised as UTF-8.
+    if (wants.title && !scan.title) scan.title = to_valid_utf8(collapse_whitespace(text_of(element)));
   } else if (element.tag == GUMBO_TAG_BASE) {
     const char* href = attribute(element, "href");
     if (href && !scan.base_href) scan.base_href = href;

@@ -14,7 +14,6 @@ const ExtractConfig& config() {
     ExtractConfig c;
     c.title = true;
     c.links = ExtractConfig::Links::all;
-    c.hash = true;
     c.max_matches = 20;
     c.add_pattern(R"(h1=(?i)<h1[^>]*>([^<]*))");
     c.add_pattern(R"([\w.+-]+@[\w-]+\.[\w.]+)");
@@ -49,6 +48,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(values.size() <= config().max_matches);
     for (const std::string& v : values) check(is_valid_utf8(v));
   }
-  check(got.sha256.size() == 64);
+  check(!got.sha256);  // the body's hash is the reactor's, as it arrives: extract() leaves it
   return 0;
 }

@@ -44,3 +44,10 @@ TEST_CASE("utf8: a prefix is cut before a character, never inside it") {
   CHECK(utf8_prefix(s, 7) == "ab\xc3\xa9");
   CHECK(utf8_prefix(s, 0).empty());
 }
+
+TEST_CASE("utf8: to_valid_utf8 replaces each ill-formed byte and keeps the rest") {
+  CHECK(to_valid_utf8("caf\xC3\xA9") == "caf\xC3\xA9");
+  CHECK(to_valid_utf8("a\xE2 b") == "a\xEF\xBF\xBD b");  // a lone lead byte, as gumbo left one
+  CHECK(to_valid_utf8("\xC3\xB0\xFF") == "\xC3\xB0\xEF\xBF\xBD");
+  CHECK(is_valid_utf8(to_valid_utf8(std::string("\xE2\xC3\xB0\x80\xED\xA0\x80", 7))));
+}
