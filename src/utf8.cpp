@@ -23,6 +23,17 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
   return 0;
 }
 
+// Appends the sequence at s[i], or U+FFFD for one ill-formed byte; returns the bytes consumed.
+std::size_t append_sequence_or_replacement(std::string& out, std::string_view s, std::size_t i) {
+  const std::size_t n = sequence_length(s, i);
+  if (n == 0) {
+    out += "\xEF\xBF\xBD";
+    return 1;
+  }
+  out.append(s.data() + i, n);
+  return n;
+}
+
 }  // namespace
 
 bool is_valid_utf8(std::string_view s) {
@@ -46,16 +57,7 @@ std::string to_valid_utf8(std::string_view s) {
   if (is_valid_utf8(s)) return std::string(s);
   std::string out;
   out.reserve(s.size() + 8);
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = sequence_length(s, i);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      out.append(s.data() + i, n);
-      i += n;
-    }
-  }
+  for (std::size_t i = 0; i < s.size();) i += append_sequence_or_replacement(out, s, i);
   return out;
 }
 
@@ -76,14 +78,7 @@ void append_json_string_body(std::string& out, std::string_view s) {
 
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      const std::size_t n = sequence_length(s, i);
-      if (n == 0) {
-        out += "\xEF\xBF\xBD";
-        ++i;
-      } else {
-        out.append(s.data() + i, n);
-        i += n;
-      }
+      i += append_sequence_or_replacement(out, s, i);
       continue;
     }
     switch (c) {
