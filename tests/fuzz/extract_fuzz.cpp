@@ -1,7 +1,7 @@
 // libFuzzer target for extract(): the first line of the input is the Content-Type, the rest the
 // body. Besides crashes and ASan reports, it traps on any output that breaks extract()'s promises.
-#include "extract.hpp"
-#include "utf8.hpp"
+#include "scrape/extract.hpp"
+#include "util/utf8.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // libFuzzer target for the robots.txt rules: the first line of the input is the request target,
 // the rest the robots.txt body, parsed for the token "volley". Besides crashes, ASan reports and
 // timeouts (a matcher that backtracks), it traps on any verdict that breaks the module's promises.
-#include "robots.hpp"
+#include "robots/robots.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -43,7 +43,7 @@ TIME_KEYS = ("dns", "connect", "tls", "ttfb", "total")
 
 def documented_fields():
     """The fields on every line, from docs/output.md's "## Fields" table. The
-    one list in code (src/output_fields.hpp) is checked against that table by
+    one list in code (src/output/output_fields.hpp) is checked against that table by
     a unit test, so the harness follows both without a copy of its own."""
     path = os.path.join(HERE, "..", "..", "docs", "output.md")
     fields, inside = [], False

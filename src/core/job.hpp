@@ -1,0 +1,42 @@
+#pragma once
+
+#include "core/clock.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+/// What a request object on input ({"url": ..., "method": ..., ...}) sets for its own request,
+/// over the command line's flags.
+struct RequestOverrides {
+  std::optional<std::string> method;
+  std::vector<std::string> headers;  // "Name: value"
+  std::optional<std::string> body;
+  std::string meta;  // compact JSON copied into the output line; empty when absent
+};
+
+struct StateEntry;
+
+/// One URL on its way through the stages; a retry is the same Job again.
+struct Job {
+  std::uint64_t seq = 0;
+  std::string url;       // as read, trimmed
+  std::string target;    // what libcurl fetches
+  std::string host_key;  // "host:port"
+  int attempts = 0;      // attempts started so far
+  std::optional<TimePoint> first_start;  // when the first attempt started: `elapsed` counts from it
+  std::optional<std::int64_t> started_at_ms;  // Unix ms when the last attempt started: `fetched_at`
+  std::shared_ptr<const RequestOverrides> request;  // null for a plain URL line
+  bool robots = false;  // --robots fetching an origin's /robots.txt (RobotsGate): no line of its own
+  std::string id;  // the queue entry's id (--queue); empty otherwise
+  std::vector<std::string> extra_headers;  // "Name: value", checked: --state's conditional headers
+  std::shared_ptr<const StateEntry> state;  // --state: its key and stored row (state_rules.hpp)
+  // --robots follows a URL's redirects itself (robots_redirect.hpp): `target` is then the latest
+  // hop, `redirects` how many were followed, and `other_origin` whether that hop left the URL's
+  // scheme, host and port (`first_origin`), so that credentials stay behind as libcurl leaves them.
+  int redirects = 0;
+  bool other_origin = false;
+  std::string first_origin;
+};

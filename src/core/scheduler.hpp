@@ -1,0 +1,102 @@
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/job.hpp"
+#include "core/rate_limiter.hpp"
+
+#include <deque>
+#include <optional>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+/// Decides which queued URL starts next: per-host queues served round-robin, so a host at its
+/// --per-host cap never holds back the others; a global --rate; a host's pacing (--per-host-delay)
+/// and back-off (a 429 or 503 with Retry-After); and retries waiting for their time. Nothing that
+/// waits holds a slot. The global concurrency cap is the caller's (the reactor's capacity).
+/// Hosts are keyed "host:port", so the per-host cap, pacing and back-off are per host:port.
+/// Pure: time is passed in, nothing here touches the network.
+class Scheduler {
+ public:
+  /// URLs read ahead while some host could start one: enough to keep every slot busy across many
+  /// hosts. Past it, the input is read on (up to `read_ahead`) only while every queued URL waits.
+  static constexpr std::size_t base_window = 4096;
+
+  Scheduler(int per_host_cap, double rate, std::size_t read_ahead, double per_host_delay = 0);
+
+  /// Whether another URL should be read from the input. Up to base_window, always; beyond, up to
+  /// `read_ahead`, only when `slots_free` and no queued URL may start (each waits on its host's
+  /// cap, pacing or back-off): a list that begins with thousands of URLs of one host would
+  /// otherwise leave the slots idle while the other hosts' URLs sit unread. Retries waiting for
+  /// their time count too: with every server answering 503 and Retry-After, the input would
+  /// otherwise be read to its end while they wait, and memory would grow with the list.
+  /// `held_elsewhere`: URLs read and waiting outside the scheduler (on their robots.txt), which
+  /// count as queued ones that cannot start.
+  bool wants_more(bool slots_free = false, std::size_t held_elsewhere = 0) const;
+  void push(Job job);
+  /// A retry: queued again (ahead of its host's new URLs) once `due` has passed.
+  void defer(Job job, TimePoint due);
+  /// Back-off: none of the host's URLs, queued or to come, starts before `until`.
+  void pause_host(const std::string& host_key, TimePoint until);
+  /// The host's own pacing (robots.txt's Crawl-delay) for the rest of the run: its starts at
+  /// least `delay` apart, the next not before `now + delay`. A longer --per-host-delay prevails.
+  void pace_host(const std::string& host_key, Duration delay, TimePoint now);
+  /// Removes every job of the host not started, queued or waiting to be retried (a dead host).
+  std::vector<Job> take_host(const std::string& host_key);
+
+  /// A job allowed to start at `now`, counted against its host until release_host() is called.
+  std::optional<Job> next(TimePoint now);
+  void release_host(const std::string& host_key);
+
+  /// When waiting makes something startable (a retry comes due, a host's pacing or back-off
+  /// ends, rate credit accrues); nullopt when only a finished transfer or new input can.
+  std::optional<TimePoint> next_wakeup(TimePoint now) const;
+
+  bool idle() const { return m_queued == 0 && m_deferred.empty(); }
+  /// Removes every job not started (for an interrupted run).
+  std::vector<Job> take_all();
+
+ private:
+  struct Host {
+    std::deque<Job> queue;
+    int in_flight = 0;
+    bool ready = false;    // listed in m_ready (or, once paused, until next() drops it)
+    bool waiting = false;  // not before not_before: a timer in m_host_timers stands for it
+    TimePoint not_before{};
+  };
+  struct Deferred {
+    TimePoint due;
+    std::uint64_t order;  // keeps equal due times first-in first-out
+    Job job;
+    bool operator>(const Deferred& o) const { return due != o.due ? due > o.due : order > o.order; }
+  };
+  struct HostTimer {
+    TimePoint at;
+    std::string host_key;
+    bool operator>(const HostTimer& o) const { return at > o.at; }
+  };
+
+  bool has_room(const Host& h) const { return m_per_host <= 0 || h.in_flight < m_per_host; }
+  void mark_ready(Host& h);
+  void hold_until(Host& h, const std::string& host_key, TimePoint until);
+  void release_due(TimePoint now);
+  void forget_if_unused(std::unordered_map<std::string, Host>::iterator it);
+  Duration delay_of(const std::string& host_key) const;
+
+  int m_per_host;
+  Duration m_per_host_delay;
+  // Hosts paced beyond m_per_host_delay, kept for the run: forgetting one would lose its pace.
+  std::unordered_map<std::string, Duration> m_host_delays;
+  std::size_t m_window;
+  std::size_t m_read_ahead;
+  RateLimiter m_rate;
+  std::unordered_map<std::string, Host> m_hosts;
+  std::deque<Host*> m_ready;  // hosts with queued jobs and room, in round-robin order
+  std::size_t m_queued = 0;
+  std::priority_queue<Deferred, std::vector<Deferred>, std::greater<>> m_deferred;
+  std::uint64_t m_defer_order = 0;
+  // Hosts waiting for their pacing or back-off to end. An entry whose host has since been
+  // forgotten or given a later time is stale and skipped; at most one per start within the delay.
+  std::priority_queue<HostTimer, std::vector<HostTimer>, std::greater<>> m_host_timers;
+};

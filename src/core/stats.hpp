@@ -1,0 +1,57 @@
+#pragma once
+
+#include "core/record.hpp"
+
+#include <array>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+/// Run totals for the summary and the progress line. Latency percentiles come from a fixed-size
+/// reservoir sample (as h2load bounds its samples), so memory stays flat however long the run.
+class Stats {
+ public:
+  explicit Stats(std::size_t reservoir = 1 << 16, std::uint64_t seed = 1);
+
+  void add(const Record& r);
+  /// A URL read and left to another --shard: it gets no line here.
+  void add_other_shard() { ++m_other_shards; }
+  /// A URL read that --resume found done in the output file: it gets no new line.
+  void add_skipped() { ++m_skipped; }
+
+  /// Lines: every URL read.
+  std::uint64_t done() const { return m_done; }
+  /// URLs whose last attempt ran to an end of its own: neither refused before fetching nor interrupted.
+  std::uint64_t fetched() const { return m_fetched; }
+  std::uint64_t errors() const { return m_errors; }
+  std::uint64_t other_shards() const { return m_other_shards; }
+  std::uint64_t skipped() const { return m_skipped; }
+  /// Lines answered from the --state store (--max-age): not fetched, not counted as responses.
+  std::uint64_t cached() const { return m_cached; }
+  std::uint64_t by_class(int hundreds) const { return m_classes[hundreds]; }
+  std::uint64_t by_kind(ErrorKind k) const { return m_kinds[static_cast<int>(k)]; }
+  /// p in [0,100] of time.total, in seconds; 0 when nothing finished.
+  double percentile(double p) const;
+
+  /// The stderr summary: URLs, responses by status class, errors by kind, rate, percentiles.
+  /// The rate is over URLs fetched, so a run cut short does not count what never started.
+  std::string summary(double elapsed_seconds) const;
+  /// The same as one JSON object, for --summary-json (docs/output.md).
+  std::string summary_json(double elapsed_seconds, int exit_status) const;
+
+ private:
+  std::uint64_t m_done = 0;
+  std::uint64_t m_fetched = 0;
+  std::uint64_t m_errors = 0;
+  std::uint64_t m_bytes = 0;
+  std::uint64_t m_other_shards = 0;
+  std::uint64_t m_skipped = 0;
+  std::uint64_t m_cached = 0;
+  std::array<std::uint64_t, 6> m_classes{};  // [0]: no status
+  std::array<std::uint64_t, error_kind_count> m_kinds{};
+  std::size_t m_capacity;
+  std::uint64_t m_sampled = 0;
+  std::vector<double> m_samples;
+  std::mt19937_64 m_rng;
+};

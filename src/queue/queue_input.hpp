@@ -1,0 +1,88 @@
+#pragma once
+
+#include "core/clock.hpp"
+#include "input/input_source.hpp"
+#include "app/options.hpp"
+#include "queue/queue_entries.hpp"
+#include "queue/redis_connection.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+/// What a worker on a queue needs to know (docs/fleet.md).
+struct QueueSettings {
+  std::string group;
+  std::string consumer;
+  double claim_after = 60;  // seconds
+  int max_deliveries = 5;
+  bool drain = false;
+  std::size_t window = 100;  // entries held at most: delivered and not yet acknowledged
+  int results_fd = -1;       // --results: the read end of the pipe the lines are written to
+};
+
+/// `--queue`: URLs from a Redis stream read through a consumer group. A thread of its own talks to
+/// Redis with blocking calls, so a slow or lost server never stalls the reactor: it reads entries
+/// in batches (XREADGROUP, XAUTOCLAIM) while the window has room, hands them over through a queue
+/// and an eventfd the reactor watches, and acknowledges written lines in batches (XACK). When the
+/// connection is lost it reconnects with back-off while transfers go on.
+class QueueInput final : public InputSource {
+ public:
+  /// `redis` is open and the group exists (open_queue); `results`, when not null, is open.
+  QueueInput(QueueSettings settings, std::unique_ptr<RedisConnection> redis,
+             std::unique_ptr<RedisConnection> results = nullptr);
+  /// Sends the acknowledgements handed over, then stops the thread.
+  ~QueueInput() override;
+  QueueInput(const QueueInput&) = delete;
+  QueueInput& operator=(const QueueInput&) = delete;
+
+  Status next(InputItem& out) override;
+  int wait_fd() const override { return m_wake_fd; }
+  void written(const std::vector<std::uint64_t>& seqs) override;
+
+ private:
+  void run();
+  bool turn(std::vector<std::string>& acks);
+  bool send_acks(const std::vector<std::string>& ids);
+  bool send_results();
+  bool take_claimed(const RedisValue& reply, std::vector<InputItem>& got, std::vector<std::string>& skipped);
+  bool check_drained();
+  void add(const StreamEntry& e, long long deliveries, std::vector<InputItem>& got, std::vector<std::string>& skipped);
+  void deliver(std::vector<InputItem>& got, std::vector<std::string>& skipped);
+  bool reconnect();
+  void wake();
+
+  const QueueSettings m_settings;
+  int m_wake_fd = -1;
+  AckBook m_book;  // the engine's thread only
+
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  std::deque<InputItem> m_ready;      // read, not yet taken by the engine
+  std::vector<std::string> m_acks;    // ids whose lines are out, not yet acknowledged
+  bool m_eof = false;
+  bool m_stop = false;
+
+  // The Redis thread's own.
+  std::unique_ptr<RedisConnection> m_redis;
+  std::unique_ptr<RedisConnection> m_results;
+  std::string m_results_buf;                 // read from the pipe, not yet a whole line
+  std::vector<std::string> m_results_lines;  // whole lines not yet added to the results stream
+  std::unordered_set<std::string> m_held;  // delivered here and not acknowledged
+  std::uint64_t m_seq = 0;
+  std::string m_cursor = "0-0";
+  bool m_idle = false;  // --drain: the last turn found nothing new, and other workers hold entries
+  std::chrono::steady_clock::time_point m_next_claim{};
+  std::chrono::steady_clock::time_point m_next_refresh{};
+  std::thread m_thread;
+};
+
+/// Connects to `options.queue`, authenticates and creates the group if it does not exist; with
+/// --results, connects to that stream too and sets `out_fd` to the pipe the lines go to.
+/// Throws std::runtime_error with a message for people when it cannot: the run ends with exit 2.
+std::unique_ptr<InputSource> open_queue(const Options& options, int& out_fd);

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "state/state_rules.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+/// An origin's robots.txt as fetched (--robots with --state): only an answer that decides for
+/// a day is kept, a 2xx (its body, up to robots_parse_limit) or a 4xx.
+struct StoredRobots {
+  std::int64_t fetched_at = 0;  // Unix ms
+  long status = 0;
+  std::string body;
+};
+
+/// Another process holds the state file (StateStore's lock) for longer than the wait allowed.
+struct StateInUse : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// The SQLite file behind --state (docs/state.md): WAL journal, schema versioned by
+/// `PRAGMA user_version`, one row per request key. Nothing is loaded into memory: each lookup is
+/// one primary-key search with a prepared statement.
+///
+/// One run at a time: an exclusive flock() on the file itself is held from open to close, so a
+/// second volley waits up to `wait` and then gives up with StateInUse. The lock is not SQLite's
+/// own (those are fcntl locks, a different kind on Linux): readers such as the sqlite3 shell are
+/// not shut out, and the descriptor is closed only after SQLite has closed its own, since closing
+/// any descriptor of the file would drop SQLite's fcntl locks.
+///
+/// Two connections: lookup() is for one thread (the engine's), put() for another (the writer's).
+class StateStore {
+ public:
+  // 2: the robots table (a file of version 1 gains it when opened).
+  static constexpr int schema_version = 2;
+
+  /// Creates the file and its table when missing. Throws StateInUse, or std::runtime_error saying
+  /// why the file cannot be used (not SQLite, a newer schema, no permission).
+  explicit StateStore(const std::string& path, std::chrono::milliseconds wait = std::chrono::seconds(2));
+  ~StateStore();
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+
+  /// The stored row of `key`; nullopt when there is none. Throws std::runtime_error on a read error.
+  /// Sees every row put() has committed. Lookups share a read transaction, renewed after a
+  /// commit (see lookup()).
+  std::optional<StoredRow> lookup(const RequestKey& key);
+  /// The stored robots.txt of the origin whose robots.txt URL is `robots_url`; nullopt when none.
+  /// The same read transaction and thread as lookup(); throws std::runtime_error on a read error.
+  std::optional<StoredRobots> lookup_robots(const std::string& robots_url);
+  /// Writes `rows` and `robots` (keyed by robots.txt URL) in one transaction (inserting or
+  /// replacing). Throws std::runtime_error, the transaction rolled back.
+  void put(const std::vector<std::pair<RequestKey, StoredRow>>& rows,
+           const std::vector<std::pair<std::string, StoredRobots>>& robots = {});
+
+ private:
+  void close_all();
+  void begin_read();
+
+  std::string m_path;
+  int m_lock_fd = -1;
+  sqlite3* m_write = nullptr;
+  sqlite3* m_read = nullptr;
+  sqlite3_stmt* m_select = nullptr;
+  sqlite3_stmt* m_upsert = nullptr;
+  sqlite3_stmt* m_select_robots = nullptr;
+  sqlite3_stmt* m_upsert_robots = nullptr;
+  std::atomic<std::uint64_t> m_commits{0};  // put()'s transactions so far
+  bool m_reading = false;                   // m_read holds a read transaction
+  std::uint64_t m_read_commits = 0;         // m_commits when it began
+};

@@ -1,0 +1,84 @@
+#include "state/state_writer.hpp"
+
+#include "core/signals.hpp"
+
+StateWriter::StateWriter(StateStore& store, std::size_t batch_rows, std::chrono::milliseconds batch_delay,
+                         std::size_t capacity)
+    : m_store(store), m_batch_rows(batch_rows), m_batch_delay(batch_delay), m_capacity(std::max(capacity, batch_rows)) {
+  m_thread = thread_without_signals([this] { run(); });
+}
+
+StateWriter::~StateWriter() { close(); }
+
+void StateWriter::put(RequestKey key, StoredRow row) {
+  std::unique_lock lock(m_mutex);
+  m_room.wait(lock, [this] { return m_waiting.size() < m_capacity || !m_failure.empty() || m_stop; });
+  if (!m_failure.empty() || m_stop) return;
+  if (m_waiting.empty()) m_oldest = std::chrono::steady_clock::now();
+  m_waiting.emplace_back(std::move(key), std::move(row));
+  if (m_waiting.size() >= m_batch_rows) m_work.notify_one();
+}
+
+void StateWriter::put_robots(std::string robots_url, StoredRobots robots) {
+  std::lock_guard lock(m_mutex);
+  if (!m_failure.empty() || m_stop) return;
+  if (m_waiting.empty() && m_robots.empty()) m_oldest = std::chrono::steady_clock::now();
+  m_robots.emplace_back(std::move(robots_url), std::move(robots));
+}
+
+std::string StateWriter::close() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stop = true;
+  }
+  m_work.notify_one();
+  m_room.notify_all();
+  if (m_thread.joinable()) m_thread.join();
+  return failure();
+}
+
+std::string StateWriter::failure() {
+  std::lock_guard lock(m_mutex);
+  return m_failure;
+}
+
+void StateWriter::run() {
+  std::vector<std::pair<RequestKey, StoredRow>> batch;
+  std::vector<std::pair<std::string, StoredRobots>> robots;
+  std::unique_lock lock(m_mutex);
+  const auto idle = [this] { return m_waiting.empty() && m_robots.empty(); };
+  for (;;) {
+    // A batch is due when full, when its oldest row has waited long enough, or at the end.
+    const auto due = [this] { return m_stop || m_waiting.size() >= m_batch_rows; };
+    if (idle())
+      m_work.wait(lock, [this, &idle] { return m_stop || !idle(); });
+    else
+      m_work.wait_until(lock, m_oldest + m_batch_delay, due);
+    if (idle()) {
+      if (m_stop) return;
+      continue;
+    }
+    if (!due() && std::chrono::steady_clock::now() < m_oldest + m_batch_delay) continue;
+    batch.swap(m_waiting);
+    robots.swap(m_robots);
+    m_room.notify_all();
+    const bool stopping = m_stop;
+    lock.unlock();
+    std::string why;
+    try {
+      m_store.put(batch, robots);
+    } catch (const std::exception& e) {
+      why = e.what();
+    }
+    batch.clear();
+    robots.clear();
+    lock.lock();
+    if (!why.empty() && m_failure.empty()) {
+      m_failure = std::move(why);
+      m_waiting.clear();
+      m_robots.clear();
+      m_room.notify_all();
+    }
+    if (stopping && idle()) return;
+  }
+}

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "state/state_store.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+/// Writes rows to the StateStore on a thread of its own, in batched transactions: when
+/// `batch_rows` wait, or `batch_delay` after the oldest of them was handed over, so a commit
+/// (an fsync at a WAL checkpoint) never holds the loop up, and a crash loses at most the batch
+/// being written. The hand-off is bounded: put() waits while `capacity` rows are waiting, so a
+/// disk slower than the network slows the run instead of growing memory.
+class StateWriter {
+ public:
+  StateWriter(StateStore& store, std::size_t batch_rows = 1000,
+              std::chrono::milliseconds batch_delay = std::chrono::milliseconds(250), std::size_t capacity = 8000);
+  ~StateWriter();
+  StateWriter(const StateWriter&) = delete;
+  StateWriter& operator=(const StateWriter&) = delete;
+
+  void put(RequestKey key, StoredRow row);
+  /// An origin's robots.txt (--robots), written with the next batch.
+  void put_robots(std::string robots_url, StoredRobots robots);
+  /// Writes what waits, stops the thread, and says why a write failed (empty: none did).
+  std::string close();
+  /// Why a write failed; empty while none has. Rows after a failure are dropped.
+  std::string failure();
+
+ private:
+  void run();
+
+  StateStore& m_store;
+  const std::size_t m_batch_rows;
+  const std::chrono::milliseconds m_batch_delay;
+  const std::size_t m_capacity;
+  std::mutex m_mutex;
+  std::condition_variable m_work;   // rows or stop for the writer
+  std::condition_variable m_room;   // room for put()
+  std::vector<std::pair<RequestKey, StoredRow>> m_waiting;
+  // Few (one per origin a day) and never the reason a batch is due: they ride with the rows.
+  std::vector<std::pair<std::string, StoredRobots>> m_robots;
+  std::chrono::steady_clock::time_point m_oldest;
+  std::string m_failure;
+  bool m_stop = false;
+  std::thread m_thread;
+};

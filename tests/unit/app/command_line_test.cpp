@@ -1,0 +1,93 @@
+#include "app/command_line.hpp"
+
+#include <catch2/catch.hpp>
+
+using Args = std::vector<std::string>;
+
+TEST_CASE("command_line: --links takes a or all after a space or an =") {
+  CHECK(attach_links_value({"--links", "all", "u"}) == Args{"--links=all", "u"});
+  CHECK(attach_links_value({"--links", "a", "u"}) == Args{"--links=a", "u"});
+  CHECK(attach_links_value({"--links=all", "u"}) == Args{"--links=all", "u"});
+  CHECK(attach_links_value({"u", "--links"}) == Args{"u", "--links=a"});
+  CHECK(attach_links_value({"-q", "--links", "-v"}) == Args{"-q", "--links=a", "-v"});
+}
+
+TEST_CASE("command_line: a URL after --links stays a URL") {
+  CHECK(attach_links_value({"--links", "http://x/"}) == Args{"--links=a", "http://x/"});
+  CHECK(attach_links_value({"--links", "al"}) == Args{"--links=a", "al"});
+  CHECK(attach_links_value({"--links", "ALL"}) == Args{"--links=a", "ALL"});
+}
+
+TEST_CASE("command_line: nothing after -- is rewritten") {
+  CHECK(attach_links_value({"--links", "--", "all"}) == Args{"--links=a", "--", "all"});
+  CHECK(attach_links_value({"--", "--links", "all"}) == Args{"--", "--links", "all"});
+  CHECK(attach_links_value({}).empty());
+}
+
+TEST_CASE("command_line: --resume and -a need -o FILE") {
+  Options o;
+  CHECK(check_output_flags(o).empty());
+  o.resume = true;
+  CHECK(check_output_flags(o).starts_with("--resume needs -o FILE"));
+  o.resume = false;
+  o.append = true;
+  CHECK(check_output_flags(o) == "-a/--append needs -o FILE");
+  o.resume = true;
+  o.output = "out.jsonl";
+  CHECK(check_output_flags(o).empty());
+}
+
+TEST_CASE("command_line: - among the URLs is stdin, once") {
+  Options o;
+  o.urls = {"a", "-", "b", "-"};
+  take_stdin_from_urls(o);
+  CHECK(o.urls == Args{"a", "b"});
+  CHECK(o.inputs == Args{"-"});
+
+  Options given;
+  given.urls = {"-"};
+  given.inputs = {"f", "-"};
+  take_stdin_from_urls(given);
+  CHECK(given.urls.empty());
+  CHECK(given.inputs == Args{"f", "-"});
+
+  Options none;
+  none.urls = {"a"};
+  take_stdin_from_urls(none);
+  CHECK(none.urls == Args{"a"});
+  CHECK(none.inputs.empty());
+}
+
+TEST_CASE("command_line: edit distance counts a swap of neighbours as one") {
+  CHECK(edit_distance("", "") == 0);
+  CHECK(edit_distance("abc", "") == 3);
+  CHECK(edit_distance("", "abc") == 3);
+  CHECK(edit_distance("title", "title") == 0);
+  CHECK(edit_distance("titel", "title") == 1);
+  CHECK(edit_distance("concurency", "concurrency") == 1);
+  CHECK(edit_distance("kitten", "sitting") == 3);
+  CHECK(edit_distance("ca", "abc") == 3);  // optimal string alignment, not full Damerau
+}
+
+TEST_CASE("command_line: a near miss names the flag meant") {
+  const std::vector<std::string> flags{"concurrency", "connect-timeout", "title", "rate", "retries", "retry-delay",
+                                       "retry-max-delay", "max-body", "links"};
+  CHECK(closest_flag("--concurency", flags) == "--concurrency");
+  CHECK(closest_flag("--concurrency-", flags) == "--concurrency");
+  CHECK(closest_flag("--titel", flags) == "--title");
+  CHECK(closest_flag("--max-bdy=1M", flags) == "--max-body");
+  CHECK(closest_flag("--rat", flags) == "--rate");
+  CHECK(closest_flag("--conc", flags) == "--concurrency");  // the one flag it begins
+}
+
+TEST_CASE("command_line: a far miss, an ambiguous start or a short flag names nothing") {
+  const std::vector<std::string> flags{"concurrency", "rate", "retries", "retry-delay", "retry-max-delay"};
+  CHECK_FALSE(closest_flag("--zzzzzzzz", flags));
+  CHECK_FALSE(closest_flag("--ab", flags));
+  CHECK_FALSE(closest_flag("--retry", flags));  // retry-delay or retry-max-delay
+  CHECK_FALSE(closest_flag("--co", flags));
+  CHECK_FALSE(closest_flag("-c", flags));
+  CHECK_FALSE(closest_flag("--", flags));
+  CHECK_FALSE(closest_flag("--=3", flags));
+  CHECK_FALSE(closest_flag("concurency", flags));
+}

@@ -1,0 +1,310 @@
+#include "core/scheduler.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <map>
+
+using namespace std::chrono_literals;
+
+namespace {
+Job job(std::uint64_t seq, std::string host) {
+  Job j;
+  j.seq = seq;
+  j.url = "http://" + host + "/" + std::to_string(seq);
+  j.target = j.url;
+  j.host_key = host + ":80";
+  return j;
+}
+const TimePoint t0 = TimePoint{} + 1h;
+}  // namespace
+
+TEST_CASE("scheduler: without caps jobs start in input order") {
+  Scheduler s(0, 0, 100);
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  for (std::uint64_t i = 1; i <= 3; ++i) CHECK(s.next(t0)->seq == i);
+  CHECK_FALSE(s.next(t0));
+  CHECK(s.idle());
+}
+
+TEST_CASE("scheduler: a saturated host does not block others") {
+  Scheduler s(2, 0, 100);
+  // A list sorted by host: a's URLs first.
+  for (std::uint64_t i = 1; i <= 5; ++i) s.push(job(i, "a"));
+  for (std::uint64_t i = 6; i <= 10; ++i) s.push(job(i, "b"));
+  std::map<std::string, int> started;
+  while (auto j = s.next(t0)) ++started[j->host_key];
+  CHECK(started["a:80"] == 2);
+  CHECK(started["b:80"] == 2);
+  s.release_host("a:80");
+  auto j = s.next(t0);
+  REQUIRE(j);
+  CHECK(j->host_key == "a:80");
+  CHECK(j->seq == 3);
+  CHECK_FALSE(s.next(t0));
+}
+
+TEST_CASE("scheduler: hosts take turns") {
+  Scheduler s(0, 0, 100);
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  for (std::uint64_t i = 4; i <= 6; ++i) s.push(job(i, "b"));
+  std::vector<std::uint64_t> order;
+  while (auto j = s.next(t0)) order.push_back(j->seq);
+  CHECK(order == std::vector<std::uint64_t>{1, 4, 2, 5, 3, 6});
+}
+
+TEST_CASE("scheduler: the read-ahead window bounds what is queued") {
+  Scheduler s(1, 0, 3);
+  CHECK(s.wants_more());
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  CHECK_FALSE(s.wants_more());
+  CHECK(s.next(t0));
+  CHECK(s.wants_more());
+}
+
+TEST_CASE("scheduler: retries waiting for their time count against the read-ahead window") {
+  // Every URL answers 503 with Retry-After: were waiting retries free, the input would be read to
+  // its end while they wait, and memory would grow with the list.
+  Scheduler s(0, 0, 3);
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  std::vector<Job> started;
+  while (auto j = s.next(t0)) started.push_back(std::move(*j));
+  CHECK(s.wants_more());  // all three in flight: the transport's cap bounds those
+  for (auto& j : started) {
+    s.release_host(j.host_key);
+    s.defer(std::move(j), t0 + 20s);
+  }
+  CHECK_FALSE(s.wants_more());
+  CHECK_FALSE(s.next(t0 + 19s));
+  CHECK_FALSE(s.wants_more());
+  auto retry = s.next(t0 + 20s);  // due: released to the queue, and one of them starts
+  REQUIRE(retry);
+  CHECK(s.wants_more());
+}
+
+TEST_CASE("scheduler: a retry waits for its time without holding its host's slot") {
+  Scheduler s(1, 0, 100);
+  s.push(job(1, "a"));
+  s.push(job(2, "a"));
+  auto first = s.next(t0);
+  REQUIRE(first);
+  s.release_host("a:80");
+  s.defer(std::move(*first), t0 + 500ms);
+  CHECK(s.next_wakeup(t0) <= t0 + 500ms);
+  auto second = s.next(t0);
+  REQUIRE(second);
+  CHECK(second->seq == 2);
+  s.release_host("a:80");
+  CHECK_FALSE(s.next(t0 + 499ms));
+  REQUIRE(s.next_wakeup(t0 + 499ms) == t0 + 500ms);
+  auto retry = s.next(t0 + 500ms);
+  REQUIRE(retry);
+  CHECK(retry->seq == 1);
+}
+
+TEST_CASE("scheduler: a due retry goes ahead of its host's new URLs") {
+  Scheduler s(0, 0, 100);
+  s.push(job(1, "a"));
+  auto j = s.next(t0);
+  s.release_host("a:80");
+  s.push(job(2, "a"));
+  s.defer(std::move(*j), t0);
+  CHECK(s.next(t0)->seq == 1);
+  CHECK(s.next(t0)->seq == 2);
+}
+
+TEST_CASE("scheduler: the rate caps starts and says when the next is due") {
+  Scheduler s(0, 4, 100);  // one start per 250 ms
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  CHECK(s.next(t0));
+  CHECK_FALSE(s.next(t0));
+  CHECK(s.next_wakeup(t0) == t0 + 250ms);
+  CHECK(s.next(t0 + 250ms));
+}
+
+TEST_CASE("scheduler: take_all returns queued and waiting jobs, not those started") {
+  Scheduler s(1, 0, 100);
+  for (std::uint64_t seq = 1; seq <= 4; ++seq) s.push(job(seq, seq == 3 ? "b" : "a"));
+  auto started = s.next(t0);  // 1, on a; 2 and 4 wait behind it (one per host)
+  auto retried = s.next(t0);  // 3, on b, then deferred for a retry
+  REQUIRE(started->seq == 1);
+  REQUIRE(retried->seq == 3);
+  s.release_host("b:80");
+  s.defer(std::move(*retried), t0 + 10s);
+  std::vector<std::uint64_t> seqs;
+  for (const Job& j : s.take_all()) seqs.push_back(j.seq);
+  std::sort(seqs.begin(), seqs.end());
+  CHECK(seqs == std::vector<std::uint64_t>{2, 3, 4});
+  CHECK(s.idle());
+  CHECK_FALSE(s.next(t0 + 1h));
+  CHECK_FALSE(s.next_wakeup(t0));
+}
+
+TEST_CASE("scheduler: hosts with nothing left are forgotten") {
+  Scheduler s(0, 0, 100);
+  for (std::uint64_t i = 1; i <= 1000; ++i) {
+    s.push(job(i, "h" + std::to_string(i)));
+    auto j = s.next(t0);
+    REQUIRE(j);
+    s.release_host(j->host_key);
+  }
+  CHECK(s.idle());
+  CHECK_FALSE(s.next_wakeup(t0));
+}
+
+TEST_CASE("scheduler: --per-host-delay spaces a host's starts without holding a slot or the others") {
+  Scheduler s(0, 0, 100, 0.5);
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  s.push(job(4, "b"));
+  CHECK(s.next(t0)->seq == 1);
+  CHECK(s.next(t0)->seq == 4);  // b is not held back by a's pacing
+  CHECK_FALSE(s.next(t0));
+  REQUIRE(s.next_wakeup(t0) == t0 + 500ms);
+  CHECK_FALSE(s.next(t0 + 499ms));
+  CHECK(s.next(t0 + 500ms)->seq == 2);
+  CHECK_FALSE(s.next(t0 + 999ms));
+  CHECK(s.next(t0 + 1s)->seq == 3);
+}
+
+TEST_CASE("scheduler: pacing outlives a host's last URL, so a URL read later still waits") {
+  Scheduler s(0, 0, 100, 2);
+  s.push(job(1, "a"));
+  auto j = s.next(t0);
+  REQUIRE(j);
+  s.release_host("a:80");  // nothing queued or running: the host must still not be forgotten
+  s.push(job(2, "a"));
+  CHECK_FALSE(s.next(t0 + 1s));
+  CHECK(s.next(t0 + 2s)->seq == 2);
+}
+
+TEST_CASE("scheduler: an idle paced host is forgotten once its time has passed") {
+  Scheduler s(0, 0, 100, 1);
+  for (std::uint64_t i = 1; i <= 100; ++i) {
+    s.push(job(i, "h" + std::to_string(i)));
+    auto j = s.next(t0);
+    REQUIRE(j);
+    s.release_host(j->host_key);
+  }
+  REQUIRE(s.next_wakeup(t0) == t0 + 1s);
+  CHECK_FALSE(s.next(t0 + 1s));
+  CHECK_FALSE(s.next_wakeup(t0 + 1s));  // every timer released: the hosts are gone
+  // A host forgotten and seen again starts at once.
+  s.push(job(101, "h1"));
+  CHECK(s.next(t0 + 1s)->seq == 101);
+}
+
+TEST_CASE("scheduler: a paused host's queued URLs wait while the other hosts go on") {
+  Scheduler s(0, 0, 100);
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  for (std::uint64_t i = 4; i <= 6; ++i) s.push(job(i, "b"));
+  auto first = s.next(t0);
+  REQUIRE(first->seq == 1);
+  s.release_host("a:80");
+  s.pause_host("a:80", t0 + 10s);  // its 429 said Retry-After: 10
+  s.defer(std::move(*first), t0 + 10s);
+  std::vector<std::uint64_t> order;
+  while (auto j = s.next(t0 + 1s)) order.push_back(j->seq);
+  CHECK(order == std::vector<std::uint64_t>{4, 5, 6});
+  CHECK(s.next_wakeup(t0 + 1s) == t0 + 10s);
+  CHECK_FALSE(s.next(t0 + 9s));
+  // URLs read during the pause wait too.
+  s.push(job(7, "a"));
+  CHECK_FALSE(s.next(t0 + 9s));
+  order.clear();
+  while (auto j = s.next(t0 + 10s)) order.push_back(j->seq);
+  CHECK(order == std::vector<std::uint64_t>{1, 2, 3, 7});
+}
+
+TEST_CASE("scheduler: a shorter pause does not cut a longer one short") {
+  Scheduler s(0, 0, 100);
+  s.push(job(1, "a"));
+  s.pause_host("a:80", t0 + 10s);
+  s.pause_host("a:80", t0 + 2s);
+  CHECK_FALSE(s.next(t0 + 5s));
+  CHECK(s.next(t0 + 10s));
+}
+
+TEST_CASE("scheduler: take_host removes a host's queued and waiting URLs, and only those") {
+  Scheduler s(1, 0, 100);
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  s.push(job(4, "b"));
+  auto a1 = s.next(t0);
+  auto b = s.next(t0);
+  REQUIRE(a1->seq == 1);
+  REQUIRE(b->seq == 4);
+  s.release_host("b:80");
+  s.defer(std::move(*b), t0 + 5s);
+  s.release_host("a:80");
+  s.defer(std::move(*a1), t0 + 5s);
+  std::vector<std::uint64_t> taken;
+  for (const auto& j : s.take_host("a:80")) taken.push_back(j.seq);
+  std::sort(taken.begin(), taken.end());
+  CHECK(taken == std::vector<std::uint64_t>{1, 2, 3});
+  CHECK_FALSE(s.next(t0));
+  CHECK(s.next(t0 + 5s)->seq == 4);
+  CHECK(s.idle());
+}
+
+TEST_CASE("scheduler: past the base window, reading goes on only while every queued URL waits and slots are free") {
+  const std::size_t base = Scheduler::base_window;
+  Scheduler s(4, 0, base + 100);
+  std::uint64_t seq = 1;
+  while (s.wants_more(true)) s.push(job(seq++, "a"));
+  CHECK(seq - 1 == base);  // host a can still start some: no reason to read on
+  for (int k = 0; k < 4; ++k) s.push(job(seq++, "a"));
+  for (int k = 0; k < 4; ++k) REQUIRE(s.next(t0));
+  CHECK_FALSE(s.next(t0));
+  // a is at its cap and every queued URL is a's: read on, but only with free slots.
+  CHECK_FALSE(s.wants_more(false));
+  CHECK(s.wants_more(true));
+  while (s.wants_more(true)) s.push(job(seq++, "a"));
+  CHECK(seq - 1 - 4 == base + 100);  // up to --read-ahead (4 in flight), and not one more
+  s.push(job(seq, "b"));
+  CHECK(s.next(t0)->seq == seq);  // found by reading on, it starts while a waits
+}
+
+TEST_CASE("scheduler: retries waiting count against --read-ahead past the base window too") {
+  Scheduler s(0, 0, Scheduler::base_window + 2);
+  std::vector<Job> started;
+  for (std::uint64_t i = 1; i <= Scheduler::base_window + 2; ++i) {
+    s.push(job(i, "h" + std::to_string(i)));
+    started.push_back(*s.next(t0));
+  }
+  for (auto& j : started) {
+    s.release_host(j.host_key);
+    s.defer(std::move(j), t0 + 20s);
+  }
+  CHECK_FALSE(s.wants_more(true));
+}
+
+TEST_CASE("scheduler: a host's own pacing (Crawl-delay) outlasts the host and yields to a longer --per-host-delay") {
+  Scheduler s(0, 0, 100, 1.0);
+  s.pace_host("a:80", 3s, t0);
+  s.pace_host("b:80", 500ms, t0);  // shorter than --per-host-delay: changes nothing
+  for (std::uint64_t i = 1; i <= 2; ++i) s.push(job(i, "a"));
+  for (std::uint64_t i = 3; i <= 4; ++i) s.push(job(i, "b"));
+  CHECK(s.next(t0)->seq == 3);  // a waits 3 s from the verdict; b does not
+  CHECK_FALSE(s.next(t0));
+  CHECK(s.next(t0 + 1s)->seq == 4);
+  CHECK_FALSE(s.next(t0 + 2900ms));
+  CHECK(s.next(t0 + 3s)->seq == 1);
+  CHECK_FALSE(s.next(t0 + 5900ms));
+  CHECK(s.next(t0 + 6s)->seq == 2);
+  // Forgotten once idle, the host keeps its pace: a URL read later still waits 3 s.
+  s.release_host("a:80");
+  s.release_host("a:80");
+  CHECK_FALSE(s.next(t0 + 9s));
+  s.push(job(5, "a"));
+  CHECK(s.next(t0 + 9s)->seq == 5);
+  s.push(job(6, "a"));
+  CHECK_FALSE(s.next(t0 + 11s));
+  CHECK(s.next(t0 + 12s)->seq == 6);
+}
+
+TEST_CASE("scheduler: URLs held elsewhere (waiting on robots.txt) count against the read-ahead window") {
+  Scheduler s(0, 0, 10);
+  CHECK(s.wants_more(true, 9));
+  CHECK_FALSE(s.wants_more(true, 10));
+  s.push(job(1, "a"));
+  CHECK_FALSE(s.wants_more(true, 9));
+}

@@ -1,0 +1,166 @@
+#include "scrape/body_worker.hpp"
+
+#include "scratch_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include <poll.h>
+
+namespace {
+
+Record page(std::uint64_t seq, std::string body) {
+  Record r;
+  r.seq = seq;
+  r.status = 200;
+  r.content_type = "text/html";
+  r.body = std::move(body);
+  return r;
+}
+
+Record titled(std::uint64_t seq) { return page(seq, "<title>page " + std::to_string(seq) + "</title>"); }
+
+bool readable(int fd, int timeout_ms) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLIN);
+}
+
+LinePlan titles() {
+  LinePlan f;
+  f.extract.title = true;
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("body_worker: records come back extracted, their bodies emptied") {
+  LinePlan f = titles();
+  BodyWorker worker(f);
+  worker.submit(page(1, "abc"));
+  worker.submit(titled(2));
+  CHECK(worker.pending() == 2);
+  std::vector<Record> out;
+  worker.collect(out, true);
+  CHECK(worker.pending() == 0);
+  REQUIRE(out.size() == 2);
+  std::sort(out.begin(), out.end(), [](const Record& a, const Record& b) { return a.seq < b.seq; });
+  CHECK(out[1].extracted.title == "page 2");
+  for (const Record& r : out) {
+    CHECK(r.body.empty());
+    CHECK(r.error == ErrorKind::none);
+  }
+}
+
+TEST_CASE("body_worker: the wake fd is readable while finished records wait, and collect clears it") {
+  const LinePlan f = titles();
+  BodyWorker worker(f);
+  CHECK_FALSE(readable(worker.wake_fd(), 0));
+  worker.submit(titled(1));
+  REQUIRE(readable(worker.wake_fd(), 10000));
+  std::vector<Record> out;
+  worker.collect(out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].extracted.title == "page 1");
+  CHECK(worker.pending() == 0);
+  CHECK_FALSE(readable(worker.wake_fd(), 0));
+}
+
+TEST_CASE("body_worker: a failed transfer's record is not extracted from") {
+  const LinePlan f = titles();
+  BodyWorker worker(f);
+  Record r = titled(1);
+  r.error = ErrorKind::partial;
+  r.message = "cut short";
+  worker.submit(std::move(r));
+  std::vector<Record> out;
+  worker.collect(out, true);
+  REQUIRE(out.size() == 1);
+  CHECK_FALSE(out[0].extracted.title);
+  CHECK(out[0].error == ErrorKind::partial);
+  CHECK(out[0].message == "cut short");
+  CHECK(out[0].body.empty());
+}
+
+TEST_CASE("body_worker: a body that cannot be saved makes a save error on its own line") {
+  ScratchDir tmp;
+  LinePlan f;
+  f.store.emplace(tmp / "bodies");
+  BodyWorker worker(f);
+  worker.submit(page(1, "kept"));
+  std::vector<Record> out;
+  worker.collect(out, true);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].error == ErrorKind::none);
+  CHECK(out[0].saved == tmp / "bodies/1.body");
+
+  std::filesystem::remove_all(tmp / "bodies");
+  worker.submit(page(2, "lost"));
+  out.clear();
+  worker.collect(out, true);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].error == ErrorKind::save);
+  CHECK_FALSE(out[0].message.empty());
+  CHECK_FALSE(out[0].saved);
+}
+
+TEST_CASE("body_worker: many records, collected as they finish, each come back once") {
+  const LinePlan f = titles();
+  BodyWorker worker(f);
+  constexpr std::uint64_t count = 500;
+  std::vector<Record> out;
+  for (std::uint64_t seq = 1; seq <= count; ++seq) {
+    worker.submit(titled(seq));
+    if (seq % 50 == 0) worker.collect(out);  // while the worker is busy with the rest
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (out.size() < count && std::chrono::steady_clock::now() < deadline)
+    if (readable(worker.wake_fd(), 1000)) worker.collect(out);
+  REQUIRE(out.size() == count);
+  CHECK(worker.pending() == 0);
+  std::vector<std::uint64_t> seqs;
+  for (const Record& r : out) {
+    seqs.push_back(r.seq);
+    CHECK(r.extracted.title == "page " + std::to_string(r.seq));
+  }
+  std::sort(seqs.begin(), seqs.end());
+  CHECK(std::adjacent_find(seqs.begin(), seqs.end()) == seqs.end());
+  CHECK(seqs.front() == 1);
+  CHECK(seqs.back() == count);
+}
+
+TEST_CASE("body_worker: cancel hands back the records not started, the rest still finish") {
+  const LinePlan f = titles();
+  BodyWorker worker(f);
+  constexpr std::uint64_t count = 200;
+  for (std::uint64_t seq = 1; seq <= count; ++seq) worker.submit(titled(seq));
+  std::vector<Record> cancelled;
+  worker.cancel(cancelled);
+  std::vector<Record> done;
+  worker.collect(done, true);
+  CHECK(worker.pending() == 0);
+  CHECK(cancelled.size() + done.size() == count);
+  std::vector<std::uint64_t> seqs;
+  for (const Record& r : cancelled) {
+    seqs.push_back(r.seq);
+    CHECK_FALSE(r.extracted.title);  // never worked on: the caller decides what its line says
+  }
+  for (const Record& r : done) {
+    seqs.push_back(r.seq);
+    CHECK(r.extracted.title == "page " + std::to_string(r.seq));
+  }
+  std::sort(seqs.begin(), seqs.end());
+  CHECK(std::adjacent_find(seqs.begin(), seqs.end()) == seqs.end());
+  CHECK(seqs.size() == count);
+}
+
+TEST_CASE("body_worker: destroyed with records still queued, it stops without hanging") {
+  const LinePlan f = titles();
+  {
+    BodyWorker worker(f);
+    for (std::uint64_t seq = 1; seq <= 200; ++seq) worker.submit(titled(seq));
+  }
+  SUCCEED("the destructor returned");
+}
