@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+namespace volley {
+
 std::vector<std::string> attach_links_value(std::vector<std::string> args) {
   std::vector<std::string> out;
   out.reserve(args.size());
@@ -79,3 +81,5 @@ std::optional<std::string> closest_flag(std::string_view typed, const std::vecto
   if (begun && typed.size() >= 3) return "--" + *begun;
   return std::nullopt;
 }
+
+}  // namespace volley

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+namespace volley {
+
 // The parts of reading the command line that are more than declaring flags to CLI11; main.cpp
 // applies them around app.parse().
 
@@ -31,3 +33,5 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 /// edit_distance when it is near enough, else the one flag `typed` begins, else nullopt.
 /// `flags` are names without dashes; the first wins a tie.
 std::optional<std::string> closest_flag(std::string_view typed, const std::vector<std::string>& flags);
+
+}  // namespace volley

@@ -23,6 +23,8 @@
 #include <sstream>
 #include <unistd.h>
 
+using namespace volley;
+
 namespace {
 
 std::string version_text() {

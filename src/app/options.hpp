@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+namespace volley {
+
 /// Everything the command line decides, in one place; every stage reads its part.
 struct Options {
   std::vector<std::string> urls;
@@ -73,3 +75,5 @@ struct Options {
   bool verbose = false;
   bool progress = true;  // still only drawn when stderr is a terminal
 };
+
+}  // namespace volley

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+namespace volley {
+
 bool is_retryable(ErrorKind kind, std::optional<long> status) {
   switch (kind) {
     case ErrorKind::timeout:
@@ -29,3 +31,5 @@ double retry_delay(const RetryPolicy& policy, int attempts, std::optional<double
   const double full = std::min(cap, std::max(0.0, policy.base_delay) * std::ldexp(1.0, exponent));
   return full / 2 + full / 2 * std::clamp(unit_random, 0.0, 1.0);
 }
+
+}  // namespace volley

@@ -4,6 +4,8 @@
 
 #include <optional>
 
+namespace volley {
+
 /// Whether an attempt that ended this way is worth another: the failures a retry can cure
 /// (timeouts, refused or reset connections) and the statuses curl's --retry retries.
 bool is_retryable(ErrorKind kind, std::optional<long> status);
@@ -19,3 +21,5 @@ struct RetryPolicy {
 /// retries of many URLs that failed together spread out. A server's Retry-After (seconds)
 /// replaces it; both are capped at max_delay.
 double retry_delay(const RetryPolicy& policy, int attempts, std::optional<double> retry_after, double unit_random);
+
+}  // namespace volley

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 
+namespace volley {
+
 using Clock = std::chrono::steady_clock;
 using TimePoint = Clock::time_point;
 using Duration = Clock::duration;
@@ -17,3 +19,5 @@ inline Duration from_seconds(double s) {
   if (std::isnan(s)) return Duration::zero();
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(std::clamp(s, -limit, limit)));
 }
+
+}  // namespace volley

@@ -36,6 +36,8 @@
 #include <stdexcept>
 #include <unistd.h>
 
+namespace volley {
+
 namespace {
 
 class Engine {
@@ -643,3 +645,5 @@ int run(const Options& options) {
     return exit_usage;
   }
 }
+
+}  // namespace volley

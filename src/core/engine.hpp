@@ -4,6 +4,8 @@
 
 #include <functional>
 
+namespace volley {
+
 /// Exit statuses (docs/output.md).
 enum ExitCode : int {
   exit_ok = 0,            // every URL got a complete HTTP response
@@ -31,3 +33,5 @@ struct LinePlan;
 int run_engine(const Options& options, InputSource& input, JsonlWriter& writer, const LinePlan& plan,
                Transport& transport, int wake_fd, std::function<int()> signalled = {},
                ResumeFile* resume = nullptr, StateStore* state = nullptr);
+
+}  // namespace volley

@@ -1,5 +1,7 @@
 #include "core/host_health.hpp"
 
+namespace volley {
+
 bool is_unreachable_failure(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::dns:
@@ -53,3 +55,5 @@ const std::string* HostHealth::dead(const std::string& host_key) {
   if (found == m_index.end() || !found->second->dead) return nullptr;
   return &touch(found->second)->last_error;
 }
+
+}  // namespace volley

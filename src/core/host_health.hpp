@@ -8,6 +8,8 @@
 #include <string_view>
 #include <unordered_map>
 
+namespace volley {
+
 /// Whether an attempt that ended this way says the host cannot be reached at all (as opposed to
 /// one URL failing on a host that answers).
 bool is_unreachable_failure(ErrorKind kind);
@@ -49,3 +51,5 @@ class HostHealth {
   List m_recent;  // most recently seen first
   std::unordered_map<std::string_view, List::iterator> m_index;  // views of the entries' keys
 };
+
+}  // namespace volley

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+namespace volley {
+
 /// What a request object on input ({"url": ..., "method": ..., ...}) sets for its own request,
 /// over the command line's flags.
 struct RequestOverrides {
@@ -40,3 +42,5 @@ struct Job {
   bool other_origin = false;
   std::string first_origin;
 };
+
+}  // namespace volley

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <unistd.h>
 
+namespace volley {
+
 Progress::Progress(bool wanted, TimePoint start) : m_enabled(wanted && ::isatty(STDERR_FILENO)), m_start(start) {}
 
 void Progress::update(TimePoint now, const Stats& stats, std::size_t in_flight) {
@@ -23,3 +25,5 @@ void Progress::clear() {
   std::fflush(stderr);
   m_drawn = false;
 }
+
+}  // namespace volley

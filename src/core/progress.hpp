@@ -3,6 +3,8 @@
 #include "core/clock.hpp"
 #include "core/stats.hpp"
 
+namespace volley {
+
 /// The live line on stderr (done, in flight, errors, rate), redrawn a few times a second, only
 /// when stderr is a terminal: a log file or a pipe never sees it.
 class Progress {
@@ -22,3 +24,5 @@ class Progress {
   bool m_drawn = false;
   Duration m_interval = std::chrono::milliseconds(250);
 };
+
+}  // namespace volley

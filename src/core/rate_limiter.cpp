@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+namespace volley {
+
 RateLimiter::RateLimiter(double rate, double burst_seconds) {
   if (rate > 0) {
     m_interval = std::max(Duration(1), from_seconds(1.0 / rate));
@@ -20,3 +22,5 @@ bool RateLimiter::try_acquire(TimePoint now) {
 TimePoint RateLimiter::next_allowed(TimePoint now) const {
   return unlimited() ? now : std::max(now, m_next);
 }
+
+}  // namespace volley

@@ -2,6 +2,8 @@
 
 #include "core/clock.hpp"
 
+namespace volley {
+
 /// Caps starts per second with a virtual schedule (GCRA): each start books the next slot 1/rate
 /// later, so credit accrues without drift however irregularly the loop turns, and an idle spell
 /// banks at most `burst` seconds' worth of starts.
@@ -21,3 +23,5 @@ class RateLimiter {
   Duration m_burst{};
   TimePoint m_next{};
 };
+
+}  // namespace volley

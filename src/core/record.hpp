@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+namespace volley {
+
 /// Everything one output line says about one URL. The reactor fills the transport facts,
 /// result_builder the error; jsonl_writer turns it into the line (docs/output.md).
 struct Record {
@@ -47,3 +49,5 @@ struct Record {
   std::optional<std::string> saved;  // where --save wrote the body
   Extracted extracted;
 };
+
+}  // namespace volley

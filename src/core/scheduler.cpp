@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+namespace volley {
+
 Scheduler::Scheduler(int per_host_cap, double rate, std::size_t read_ahead, double per_host_delay)
     : m_per_host(per_host_cap),
       m_per_host_delay(from_seconds(std::max(0.0, per_host_delay))),
@@ -167,3 +169,5 @@ std::vector<Job> Scheduler::take_all() {
   m_queued = 0;
   return jobs;
 }
+
+}  // namespace volley

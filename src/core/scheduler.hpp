@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+namespace volley {
+
 /// Decides which queued URL starts next: per-host queues served round-robin, so a host at its
 /// --per-host cap never holds back the others; a global --rate; a host's pacing (--per-host-delay)
 /// and back-off (a 429 or 503 with Retry-After); and retries waiting for their time. Nothing that
@@ -100,3 +102,5 @@ class Scheduler {
   // forgotten or given a later time is stale and skipped; at most one per start within the delay.
   std::priority_queue<HostTimer, std::vector<HostTimer>, std::greater<>> m_host_timers;
 };
+
+}  // namespace volley

@@ -7,6 +7,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+namespace volley {
+
 namespace {
 
 volatile std::sig_atomic_t g_signal = 0;
@@ -61,3 +63,5 @@ std::thread thread_without_signals(std::function<void()> body) {
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   return t;
 }
+
+}  // namespace volley

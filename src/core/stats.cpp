@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 
+namespace volley {
+
 Stats::Stats(std::size_t reservoir, std::uint64_t seed) : m_capacity(reservoir ? reservoir : 1), m_rng(seed) {}
 
 void Stats::add(const Record& r) {
@@ -106,3 +108,5 @@ std::string Stats::summary_json(double elapsed_seconds, int exit_status) const {
   j["exit_status"] = exit_status;
   return j.dump() + "\n";
 }
+
+}  // namespace volley

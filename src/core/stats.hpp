@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+namespace volley {
+
 /// Run totals for the summary and the progress line. Latency percentiles come from a fixed-size
 /// reservoir sample (as h2load bounds its samples), so memory stays flat however long the run.
 class Stats {
@@ -55,3 +57,5 @@ class Stats {
   std::vector<double> m_samples;
   std::mt19937_64 m_rng;
 };
+
+}  // namespace volley

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+namespace volley {
+
 /// A transfer that ended: the job as it was started and what the attempt produced.
 struct Completion {
   Job job;
@@ -37,3 +39,5 @@ class Transport {
   /// run with abort_all().
   virtual std::string failure() const = 0;
 };
+
+}  // namespace volley

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+namespace volley {
+
 namespace {
 constexpr std::size_t chunk = 64 * 1024;
 }
@@ -177,3 +179,5 @@ void InputReader::skip_bom() {
   m_begin += bom.size();
   m_scanned = m_scanned > bom.size() ? m_scanned - bom.size() : 0;
 }
+
+}  // namespace volley

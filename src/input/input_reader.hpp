@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+namespace volley {
+
 inline constexpr std::size_t max_line_length = 1 << 20;
 
 /// Reads URLs lazily from the arguments, then each input file in turn ("-" is stdin), so memory
@@ -49,3 +51,5 @@ class InputReader final : public InputSource {
   std::uint64_t m_seq = 0;
   std::string_view m_last;
 };
+
+}  // namespace volley

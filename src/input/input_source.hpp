@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+namespace volley {
+
 /// A URL read from the input: a Job to run, or an error to report without fetching.
 struct InputItem {
   Job job;
@@ -30,3 +32,5 @@ class InputSource {
   /// nothing to do.
   virtual void written(const std::vector<std::uint64_t>& seqs) { (void)seqs; }
 };
+
+}  // namespace volley

@@ -1,5 +1,7 @@
 #include "input/input_state.hpp"
 
+namespace volley {
+
 void InputState::begin_turn() {
   if (m_phase != Phase::done) m_phase = Phase::reading;
 }
@@ -18,3 +20,5 @@ void InputState::wait() {
 int InputState::fd_to_watch(int wait_fd, bool window_has_room) const {
   return m_phase == Phase::waiting && window_has_room ? wait_fd : -1;
 }
+
+}  // namespace volley

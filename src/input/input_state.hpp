@@ -1,5 +1,7 @@
 #pragma once
 
+namespace volley {
+
 /// Where the engine stands with its input, as one state rather than flags spread over the loop
 /// (a busy loop at end of file and a hang after 4,096 filtered lines both lived in such flags).
 /// Pure: the engine reports what reading gave; the state says what to watch and whether the loop
@@ -43,3 +45,5 @@ class InputState {
   Phase m_phase = Phase::reading;
   int m_watched = -1;
 };
+
+}  // namespace volley

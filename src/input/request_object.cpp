@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+namespace volley {
+
 namespace {
 
 std::string add_header(RequestOverrides& o, const std::string& name, std::string_view value) {
@@ -94,3 +96,5 @@ std::string parse_request_object(std::string_view line, RequestObject& out) {
   }
   return {};
 }
+
+}  // namespace volley

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+namespace volley {
+
 /// A request object parsed from one input line.
 struct RequestObject {
   std::string url;
@@ -19,3 +21,5 @@ struct RequestObject {
 /// check_header(); "meta" and a JSON "body" keep their text as written (json_text.hpp).
 /// Returns an empty string on success, else why the object is refused.
 std::string parse_request_object(std::string_view line, RequestObject& out);
+
+}  // namespace volley

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <string>
 
+namespace volley {
+
 namespace {
 
 std::optional<std::uint32_t> parse_count(std::string_view digits) {
@@ -53,3 +55,5 @@ bool shard_takes(const Shard& shard, bool refused, std::string_view host_key) {
   if (shard.count <= 1) return true;
   return shard_of_host_key(host_key, shard.count) == shard.index;
 }
+
+}  // namespace volley

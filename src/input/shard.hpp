@@ -4,6 +4,8 @@
 #include <optional>
 #include <string_view>
 
+namespace volley {
+
 /// `--shard K/N`: this run fetches only the hosts that hash to shard K of N (1-based), so a list
 /// split over N machines puts every host on exactly one of them and per-host politeness holds
 /// across the fleet. The hash is part of the interface (docs/cron.md): other tools reproduce it.
@@ -32,3 +34,5 @@ std::uint32_t shard_of_host_key(std::string_view host_key, std::uint32_t count);
 /// (url_check.hpp). A refused line (`refused`: invalid_url and the like) has no host: shard 1
 /// alone reports it, so every line read gets exactly one output line across the fleet.
 bool shard_takes(const Shard& shard, bool refused, std::string_view host_key);
+
+}  // namespace volley

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <memory>
 
+namespace volley {
+
 namespace {
 
 // The scheme a user typed before "://", lower-cased; empty when the line has none. Looser than
@@ -104,3 +106,5 @@ ParsedLine parse_input_line(std::string_view line) {
   p.kind = ParsedLine::Kind::url;
   return p;
 }
+
+}  // namespace volley

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+namespace volley {
+
 /// One input line, judged before anything is fetched.
 struct ParsedLine {
   enum class Kind { skip, url, error };
@@ -31,3 +33,5 @@ std::string redact_password(std::string_view url);
 /// "{", adds http:// to a URL without a scheme (as curl does), and refuses what libcurl would
 /// only refuse later: bad bytes, other schemes, bad syntax.
 ParsedLine parse_input_line(std::string_view line);
+
+}  // namespace volley

@@ -4,6 +4,8 @@
 
 #include <memory>
 
+namespace volley {
+
 /// Owners for what libcurl's URL API hands out, freed with the function it asks for.
 struct CurlUrlDeleter {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
@@ -24,3 +26,5 @@ inline CurlChars url_part(CURLU* u, CURLUPart part, unsigned int flags = 0) {
   if (rc != CURLUE_OK) owned.reset();
   return owned;
 }
+
+}  // namespace volley

@@ -1,5 +1,7 @@
 #include "net/error_kind.hpp"
 
+namespace volley {
+
 std::string_view error_kind_name(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::none: return "none";
@@ -79,3 +81,5 @@ ErrorKind classify(CURLcode code, const TransferFacts& facts) {
     default: return ErrorKind::other;
   }
 }
+
+}  // namespace volley

@@ -4,6 +4,8 @@
 
 #include <string_view>
 
+namespace volley {
+
 /// Why a URL has no complete response. The names are part of the output format (docs/output.md).
 enum class ErrorKind {
   none,
@@ -44,3 +46,5 @@ struct TransferFacts {
 inline constexpr std::string_view interrupted_message = "interrupted by a signal before it finished";
 
 ErrorKind classify(CURLcode code, const TransferFacts& facts);
+
+}  // namespace volley

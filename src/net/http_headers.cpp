@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+namespace volley {
+
 namespace {
 
 bool is_tchar(char c) {
@@ -72,3 +74,5 @@ std::vector<std::string> merge_headers(const std::vector<std::string>& global, c
   out.insert(out.end(), own.begin(), own.end());
   return out;
 }
+
+}  // namespace volley

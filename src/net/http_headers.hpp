@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+namespace volley {
+
 /// One response header line as libcurl's header callback hands it over.
 struct HeaderLine {
   enum class Kind { status, field, other } kind = Kind::other;
@@ -48,3 +50,5 @@ std::string_view header_name(std::string_view header);
 /// The request headers to send: the command line's, less those a request object names again
 /// (compared case-insensitively), then the object's own.
 std::vector<std::string> merge_headers(const std::vector<std::string>& global, const std::vector<std::string>& own);
+
+}  // namespace volley

@@ -22,6 +22,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+namespace volley {
+
 struct Reactor::Slot {
   CURL* easy = nullptr;
   Job job;
@@ -497,3 +499,5 @@ void Reactor::abort_all(std::vector<Completion>& done) {
     complete_transfer(*slot, CURLE_ABORTED_BY_CALLBACK, done, true);
   }
 }
+
+}  // namespace volley

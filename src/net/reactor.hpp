@@ -11,6 +11,8 @@
 #include <optional>
 #include <vector>
 
+namespace volley {
+
 /// The one owner of the CURLM handle and every easy handle: an epoll loop driving
 /// curl_multi_socket_action (as curl's docs/examples/ephiperfifo.c), so the cost of a turn follows
 /// the sockets with events, not the number of connections open. Easy handles are pooled, set up
@@ -78,3 +80,5 @@ class Reactor final : public Transport {
   std::vector<std::pair<CURL*, std::string>> m_unwatched;  // transfers whose socket epoll refused
   std::string m_failure;                                   // Transport::failure()
 };
+
+}  // namespace volley

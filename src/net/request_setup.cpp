@@ -1,5 +1,7 @@
 #include "net/request_setup.hpp"
 
+namespace volley {
+
 RequestSetup decide_request(const std::string& cli_method, const std::optional<std::string>& cli_data,
                             const RequestOverrides* object) {
   const std::string& method = object && object->method ? *object->method : cli_method;
@@ -19,3 +21,5 @@ RequestSetup decide_request(const std::string& cli_method, const std::optional<s
   }
   return s;
 }
+
+}  // namespace volley

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+namespace volley {
+
 /// How one request's method and body are given to libcurl, decided in one place for the
 /// command line alone (-X, -d) and for a request object over it ("method", "body").
 struct RequestSetup {
@@ -21,3 +23,5 @@ struct RequestSetup {
 /// passed check_method().
 RequestSetup decide_request(const std::string& cli_method, const std::optional<std::string>& cli_data,
                             const RequestOverrides* object);
+
+}  // namespace volley

@@ -2,6 +2,8 @@
 
 #include "input/url_check.hpp"
 
+namespace volley {
+
 namespace {
 
 std::int64_t time_us(CURL* easy, CURLINFO info) {
@@ -66,3 +68,5 @@ void build_result(CURL* easy, CURLcode code, TransferFacts facts, const char* er
     out.message = (errbuf && *errbuf) ? errbuf : curl_easy_strerror(code);
   }
 }
+
+}  // namespace volley

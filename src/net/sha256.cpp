@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+namespace volley {
+
 Sha256::Sha256() : m_ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free) { reset(); }
 Sha256::~Sha256() = default;
 Sha256::Sha256(Sha256&&) noexcept = default;
@@ -33,3 +35,5 @@ std::string sha256_hex(std::string_view data) {
   h.update(data);
   return h.hex();
 }
+
+}  // namespace volley

@@ -6,6 +6,8 @@
 
 struct evp_md_ctx_st;
 
+namespace volley {
+
 /// SHA-256 fed piece by piece, as a body arrives in libcurl's write callback: the hash of a
 /// body needs no copy of it (OpenSSL's EVP, which uses the CPU's SHA extensions where there are).
 class Sha256 {
@@ -29,3 +31,5 @@ class Sha256 {
 
 /// Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
+
+}  // namespace volley

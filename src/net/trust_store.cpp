@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+namespace volley {
+
 namespace {
 
 std::string env(const char* name) {
@@ -202,3 +204,5 @@ CURLcode TrustStore::on_ssl_ctx(CURL*, void* ssl_ctx, void* userp) {
   SSL_CTX_set1_cert_store(static_cast<SSL_CTX*>(ssl_ctx), store);
   return CURLE_OK;
 }
+
+}  // namespace volley

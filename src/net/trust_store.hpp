@@ -7,6 +7,10 @@
 #include <string>
 #include <string_view>
 
+struct x509_store_st;  // OpenSSL's X509_STORE, kept out of this header
+
+namespace volley {
+
 /// What decides where the CA certificates come from: the flags, the environment and what libcurl
 /// was built with. Empty means "not given" (an empty environment variable counts as unset).
 struct TrustInputs {
@@ -48,7 +52,6 @@ const char* trust_origin_name(TrustPlan::Origin origin);
 /// Whether a proxy URL (as -x or a *_proxy variable gives it) is reached over TLS.
 bool is_https_proxy(std::string_view proxy);
 
-struct x509_store_st;  // OpenSSL's X509_STORE, kept out of this header
 
 /// The CA certificates of one run. libcurl 7.88 parses its CA bundle into a fresh store for every
 /// new connection (about 20 ms for Debian's 140 certificates); here it is parsed once and every
@@ -74,3 +77,5 @@ class TrustStore {
   x509_store_st* m_store = nullptr;  // one reference, ours; each SSL_CTX holds its own
   bool m_failed = false;
 };
+
+}  // namespace volley

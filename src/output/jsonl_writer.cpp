@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <unordered_map>
 
+namespace volley {
+
 namespace {
 
 void append_string(std::string& out, std::string_view s) {
@@ -326,3 +328,5 @@ void JsonlWriter::fail(std::size_t done) {
   // Should this fail too, the write error is still the one to report.
   [[maybe_unused]] const int rc = end >= partial ? ::ftruncate(m_fd, end - partial) : 0;
 }
+
+}  // namespace volley

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+namespace volley {
+
 /// Appends the JSON line for `r` (with its "\n") to `out`: the fields of `output_fields`
 /// (output_fields.hpp), in its order, those a flag adds only when `fields` asks for them.
 void append_json_line(std::string& out, const Record& r, const OutputFields& fields = {});
@@ -57,3 +59,5 @@ class JsonlWriter {
   int m_errno = 0;
   std::optional<std::chrono::steady_clock::time_point> m_give_up_at;  // set by the first wait after a signal
 };
+
+}  // namespace volley

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+namespace volley {
+
 // A line with an error has no status to filter on, even when a response had begun.
 bool LinePlan::keeps(const Record& r) const {
   const std::optional<long> status = r.error == ErrorKind::none ? r.status : std::nullopt;
@@ -54,3 +56,5 @@ void process_body(const LinePlan& f, Record& r) {
   }
   r.body.clear();
 }
+
+}  // namespace volley

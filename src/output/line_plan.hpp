@@ -8,6 +8,8 @@
 
 #include <optional>
 
+namespace volley {
+
 /// What a URL's final record goes through besides its transfer: extraction and saving of the
 /// body, the status filters, and the fields its line shows. Built once from the flags (the one
 /// place that reads them), then only read (from two threads).
@@ -31,3 +33,5 @@ LinePlan plan_lines(const Options& options);
 /// (only what is written is saved), then empties it. The memory goes back
 /// with the record to the thread that allocated it: freeing it elsewhere costs glibc a trim.
 void process_body(const LinePlan& f, Record& r);
+
+}  // namespace volley

@@ -3,6 +3,8 @@
 #include <array>
 #include <string_view>
 
+namespace volley {
+
 /// The optional fields a line carries, each asked for by its flag.
 struct OutputFields {
   bool title = false;
@@ -58,3 +60,5 @@ inline constexpr std::array<FieldSpec, 25> output_fields{{
     {Field::meta, "meta", nullptr, "\"meta\""},
     {Field::id, "id", nullptr, "--queue"},
 }};
+
+}  // namespace volley

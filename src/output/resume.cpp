@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <charconv>
 
+namespace volley {
+
 namespace {
 
 // URLs quoted in a message: JSON-escaped (no control byte reaches the terminal) and cut.
@@ -248,3 +250,5 @@ std::string MismatchFinder::message(std::string_view file_name) const {
     return head + ", but the input has only " + std::to_string(m_mismatch.input_urls) + " URLs" + tail;
   return head + ", where the input's URL " + std::to_string(seq) + " is " + quoted(it->second) + tail;
 }
+
+}  // namespace volley

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+namespace volley {
+
 // --resume (docs/cron.md, "Resume after a crash"): what an output file already holds, and whether
 // it was written from the same input. Pure: resume_file.hpp does the reading and the cutting.
 //
@@ -217,3 +219,5 @@ void LineSplitter::feed(std::string_view bytes, F&& on_line) {
     bytes.remove_prefix(nl + 1);
   }
 }
+
+}  // namespace volley

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+namespace volley {
+
 namespace {
 
 constexpr std::size_t read_chunk = 1 << 20;
@@ -134,3 +136,5 @@ int ResumeFile::output_fd() const {
   if (fd < 0) throw std::runtime_error("cannot open output " + m_path + ": " + std::strerror(errno));
   return fd;
 }
+
+}  // namespace volley

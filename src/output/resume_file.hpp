@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+namespace volley {
+
 /// Lines a --resume run holds in memory at most while its input (a pipe) has not yet passed the
 /// file's highest seq: past it the run stops and exits 2, the file untouched (docs/cron.md).
 inline constexpr std::size_t resume_hold_budget = 64 << 20;
@@ -51,3 +53,5 @@ class ResumeFile {
   ResumeScanner m_scanner;
   ResumeCheck m_check;
 };
+
+}  // namespace volley

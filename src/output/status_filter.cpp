@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+namespace volley {
+
 namespace {
 
 // One end of an item: a status code as written, exactly three digits, 100 to 999 (servers do
@@ -43,3 +45,5 @@ std::optional<StatusSet> parse_status_list(std::string_view text) {
   }
   return StatusSet(std::move(ranges));
 }
+
+}  // namespace volley

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+namespace volley {
+
 /// A set of HTTP status codes, as --match-status and --filter-status name them.
 class StatusSet {
  public:
@@ -23,3 +25,5 @@ class StatusSet {
 /// separated by commas; spaces around items are allowed. Anything else, including an empty list
 /// or an empty item, is nullopt.
 std::optional<StatusSet> parse_status_list(std::string_view text);
+
+}  // namespace volley

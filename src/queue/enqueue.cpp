@@ -18,6 +18,8 @@
 #include <stdexcept>
 #include <unistd.h>
 
+namespace volley {
+
 namespace {
 
 // Entries per pipeline: one round trip per batch, and a batch's commands fit Redis's query buffer.
@@ -138,3 +140,5 @@ int run_enqueue(const EnqueueOptions& options) {
                  options.shards ? " (" + std::to_string(options.shards) + " shard streams)" : std::string());
   return refused ? exit_url_errors : exit_ok;
 }
+
+}  // namespace volley

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+namespace volley {
+
 /// `volley enqueue QUEUE_URL [-i FILE]...`: what the command line decides.
 struct EnqueueOptions {
   std::string queue;                // redis://HOST:PORT/STREAM
@@ -17,3 +19,5 @@ struct EnqueueOptions {
 /// batches; a line a run would refuse gets its usual JSON line instead and is not added. Says how
 /// many were added on stderr. Returns the exit status: 0, 1 (some lines refused) or 2.
 int run_enqueue(const EnqueueOptions& options);
+
+}  // namespace volley

@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <unistd.h>
 
+namespace volley {
+
 int enqueue_command(int argc, char** argv) {
   EnqueueOptions o;
   CLI::App app{"volley enqueue: add one Redis stream entry per input URL for workers to fetch (docs/fleet.md)",
@@ -43,3 +45,5 @@ int enqueue_command(int argc, char** argv) {
   }
   return run_enqueue(o);
 }
+
+}  // namespace volley

@@ -3,6 +3,8 @@
 #include "input/input_reader.hpp"
 #include "input/url_check.hpp"
 
+namespace volley {
+
 namespace {
 
 using Type = RedisValue::Type;
@@ -101,3 +103,5 @@ void AckBook::release(const std::vector<std::uint64_t>& seqs, std::vector<std::s
     m_held.erase(it);
   }
 }
+
+}  // namespace volley

@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
+namespace volley {
+
 // What the queue's replies mean, apart from the connection, so it is tested without a server.
 
 /// One stream entry as delivered: its id and its `line` field (nullopt when it has none).
@@ -49,3 +51,5 @@ class AckBook {
  private:
   std::unordered_map<std::uint64_t, std::string> m_held;
 };
+
+}  // namespace volley

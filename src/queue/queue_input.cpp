@@ -10,6 +10,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+namespace volley {
+
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
@@ -376,3 +378,5 @@ std::unique_ptr<InputSource> open_queue(const Options& options, int& out_fd) {
   }
   return std::make_unique<QueueInput>(std::move(s), std::move(redis), std::move(results));
 }
+
+}  // namespace volley

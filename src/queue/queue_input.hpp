@@ -15,6 +15,8 @@
 #include <unordered_set>
 #include <vector>
 
+namespace volley {
+
 /// What a worker on a queue needs to know (docs/fleet.md).
 struct QueueSettings {
   std::string group;
@@ -86,3 +88,5 @@ class QueueInput final : public InputSource {
 /// --results, connects to that stream too and sets `out_fd` to the pipe the lines go to.
 /// Throws std::runtime_error with a message for people when it cannot: the run ends with exit 2.
 std::unique_ptr<InputSource> open_queue(const Options& options, int& out_fd);
+
+}  // namespace volley

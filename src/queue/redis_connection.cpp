@@ -5,6 +5,8 @@
 #include <cmath>
 #include <sys/time.h>
 
+namespace volley {
+
 namespace {
 
 timeval to_timeval(double s) {
@@ -119,3 +121,5 @@ std::optional<RedisValue> RedisConnection::run(const std::vector<std::string>& c
   if (!run(std::vector<std::vector<std::string>>{command}, replies)) return std::nullopt;
   return std::move(replies.front());
 }
+
+}  // namespace volley

@@ -8,6 +8,8 @@
 
 struct redisContext;
 
+namespace volley {
+
 /// A reply, copied out of hiredis's tree so that what reads it is plain code, tested without a
 /// server (queue_entries.hpp).
 struct RedisValue {
@@ -54,3 +56,5 @@ class RedisConnection {
   redisContext* m_ctx = nullptr;
   std::string m_error;
 };
+
+}  // namespace volley

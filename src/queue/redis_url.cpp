@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+namespace volley {
+
 namespace {
 
 bool is_printable(char c) { return c > 0x20 && c < 0x7f; }
@@ -131,3 +133,5 @@ std::string redis_url_text(const RedisUrl& url) {
 }
 
 std::string shard_stream(std::string_view stream, unsigned k) { return std::string(stream) + ":" + std::to_string(k); }
+
+}  // namespace volley

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+namespace volley {
+
 /// Where a queue lives: `redis://[[USER]:PASSWORD@]HOST[:PORT]/STREAM`. The path is the stream's
 /// name, not a database number: volley always uses database 0.
 struct RedisUrl {
@@ -27,3 +29,5 @@ std::string redis_url_text(const RedisUrl& url);
 
 /// The name of shard `k` of a stream split by `volley enqueue --shards N`: `STREAM:k`.
 std::string shard_stream(std::string_view stream, unsigned k);
+
+}  // namespace volley

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 
+namespace volley {
+
 namespace {
 
 bool is_token_char(char c) { return is_ascii_letter(c) || c == '_' || c == '-'; }
@@ -237,3 +239,5 @@ RobotsRules robots_from_fetch(std::optional<long> status, std::string_view body,
   }
   return RobotsRules::disallow_all();
 }
+
+}  // namespace volley

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+namespace volley {
+
 // robots.txt as RFC 9309 defines it, as pure functions: the fetcher (engine) gets the body of
 // /robots.txt once per scheme+host+port, turns the outcome into RobotsRules with
 // robots_from_fetch(), and asks allowed() before each request to that origin.
@@ -86,3 +88,5 @@ RobotsFetchPolicy robots_fetch_policy(std::optional<long> status);
 /// robots_fetch_policy() applied: the rules a host's /robots.txt outcome gives for the run.
 RobotsRules robots_from_fetch(std::optional<long> status, std::string_view body,
                               std::string_view product_token);
+
+}  // namespace volley

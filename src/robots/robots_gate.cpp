@@ -2,6 +2,8 @@
 
 #include "robots/robots_target.hpp"
 
+namespace volley {
+
 RobotsGate::Admission RobotsGate::admit(Job& job) {
   Admission a;
   std::optional<RobotsTarget> target = robots_target(job.target);
@@ -122,3 +124,5 @@ std::vector<Job> RobotsGate::take_all() {
   m_held = 0;
   return jobs;
 }
+
+}  // namespace volley

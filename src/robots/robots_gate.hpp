@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+namespace volley {
+
 /// --robots, between the input and the scheduler: no URL is queued before its origin's robots.txt
 /// allows it. Each origin (scheme, host and port) goes unknown → fetching (its URLs wait here,
 /// holding no slot) → rules, kept for the run. Pure: the engine schedules the fetch job admit()
@@ -102,3 +104,5 @@ class RobotsGate {
   std::size_t m_rule_bytes = 0;
   std::size_t m_held = 0;
 };
+
+}  // namespace volley

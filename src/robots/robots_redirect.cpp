@@ -3,6 +3,8 @@
 #include "robots/robots_target.hpp"
 #include "input/url_check.hpp"
 
+namespace volley {
+
 RedirectStep next_redirect(Job& job, const Record& r, int max_redirects, bool get_like) {
   RedirectStep step;
   // A 304 is no redirect, whatever Location it carries; libcurl follows none either.
@@ -35,3 +37,5 @@ std::string robots_denial(const Job& job, const std::string& why) {
   if (job.redirects == 0) return why;
   return "redirect to " + redact_password(job.target) + ": " + why;
 }
+
+}  // namespace volley

@@ -5,6 +5,8 @@
 
 #include <string>
 
+namespace volley {
+
 /// With --robots libcurl follows no redirect of a URL (it would request each hop unchecked); the
 /// engine follows them instead, sending each hop back through the robots gate.
 struct RedirectStep {
@@ -28,3 +30,5 @@ RedirectStep next_redirect(Job& job, const Record& r, int max_redirects, bool ge
 
 /// The message of a URL ended by robots.txt: a hop's names the hop, the URL itself being allowed.
 std::string robots_denial(const Job& job, const std::string& why);
+
+}  // namespace volley

@@ -3,6 +3,8 @@
 #include "util/ascii.hpp"
 #include "net/curl_ptr.hpp"
 
+namespace volley {
+
 namespace {
 
 std::optional<std::string> part(CURLU* u, CURLUPart which, unsigned int flags = 0) {
@@ -32,3 +34,5 @@ std::optional<RobotsTarget> robots_target(std::string_view url) {
   if (const auto query = part(u.get(), CURLUPART_QUERY)) target.path_and_query += "?" + *query;
   return target;
 }
+
+}  // namespace volley

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+namespace volley {
+
 /// What --robots needs to know about one URL: whose robots.txt applies and what to ask it.
 struct RobotsTarget {
   std::string origin;          // "http://example.com:80": scheme, lower-cased host and port (the
@@ -14,3 +16,5 @@ struct RobotsTarget {
 
 /// nullopt for what libcurl cannot parse and for schemes other than http and https.
 std::optional<RobotsTarget> robots_target(std::string_view url);
+
+}  // namespace volley

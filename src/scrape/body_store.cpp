@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <sys/stat.h>
 
+namespace volley {
+
 namespace {
 
 // As `mkdir -p`: each missing component of `dir` is created, mode 0755 (less the umask). One that
@@ -42,3 +44,5 @@ std::string BodyStore::save(std::uint64_t seq, std::string_view body, std::strin
   }
   return path;
 }
+
+}  // namespace volley

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+namespace volley {
+
 /// Where --save puts bodies: DIR/<seq>.body. The name comes from the sequence number alone, so no
 /// URL, header or redirect can steer a write outside DIR.
 class BodyStore {
@@ -20,3 +22,5 @@ class BodyStore {
  private:
   std::string m_dir;
 };
+
+}  // namespace volley

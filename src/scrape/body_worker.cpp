@@ -7,6 +7,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+namespace volley {
+
 BodyWorker::BodyWorker(const LinePlan& plan) : m_plan(plan) {
   m_wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (m_wake_fd < 0) throw std::runtime_error("cannot create eventfd");
@@ -72,3 +74,5 @@ void BodyWorker::run() {
     m_done_cv.notify_one();
   }
 }
+
+}  // namespace volley

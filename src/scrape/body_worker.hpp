@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+namespace volley {
+
 /// Runs process_body (parsing, matching, hashing, saving) on a thread of its own, so a slow page
 /// costs the reactor nothing: transfers go on while it is parsed. The engine counts submitted
 /// records against the concurrency cap, which bounds the bodies held in memory.
@@ -44,3 +46,5 @@ class BodyWorker {
   bool m_stop = false;
   std::thread m_thread;
 };
+
+}  // namespace volley

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <initializer_list>
 
+namespace volley {
+
 namespace {
 
 struct Alias {
@@ -331,3 +333,5 @@ std::string to_utf8(std::string_view body, const std::string& charset) {
   }
   return convert(conv, body);
 }
+
+}  // namespace volley

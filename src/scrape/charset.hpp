@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+namespace volley {
+
 /// The iconv name of the encoding an encoding label stands for ("latin1" → "CP1252",
 /// "Shift_JIS" → "CP932"), after the WHATWG Encoding Standard; empty for a label it does not know.
 std::string charset_from_label(std::string_view label);
@@ -15,3 +17,5 @@ std::string sniff_charset(std::string_view body, std::string_view content_type, 
 /// `body` converted from `charset` (an iconv name) to UTF-8, without a leading byte order mark.
 /// Every ill-formed sequence becomes U+FFFD, so the result is always valid UTF-8.
 std::string to_utf8(std::string_view body, const std::string& charset);
+
+}  // namespace volley

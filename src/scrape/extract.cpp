@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <unordered_set>
 
+namespace volley {
+
 namespace {
 
 bool is_name(std::string_view s) {
@@ -180,3 +182,5 @@ Extracted extract(const ExtractConfig& cfg, std::string_view body, std::string_v
     out.matches.emplace_back(p.name, find_all(*p.re, text, cfg.max_matches));
   return out;
 }
+
+}  // namespace volley

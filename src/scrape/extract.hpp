@@ -14,6 +14,8 @@ namespace re2 {
 class RE2;
 }
 
+namespace volley {
+
 /// What the scraper flags ask of each body. Move-only (it owns compiled patterns); build it once
 /// and share it read-only: extract() does not change it, so threads may use it at once.
 struct ExtractConfig {
@@ -53,3 +55,5 @@ struct ExtractConfig {
 /// body that starts with '<' when there is no Content-Type.
 Extracted extract(const ExtractConfig& cfg, std::string_view body, std::string_view content_type,
                   std::string_view base_url);
+
+}  // namespace volley

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+namespace volley {
+
 /// What extract() found in one body; a Record carries it to the writer. Apart from extract.hpp:
 /// what includes record.hpp needs the findings, not the extractor and its compiled patterns.
 struct Extracted {
@@ -16,3 +18,5 @@ struct Extracted {
   /// nullopt when not asked or when no complete response came.
   std::optional<std::string> sha256;
 };
+
+}  // namespace volley

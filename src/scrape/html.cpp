@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <memory>
 
+namespace volley {
+
 namespace {
 
 void* allocate(void*, std::size_t size) { return std::malloc(size); }
@@ -180,3 +182,5 @@ HtmlScan scan_html(std::string_view utf8, const HtmlWants& wants) {
   }
   return parse_and_walk(utf8, wants);
 }
+
+}  // namespace volley

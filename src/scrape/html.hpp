@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+namespace volley {
+
 /// What to collect from a document; the parse is the same whatever is asked.
 struct HtmlWants {
   bool title = false;
@@ -23,3 +25,5 @@ struct HtmlScan {
 /// Elements outside the HTML namespace (<svg><title>) and inside <template> do not count, as
 /// they do not for a browser's document.title and document.links.
 HtmlScan scan_html(std::string_view utf8, const HtmlWants& wants);
+
+}  // namespace volley

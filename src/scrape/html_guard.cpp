@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+namespace volley {
+
 namespace {
 
 
@@ -209,3 +211,5 @@ std::string_view limit_html_cost(std::string_view s, std::string& storage, std::
   for (const auto& [from, to] : blanks) std::memset(storage.data() + from, ' ', to - from);
   return storage;
 }
+
+}  // namespace volley

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+namespace volley {
+
 /// How deep a document may nest before its further start tags are blanked out. Browsers stop
 /// nesting at a similar depth (Blink at 512 real elements); our count is rougher and higher.
 inline constexpr std::size_t max_html_depth = 256;
@@ -21,3 +23,5 @@ inline constexpr std::size_t max_html_attributes = 128;
 /// are never blanked: they cannot nest, so they are not counted.
 std::string_view limit_html_cost(std::string_view html, std::string& storage,
                                   std::size_t max_depth = max_html_depth);
+
+}  // namespace volley

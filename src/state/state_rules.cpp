@@ -7,6 +7,8 @@
 
 #include <algorithm>
 
+namespace volley {
+
 namespace {
 
 bool user_set(std::string_view name, const std::vector<std::string>& cli, const RequestOverrides* object) {
@@ -100,3 +102,5 @@ void fill_cached(Record& r, const StoredRow& row) {
   r.cached = true;
   r.attempts = 0;
 }
+
+}  // namespace volley

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+namespace volley {
+
 // What --state decides, apart from SQLite and the loop: which row a request is, what its line
 // says about the row (changed, last_fetched, cached), which conditional headers it sends and
 // what the row becomes after it. docs/state.md describes the rules.
@@ -74,3 +76,5 @@ bool fresh(const StoredRow& row, std::int64_t now_ms, std::int64_t max_age_ms);
 /// The line of a URL answered from the store (--max-age): its stored status, final_url,
 /// content_type, size and sha256, fetched_at the stored fetch's time, zero timings, no attempt.
 void fill_cached(Record& r, const StoredRow& row);
+
+}  // namespace volley

@@ -2,6 +2,8 @@
 
 #include <memory>
 
+namespace volley {
+
 StateSession::StateSession(StateStore& store, const Options& options)
     : m_store(store), m_options(options), m_writer(store) {}
 
@@ -36,3 +38,5 @@ void StateSession::keep_robots(const std::string& robots_url, long status, std::
   // A 4xx allows everything whatever its body says: only a 2xx's is kept.
   m_writer.put_robots(robots_url, StoredRobots{now_ms, status, status < 300 ? std::string(body) : std::string()});
 }
+
+}  // namespace volley

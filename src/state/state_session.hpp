@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+namespace volley {
+
 /// How long a stored robots.txt stands for the origin's own (issue 9: a day, as RFC 9309 2.4
 /// lets a crawler cache it).
 inline constexpr std::int64_t robots_keep_ms = 24 * 3600 * 1000LL;
@@ -44,3 +46,5 @@ class StateSession {
   const Options& m_options;
   StateWriter m_writer;
 };
+
+}  // namespace volley

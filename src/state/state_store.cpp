@@ -9,6 +9,8 @@
 #include <thread>
 #include <unistd.h>
 
+namespace volley {
+
 namespace {
 
 constexpr const char* schema = R"sql(
@@ -283,3 +285,5 @@ void StateStore::put(const std::vector<std::pair<RequestKey, StoredRow>>& rows,
   if (sqlite3_exec(m_write, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) fail("cannot commit");
   m_commits.fetch_add(1, std::memory_order_release);
 }
+
+}  // namespace volley

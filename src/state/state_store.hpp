@@ -14,6 +14,8 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
+namespace volley {
+
 /// An origin's robots.txt as fetched (--robots with --state): only an answer that decides for
 /// a day is kept, a 2xx (its body, up to robots_parse_limit) or a 4xx.
 struct StoredRobots {
@@ -78,3 +80,5 @@ class StateStore {
   bool m_reading = false;                   // m_read holds a read transaction
   std::uint64_t m_read_commits = 0;         // m_commits when it began
 };
+
+}  // namespace volley

@@ -2,6 +2,8 @@
 
 #include "core/signals.hpp"
 
+namespace volley {
+
 StateWriter::StateWriter(StateStore& store, std::size_t batch_rows, std::chrono::milliseconds batch_delay,
                          std::size_t capacity)
     : m_store(store), m_batch_rows(batch_rows), m_batch_delay(batch_delay), m_capacity(std::max(capacity, batch_rows)) {
@@ -82,3 +84,5 @@ void StateWriter::run() {
     if (stopping && idle()) return;
   }
 }
+
+}  // namespace volley

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+namespace volley {
+
 /// Writes rows to the StateStore on a thread of its own, in batched transactions: when
 /// `batch_rows` wait, or `batch_delay` after the oldest of them was handed over, so a commit
 /// (an fsync at a WAL checkpoint) never holds the loop up, and a crash loses at most the batch
@@ -49,3 +51,5 @@ class StateWriter {
   bool m_stop = false;
   std::thread m_thread;
 };
+
+}  // namespace volley

@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+namespace volley {
+
 // Locale-free ASCII character helpers: HTML, HTTP, JSON and URL syntax are defined over ASCII,
 // and <cctype> would follow the process locale (volley sets LC_CTYPE to a UTF-8 locale at start).
 
@@ -57,3 +59,5 @@ inline std::string_view trim(std::string_view s, std::string_view set) {
   if (first == std::string_view::npos) return {};
   return s.substr(first, s.find_last_not_of(set) - first + 1);
 }
+
+}  // namespace volley

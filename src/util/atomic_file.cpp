@@ -7,6 +7,8 @@
 #include <random>
 #include <unistd.h>
 
+namespace volley {
+
 int create_temp_beside(const std::string& path, std::string& temp) {
   thread_local std::mt19937_64 rng(std::random_device{}());
   const auto slash = path.rfind('/');
@@ -60,3 +62,5 @@ std::string replace_file(const std::string& path, std::string_view data, bool sy
   ::unlink(temp.c_str());
   return std::strerror(err);
 }
+
+}  // namespace volley

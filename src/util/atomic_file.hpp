@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+namespace volley {
+
 // Files that appear whole or not at all: the bytes go to a new temporary file beside the target
 // (same directory, so the same file system), which rename(2) then puts in place. Nothing already
 // at the target's name is ever opened: a FIFO cannot block, a hard link is not written through, a
@@ -25,3 +27,5 @@ bool write_all(int fd, std::string_view data);
 /// or the new one, never an empty one). Empty on success, else strerror of the failure; no
 /// temporary file is left either way.
 std::string replace_file(const std::string& path, std::string_view data, bool sync);
+
+}  // namespace volley

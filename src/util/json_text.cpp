@@ -7,6 +7,8 @@
 
 #include <type_traits>
 
+namespace volley {
+
 namespace {
 
 // A validating scanner over RFC 8259's grammar. Nesting is tracked on a heap stack, not by
@@ -207,3 +209,5 @@ std::string minify_json(std::string_view json) {
   }
   return out;
 }
+
+}  // namespace volley

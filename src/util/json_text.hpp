@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+namespace volley {
+
 // JSON kept as written. nlohmann reads every number into a double or a 64-bit integer
 // (12345678901234567890123 comes back as 1.2345678901234568e+22, 1E2 as 100.0) and refuses 1e400
 // outright, so a request object is read here as text, and "meta" and a JSON "body" are copied
@@ -33,3 +35,5 @@ std::optional<std::string> decode_json_string(std::string_view literal);
 
 /// Valid JSON text without the whitespace between tokens: one line, every token as written.
 std::string minify_json(std::string_view json);
+
+}  // namespace volley

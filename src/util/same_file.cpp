@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+namespace volley {
+
 namespace {
 
 // A file is its device and inode, whatever name or link reaches it.
@@ -51,3 +53,5 @@ std::optional<std::string> same_as_output_or_input(const std::string& path, cons
     if (same_target(path, in, in == "-" ? STDIN_FILENO : -1)) return "input " + (in == "-" ? std::string("(stdin)") : in);
   return std::nullopt;
 }
+
+}  // namespace volley

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+namespace volley {
+
 /// The first of `inputs` ("-": stdin) that is the same file as the output `output` (empty:
 /// stdout), or nullopt. Opening the output truncates it, so the run must refuse before that.
 /// Only regular files count (stdin and stdout may both be /dev/null or one terminal), and an
@@ -16,3 +18,5 @@ std::optional<std::string> input_same_as_output(const std::string& output, const
 /// nullopt (also for an empty `path`).
 std::optional<std::string> same_as_output_or_input(const std::string& path, const std::string& output,
                                                    const std::vector<std::string>& inputs);
+
+}  // namespace volley

@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+namespace volley {
+
 ClosedStdFds reopen_closed_std_fds() {
   ClosedStdFds closed;
   bool* flags[] = {&closed.in, &closed.out, &closed.err};
@@ -19,3 +21,5 @@ ClosedStdFds reopen_closed_std_fds() {
   }
   return closed;
 }
+
+}  // namespace volley

@@ -1,5 +1,7 @@
 #pragma once
 
+namespace volley {
+
 /// Which of the standard descriptors were closed when the process started.
 struct ClosedStdFds {
   bool in = false;
@@ -12,3 +14,5 @@ struct ClosedStdFds {
 /// one would otherwise be the next descriptor opened (the signal eventfd, the output file), and
 /// reading stdin or writing stdout would then use that instead.
 ClosedStdFds reopen_closed_std_fds();
+
+}  // namespace volley

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 
+namespace volley {
+
 std::optional<std::uint64_t> parse_size(std::string_view text) {
   if (text.empty()) return std::nullopt;
   std::uint64_t shift = 0;
@@ -47,3 +49,5 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
   if (value > max_age_limit_ms / unit) return std::nullopt;
   return value * unit;
 }
+
+}  // namespace volley

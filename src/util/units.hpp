@@ -4,6 +4,8 @@
 #include <optional>
 #include <string_view>
 
+namespace volley {
+
 /// "10M" → 10485760. Suffixes k, M, G (powers of 1024, either case); no suffix means bytes.
 std::optional<std::uint64_t> parse_size(std::string_view text);
 
@@ -24,3 +26,5 @@ inline constexpr std::int64_t max_age_limit_ms = 3650LL * 24 * 3600 * 1000;
 /// "90s", "30m", "6h", "2d" (or "90": seconds) → milliseconds; nullopt unless a whole number with
 /// one of those suffixes, at most max_age_limit_ms.
 std::optional<std::int64_t> parse_duration_ms(std::string_view text);
+
+}  // namespace volley

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+namespace volley {
+
 namespace {
 
 // Length of the well-formed UTF-8 sequence at s[i], or 0 if ill-formed (Unicode 15, table 3-7).
@@ -95,3 +97,5 @@ void append_json_string_body(std::string& out, std::string_view s) {
     ++i;
   }
 }
+
+}  // namespace volley

@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+namespace volley {
+
 /// True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
 bool is_valid_utf8(std::string_view s);
 
@@ -15,3 +17,5 @@ std::string to_valid_utf8(std::string_view s);
 /// Appends `s` to `out` as the body of a JSON string: escaped, and with every
 /// ill-formed UTF-8 sequence replaced by U+FFFD, so the output stays valid whatever a server sent.
 void append_json_string_body(std::string& out, std::string_view s);
+
+}  // namespace volley

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+namespace volley {
+
 namespace {
 
 void append_digits(std::string& out, long long v, int width) {
@@ -41,3 +43,5 @@ void append_iso8601_ms(std::string& out, std::int64_t ms) {
   append_digits(out, hms.subseconds().count(), 3);
   out += 'Z';
 }
+
+}  // namespace volley

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
+using namespace volley;
+
 namespace {
 
 const ExtractConfig& config() {

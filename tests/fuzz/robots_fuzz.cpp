@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+using namespace volley;
+
 namespace {
 
 void check(bool ok) {

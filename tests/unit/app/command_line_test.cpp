@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace volley;
+
 using Args = std::vector<std::string>;
 
 TEST_CASE("command_line: --links takes a or all after a space or an =") {

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace volley;
+
 TEST_CASE("backoff: transient failures and curl's retry statuses are retried, others are not") {
   CHECK(is_retryable(ErrorKind::timeout, 0));
   CHECK(is_retryable(ErrorKind::connect, 0));

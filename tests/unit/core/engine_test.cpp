@@ -28,6 +28,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+using namespace volley;
+
 using namespace std::chrono_literals;
 
 namespace {

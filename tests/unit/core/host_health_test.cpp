@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace volley;
+
 namespace {
 Record failed(ErrorKind kind, std::string message = "Failed to connect") {
   Record r;

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace volley;
+
 using namespace std::chrono_literals;
 
 TEST_CASE("rate_limiter: no rate means no limit") {

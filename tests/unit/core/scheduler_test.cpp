@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 
+using namespace volley;
+
 using namespace std::chrono_literals;
 
 namespace {

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+using namespace volley;
+
 namespace {
 Record response(long status, std::int64_t total_us) {
   Record r;

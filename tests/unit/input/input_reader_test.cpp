@@ -7,6 +7,8 @@
 #include <string_view>
 #include <unistd.h>
 
+using namespace volley;
+
 TEST_CASE("input_reader: lines are trimmed; blanks and comments are skipped") {
   CHECK(parse_input_line("").kind == ParsedLine::Kind::skip);
   CHECK(parse_input_line("   \t\r").kind == ParsedLine::Kind::skip);

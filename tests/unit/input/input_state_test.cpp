@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace volley;
+
 using Phase = InputState::Phase;
 
 TEST_CASE("input_state: reading goes on until the end, which is for good") {

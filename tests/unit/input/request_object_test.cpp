@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace volley;
+
 TEST_CASE("request_object: every key but url is optional") {
   RequestObject r;
   REQUIRE(parse_request_object(R"({"url": "http://a/x"})", r).empty());

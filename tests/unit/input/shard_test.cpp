@@ -6,6 +6,8 @@
 #include <map>
 #include <string>
 
+using namespace volley;
+
 // The published FNV-1a 64 vectors, then hosts worked out independently (docs/cron.md shows the
 // same in Python): other tools that split a list the same way rely on these staying put.
 TEST_CASE("shard: FNV-1a 64 matches the reference vectors") {

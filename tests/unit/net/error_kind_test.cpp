@@ -4,6 +4,8 @@
 
 #include <set>
 
+using namespace volley;
+
 TEST_CASE("error_kind: libcurl codes map to the documented kinds") {
   const TransferFacts none{};
   CHECK(classify(CURLE_OK, none) == ErrorKind::none);

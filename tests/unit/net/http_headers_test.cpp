@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace volley;
+
 TEST_CASE("http_headers: status lines start a new response, fields are lower-cased and trimmed") {
   CHECK(parse_header_line("HTTP/1.1 302 Found\r\n").kind == HeaderLine::Kind::status);
   CHECK(parse_header_line("HTTP/2 200\r\n").kind == HeaderLine::Kind::status);

@@ -4,6 +4,8 @@
 
 #include <string>
 
+using namespace volley;
+
 namespace {
 
 using Base = RequestSetup::Base;

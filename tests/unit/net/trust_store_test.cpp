@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace volley;
+
 namespace {
 
 using Origin = TrustPlan::Origin;

@@ -15,6 +15,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+using namespace volley;
+
 TEST_CASE("jsonl_writer: a response becomes one line with every field") {
   Record r;
   r.seq = 7;

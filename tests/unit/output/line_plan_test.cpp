@@ -7,6 +7,8 @@
 #include <string>
 #include <unistd.h>
 
+using namespace volley;
+
 namespace {
 
 Record response(std::uint64_t seq, long status) {

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace volley;
+
 TEST_CASE("log_text: a response shows its status and no error") {
   Record r;
   r.status = 200;

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+using namespace volley;
+
 namespace {
 
 // The rows of the markdown table under the heading `heading` in docs/output.md: each row's first

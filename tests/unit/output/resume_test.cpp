@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+using namespace volley;
+
 namespace {
 
 std::string line(std::uint64_t seq, const std::string& url, const char* kind = nullptr) {

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace volley;
+
 TEST_CASE("status_filter: single codes and ranges") {
   const auto set = parse_status_list("200,301-399");
   REQUIRE(set);

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace volley;
+
 namespace {
 RedisUrl parsed(std::string_view text) {
   std::string why;

@@ -4,6 +4,8 @@
 
 #include <string>
 
+using namespace volley;
+
 namespace {
 
 Job url_job(std::uint64_t seq, const std::string& url, const std::string& host_key = "a.test:80") {

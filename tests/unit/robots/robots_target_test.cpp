@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace volley;
+
 TEST_CASE("robots_target: origin, robots.txt URL and the path asked about") {
   const auto t = robots_target("http://Example.COM/a/b%7E?x=1&y=%2F#frag");
   REQUIRE(t);

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <string>
 
+using namespace volley;
+
 namespace {
 
 bool allowed(std::string_view body, std::string_view token, std::string_view path) {

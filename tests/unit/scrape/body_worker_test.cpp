@@ -10,6 +10,8 @@
 
 #include <poll.h>
 
+using namespace volley;
+
 namespace {
 
 Record page(std::uint64_t seq, std::string body) {

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+using namespace volley;
+
 namespace {
 
 std::string fixture(const std::string& name) {

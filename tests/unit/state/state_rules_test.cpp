@@ -5,6 +5,8 @@
 
 #include <memory>
 
+using namespace volley;
+
 namespace {
 
 Record response(long status, const std::string& sha256, std::int64_t at = 5000) {

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <thread>
 
+using namespace volley;
+
 using namespace std::chrono_literals;
 
 namespace {

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace volley;
+
 TEST_CASE("ascii: each syntax trims its own white space") {
   CHECK(trim(" \t\f\r\nx y\n", html_space) == "x y");
   CHECK(trim("\vx\v", html_space) == "\vx\v");  // VT is no HTML whitespace

@@ -4,6 +4,8 @@
 
 #include <string>
 
+using namespace volley;
+
 TEST_CASE("json_text: RFC 8259 values pass, numbers of any size included") {
   for (const char* ok : {"0", "-0.0", "1E2", "1e400", "12345678901234567890123", "-1.5e-7", "\"\"", "\"a\\u00e9\\n\"",
                          "true", "false", "null", "[]", "{}", " [1, [2, {\"a\": [null]}]] ", "{\"a\":{\"b\":{}}}",

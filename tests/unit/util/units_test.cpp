@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+using namespace volley;
+
 TEST_CASE("units: sizes take k, M and G suffixes in powers of 1024") {
   CHECK(parse_size("0") == 0u);
   CHECK(parse_size("512") == 512u);

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace volley;
+
 namespace {
 std::string body(std::string_view s) {
   std::string out;

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace volley;
+
 namespace {
 
 std::string iso(std::int64_t ms) {
