@@ -14,10 +14,6 @@ enum ExitCode : int {
   exit_broken_pipe = 141, // the reader of our output went away (as if killed by SIGPIPE)
 };
 
-/// Runs the whole fetch: input_reader → scheduler → reactor → result_builder → jsonl_writer,
-/// retries looping back through the scheduler. Returns the process exit status.
-int run(const Options& options);
-
 class InputSource;
 class JsonlWriter;
 class ResumeFile;
@@ -25,8 +21,9 @@ class Transport;
 class StateStore;
 struct LinePlan;
 
-/// The loop itself, over a given transport (the engine's tests pass a fake). `wake_fd` (-1: none)
-/// is watched so that a signal ends a wait; `signalled` says which signal asks the run to stop
+/// The whole fetch: input_reader → scheduler → reactor → result_builder → jsonl_writer, retries
+/// looping back through the scheduler; returns the process exit status. It runs over a given
+/// transport (the engine's tests pass a fake). `wake_fd` (-1: none) is watched so that a signal ends a wait; `signalled` says which signal asks the run to stop
 /// (0: none; empty: the process's own, received_signal()). `resume` (null: none) is --resume's
 /// output file, which the writer writes to once the input is known to match it. `state`: the
 /// --state store, or null.

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "net/error_kind.hpp"
-#include "scrape/extracted.hpp"
 #include "output/output_fields.hpp"
+#include "scrape/extracted.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "net/error_kind.hpp"
 #include "core/job.hpp"
+#include "net/error_kind.hpp"
 
 #include <cstdint>
 #include <string>

@@ -1,8 +1,8 @@
 #include "input/url_check.hpp"
 
-#include "util/ascii.hpp"
-#include "net/curl_ptr.hpp"
 #include "input/request_object.hpp"
+#include "net/curl_ptr.hpp"
+#include "util/ascii.hpp"
 #include "util/utf8.hpp"
 
 #include <algorithm>

@@ -1,13 +1,13 @@
 #include "net/reactor.hpp"
 
-#include "util/ascii.hpp"
+#include "input/url_check.hpp"
 #include "net/http_headers.hpp"
-#include "output/log_text.hpp"
 #include "net/request_setup.hpp"
 #include "net/result_builder.hpp"
+#include "output/log_text.hpp"
 #include "robots/robots.hpp"
+#include "util/ascii.hpp"
 #include "util/units.hpp"
-#include "input/url_check.hpp"
 
 #include <spdlog/spdlog.h>
 

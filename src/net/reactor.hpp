@@ -1,8 +1,8 @@
 #pragma once
 
 #include "app/options.hpp"
-#include "net/sha256.hpp"
 #include "core/transport.hpp"
+#include "net/sha256.hpp"
 #include "net/trust_store.hpp"
 
 #include <curl/curl.h>

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "scrape/body_store.hpp"
-#include "scrape/extract.hpp"
 #include "app/options.hpp"
 #include "core/record.hpp"
 #include "output/status_filter.hpp"
+#include "scrape/body_store.hpp"
+#include "scrape/extract.hpp"
 
 #include <optional>
 

@@ -1,7 +1,7 @@
 #include "output/resume.hpp"
 
-#include "util/json_text.hpp"
 #include "input/shard.hpp"
+#include "util/json_text.hpp"
 #include "util/utf8.hpp"
 
 #include <algorithm>

@@ -1,13 +1,13 @@
 #include "queue/enqueue.hpp"
 
-#include "util/ascii.hpp"
 #include "core/engine.hpp"
 #include "input/input_reader.hpp"
+#include "input/shard.hpp"
 #include "output/jsonl_writer.hpp"
 #include "queue/redis_connection.hpp"
 #include "queue/redis_url.hpp"
+#include "util/ascii.hpp"
 #include "util/same_file.hpp"
-#include "input/shard.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -1,8 +1,8 @@
 #include "queue/enqueue_command.hpp"
 
-#include "queue/enqueue.hpp"
 #include "core/engine.hpp"
 #include "input/shard.hpp"
+#include "queue/enqueue.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "app/options.hpp"
 #include "core/clock.hpp"
 #include "input/input_source.hpp"
-#include "app/options.hpp"
 #include "queue/queue_entries.hpp"
 #include "queue/redis_connection.hpp"
 

@@ -1,7 +1,7 @@
 #include "robots/robots_redirect.hpp"
 
-#include "robots/robots_target.hpp"
 #include "input/url_check.hpp"
+#include "robots/robots_target.hpp"
 
 namespace volley {
 

@@ -1,7 +1,7 @@
 #include "robots/robots_target.hpp"
 
-#include "util/ascii.hpp"
 #include "net/curl_ptr.hpp"
+#include "util/ascii.hpp"
 
 namespace volley {
 

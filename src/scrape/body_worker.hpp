@@ -1,7 +1,7 @@
 #pragma once
 
-#include "output/line_plan.hpp"
 #include "core/record.hpp"
+#include "output/line_plan.hpp"
 
 #include <condition_variable>
 #include <deque>

@@ -1,9 +1,9 @@
 #include "scrape/extract.hpp"
 
-#include "util/ascii.hpp"
-#include "scrape/charset.hpp"
 #include "net/curl_ptr.hpp"
+#include "scrape/charset.hpp"
 #include "scrape/html.hpp"
+#include "util/ascii.hpp"
 #include "util/utf8.hpp"
 
 #include <re2/re2.h>

@@ -1,7 +1,7 @@
 #include "scrape/html.hpp"
 
-#include "util/ascii.hpp"
 #include "scrape/html_guard.hpp"
+#include "util/ascii.hpp"
 #include "util/utf8.hpp"
 
 #include <gumbo.h>

@@ -1,9 +1,9 @@
 #include "state/state_rules.hpp"
 
-#include "util/ascii.hpp"
 #include "net/http_headers.hpp"
 #include "net/request_setup.hpp"
 #include "net/sha256.hpp"
+#include "util/ascii.hpp"
 
 #include <algorithm>
 

@@ -1,12 +1,12 @@
 #include "core/engine.hpp"
-#include "output/line_plan.hpp"
+#include "core/transport.hpp"
 #include "input/input_reader.hpp"
 #include "input/input_state.hpp"
 #include "output/jsonl_writer.hpp"
+#include "output/line_plan.hpp"
 #include "output/resume_file.hpp"
 #include "scratch_dir.hpp"
 #include "state/state_store.hpp"
-#include "core/transport.hpp"
 #include "util/wall_time.hpp"
 
 #include <catch2/catch.hpp>

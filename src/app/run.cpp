@@ -1,0 +1,93 @@
+#include "app/run.hpp"
+
+#include "core/engine.hpp"
+#include "core/signals.hpp"
+#include "input/input_reader.hpp"
+#include "net/reactor.hpp"
+#include "output/jsonl_writer.hpp"
+#include "output/line_plan.hpp"
+#include "output/resume_file.hpp"
+#include "output/summary_file.hpp"
+#include "queue/queue_input.hpp"
+#include "state/state_store.hpp"
+#include "util/same_file.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace volley {
+
+int run(const Options& options) {
+  int wake_fd = -1;
+  // Before anything is opened: opening the output empties it.
+  const std::vector<std::string> stdin_only{"-"};
+  const auto& inputs = options.inputs.empty() && options.urls.empty() && options.queue.empty() ? stdin_only : options.inputs;
+  if (auto same = input_same_as_output(options.output, inputs)) {
+    spdlog::error("output {} is the same file as input {}", options.output.empty() ? "(stdout)" : options.output,
+                  *same == "-" ? "(stdin)" : *same);
+    return exit_usage;
+  }
+  if (auto same = same_as_output_or_input(options.summary_json, options.output, inputs)) {
+    spdlog::error("--summary-json {} is the same file as the {}", options.summary_json, *same);
+    return exit_usage;
+  }
+  // SQLite would read the lines written over its pages as a malformed database, and lose it.
+  if (auto same = same_as_output_or_input(options.state, options.output, inputs)) {
+    spdlog::error("--state {} is the same file as the {}", options.state, *same);
+    return exit_usage;
+  }
+  if (!options.state.empty() && same_as_output_or_input(options.summary_json, options.state, {})) {
+    spdlog::error("--summary-json {} is the same file as --state {}", options.summary_json, options.state);
+    return exit_usage;
+  }
+  std::unique_ptr<InputSource> input;
+  std::optional<ResumeFile> resume;
+  std::optional<StateStore> state;
+  int out_fd = STDOUT_FILENO;
+  try {
+    if (!options.summary_json.empty())
+      if (std::string why = check_summary_path(options.summary_json); !why.empty())
+        throw std::runtime_error("cannot write --summary-json " + options.summary_json + ": " + why);
+    // Before the output is opened (and emptied): a state file in use leaves everything as it was.
+    if (!options.state.empty()) state.emplace(options.state);
+    wake_fd = install_signal_handlers();
+    if (options.queue.empty())
+      input = std::make_unique<InputReader>(options.urls, options.inputs);
+    else
+      input = open_queue(options, out_fd);
+    if (options.resume) {
+      resume.emplace(options.output);
+      if (std::string why = resume->check_inputs_ahead(options.urls, options.inputs); !why.empty())
+        throw std::runtime_error(why);
+      out_fd = resume->output_fd();
+    } else if (!options.output.empty()) {
+      out_fd = JsonlWriter::open_output(options.output, options.append);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return exit_usage;
+  }
+  LinePlan plan;
+  try {
+    plan = plan_lines(options);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    if (out_fd != STDOUT_FILENO) ::close(out_fd);
+    return exit_usage;
+  }
+  JsonlWriter writer(out_fd, plan.fields);
+  try {
+    Reactor reactor(options, plan.has_body_work());
+    return run_engine(options, *input, writer, plan, reactor, wake_fd, {}, resume ? &*resume : nullptr,
+                      state ? &*state : nullptr);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return exit_usage;
+  }
+}
+
+}  // namespace volley
