@@ -2,7 +2,6 @@
 
 #include <csignal>
 #include <cstdint>
-#include <pthread.h>
 #include <stdexcept>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -50,18 +49,5 @@ int install_signal_handlers() {
 }
 
 int received_signal() { return g_signal; }
-
-// The new thread inherits the mask in force when it is created.
-std::thread thread_without_signals(std::function<void()> body) {
-  sigset_t block, old;
-  sigemptyset(&block);
-  sigaddset(&block, SIGINT);
-  sigaddset(&block, SIGTERM);
-  sigaddset(&block, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &block, &old);
-  std::thread t(std::move(body));
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  return t;
-}
 
 }  // namespace volley

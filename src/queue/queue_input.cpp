@@ -7,7 +7,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <stdexcept>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 namespace volley {
@@ -46,24 +45,16 @@ std::string create_group(RedisConnection& redis, const std::string& group) {
 QueueInput::QueueInput(QueueSettings settings, std::unique_ptr<RedisConnection> redis,
                        std::unique_ptr<RedisConnection> results)
     : m_settings(std::move(settings)), m_redis(std::move(redis)), m_results(std::move(results)) {
-  m_wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (m_wake_fd < 0) throw std::runtime_error(std::string("cannot create an eventfd: ") + std::strerror(errno));
-  m_thread = std::thread([this] { run(); });
+  m_thread.start([this] { run(); });
 }
 
 QueueInput::~QueueInput() {
-  {
-    std::lock_guard lock(m_mutex);
-    m_stop = true;
-  }
-  m_cv.notify_all();
-  m_thread.join();
-  ::close(m_wake_fd);
+  m_thread.stop();
   if (m_settings.results_fd >= 0) ::close(m_settings.results_fd);
 }
 
 QueueInput::Status QueueInput::next(InputItem& out) {
-  std::lock_guard lock(m_mutex);
+  std::lock_guard lock(m_thread.mutex());
   if (!m_ready.empty()) {
     out = std::move(m_ready.front());
     m_ready.pop_front();
@@ -72,24 +63,16 @@ QueueInput::Status QueueInput::next(InputItem& out) {
   }
   if (m_eof) return Status::eof;
   // Emptied under the lock the thread writes it under: a wake-up cannot be lost between the two.
-  std::uint64_t n;
-  while (::read(m_wake_fd, &n, sizeof n) < 0 && errno == EINTR) {
-  }
+  m_thread.clear_loop();
   return Status::again;
 }
 
 void QueueInput::written(const std::vector<std::uint64_t>& seqs) {
   {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_thread.mutex());
     m_book.release(seqs, m_acks);
   }
-  m_cv.notify_all();
-}
-
-void QueueInput::wake() {
-  const std::uint64_t one = 1;
-  while (::write(m_wake_fd, &one, sizeof one) < 0 && errno == EINTR) {
-  }
+  m_thread.wake_thread();
 }
 
 void QueueInput::run() {
@@ -99,23 +82,23 @@ void QueueInput::run() {
     std::vector<std::string> acks;
     bool stop;
     {
-      std::unique_lock lock(m_mutex);
+      std::unique_lock lock(m_thread.mutex());
       const bool room = !m_eof && m_held.size() < m_settings.window;
       // With no room and nothing to acknowledge, only the refresh of held entries is due now and
       // then; with room, XREADGROUP's own BLOCK paces the loop, or with --drain this short wait
       // for entries other workers hold.
-      if (!room || m_idle) m_cv.wait_for(lock, m_idle ? 50ms : 100ms, [this] { return m_stop || !m_acks.empty(); });
+      if (!room || m_idle) m_thread.wait_for(lock, m_idle ? 50ms : 100ms, [this] { return !m_acks.empty(); });
       acks.swap(m_acks);
-      stop = m_stop;
+      stop = m_thread.stopping();
     }
     const bool open = m_redis->is_open() && (!m_results || m_results->is_open());
     if (!open && !reconnect()) {
       // While stopping, what is not acknowledged now is redone by another worker (at-least-once).
       if (stop) break;
       {
-        std::unique_lock lock(m_mutex);
+        std::unique_lock lock(m_thread.mutex());
         m_acks.insert(m_acks.end(), acks.begin(), acks.end());
-        m_cv.wait_for(lock, backoff, [this] { return m_stop; });
+        m_thread.wait_for(lock, backoff, [] { return false; });  // cut short by a stop only
       }
       backoff = std::min<SteadyClock::duration>(backoff * 2, max_backoff);
       continue;
@@ -136,7 +119,7 @@ void QueueInput::run() {
       lost = true;
       m_redis->close();
       if (m_results) m_results->close();
-      std::lock_guard lock(m_mutex);
+      std::lock_guard lock(m_thread.mutex());
       m_acks.insert(m_acks.end(), acks.begin(), acks.end());
     }
     if (stop) break;
@@ -210,7 +193,7 @@ bool QueueInput::turn(std::vector<std::string>& acks) {
   const std::string& stream = m_redis->url().stream;
   bool eof;
   {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_thread.mutex());
     eof = m_eof;
   }
   std::vector<std::vector<std::string>> commands;
@@ -317,11 +300,11 @@ void QueueInput::add(const StreamEntry& e, long long deliveries, std::vector<Inp
 void QueueInput::deliver(std::vector<InputItem>& got, std::vector<std::string>& skipped) {
   if (got.empty() && skipped.empty()) return;
   {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_thread.mutex());
     for (auto& item : got) m_ready.push_back(std::move(item));
     m_acks.insert(m_acks.end(), skipped.begin(), skipped.end());
   }
-  if (!got.empty()) wake();
+  if (!got.empty()) m_thread.wake_loop();
 }
 
 // --drain: nothing new came, and every entry pending in the group is one this worker holds. An
@@ -332,10 +315,10 @@ bool QueueInput::check_drained() {
   const std::optional<long long> pending = read_pending_count(*reply);
   if (!pending || *pending > static_cast<long long>(m_held.size())) return true;
   {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_thread.mutex());
     m_eof = true;
   }
-  wake();
+  m_thread.wake_loop();
   return true;
 }
 

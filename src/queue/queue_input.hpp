@@ -2,16 +2,14 @@
 
 #include "app/options.hpp"
 #include "core/clock.hpp"
+#include "core/worker_thread.hpp"
 #include "input/input_source.hpp"
 #include "queue/queue_entries.hpp"
 #include "queue/redis_connection.hpp"
 
-#include <condition_variable>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -44,7 +42,7 @@ class QueueInput final : public InputSource {
   QueueInput& operator=(const QueueInput&) = delete;
 
   Status next(InputItem& out) override;
-  int wait_fd() const override { return m_wake_fd; }
+  int wait_fd() const override { return m_thread.loop_fd(); }
   void written(const std::vector<std::uint64_t>& seqs) override;
 
  private:
@@ -57,18 +55,14 @@ class QueueInput final : public InputSource {
   void add(const StreamEntry& e, long long deliveries, std::vector<InputItem>& got, std::vector<std::string>& skipped);
   void deliver(std::vector<InputItem>& got, std::vector<std::string>& skipped);
   bool reconnect();
-  void wake();
 
   const QueueSettings m_settings;
-  int m_wake_fd = -1;
   AckBook m_book;  // the engine's thread only
 
-  std::mutex m_mutex;
-  std::condition_variable m_cv;
+  // Guarded by m_thread.mutex().
   std::deque<InputItem> m_ready;      // read, not yet taken by the engine
   std::vector<std::string> m_acks;    // ids whose lines are out, not yet acknowledged
   bool m_eof = false;
-  bool m_stop = false;
 
   // The Redis thread's own.
   std::unique_ptr<RedisConnection> m_redis;
@@ -81,7 +75,7 @@ class QueueInput final : public InputSource {
   bool m_idle = false;  // --drain: the last turn found nothing new, and other workers hold entries
   std::chrono::steady_clock::time_point m_next_claim{};
   std::chrono::steady_clock::time_point m_next_refresh{};
-  std::thread m_thread;
+  WorkerThread m_thread;  // last: joined before the members its body uses go
 };
 
 /// Connects to `options.queue`, authenticates and creates the group if it does not exist; with

@@ -1,61 +1,41 @@
 #include "scrape/body_worker.hpp"
 
-#include "core/signals.hpp"
-
-#include <cstdint>
-#include <stdexcept>
-#include <sys/eventfd.h>
-#include <unistd.h>
-
 namespace volley {
 
 BodyWorker::BodyWorker(const LinePlan& plan) : m_plan(plan) {
-  m_wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (m_wake_fd < 0) throw std::runtime_error("cannot create eventfd");
-  m_thread = thread_without_signals([this] { run(); });
-}
-
-BodyWorker::~BodyWorker() {
-  {
-    std::lock_guard lock(m_mutex);
-    m_stop = true;
-  }
-  m_work.notify_one();
-  m_thread.join();
-  ::close(m_wake_fd);
+  m_thread.start([this] { run(); });
 }
 
 void BodyWorker::submit(Record r) {
   {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_thread.mutex());
     m_todo.push_back(std::move(r));
   }
   ++m_pending;
-  m_work.notify_one();
+  m_thread.wake_thread();
 }
 
 void BodyWorker::collect(std::vector<Record>& out, bool wait) {
-  std::unique_lock lock(m_mutex);
+  std::unique_lock lock(m_thread.mutex());
   if (wait) m_done_cv.wait(lock, [this] { return m_done.size() == m_pending; });
-  std::uint64_t count = 0;
-  [[maybe_unused]] ssize_t n = ::read(m_wake_fd, &count, sizeof count);  // clears the wake-up
+  m_thread.clear_loop();
   m_pending -= m_done.size();
   for (auto& r : m_done) out.push_back(std::move(r));
   m_done.clear();
 }
 
 void BodyWorker::cancel(std::vector<Record>& out) {
-  std::lock_guard lock(m_mutex);
+  std::lock_guard lock(m_thread.mutex());
   m_pending -= m_todo.size();
   for (auto& r : m_todo) out.push_back(std::move(r));
   m_todo.clear();
 }
 
 void BodyWorker::run() {
-  std::unique_lock lock(m_mutex);
+  std::unique_lock lock(m_thread.mutex());
   for (;;) {
-    m_work.wait(lock, [this] { return m_stop || !m_todo.empty(); });
-    if (m_stop) return;
+    m_thread.wait(lock, [this] { return !m_todo.empty(); });
+    if (m_thread.stopping()) return;
     Record r = std::move(m_todo.front());
     m_todo.pop_front();
     lock.unlock();
@@ -69,8 +49,7 @@ void BodyWorker::run() {
     }
     lock.lock();
     m_done.push_back(std::move(r));
-    const std::uint64_t one = 1;
-    [[maybe_unused]] ssize_t n = ::write(m_wake_fd, &one, sizeof one);
+    m_thread.wake_loop();
     m_done_cv.notify_one();
   }
 }

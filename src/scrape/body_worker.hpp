@@ -1,12 +1,11 @@
 #pragma once
 
 #include "core/record.hpp"
+#include "core/worker_thread.hpp"
 #include "output/line_plan.hpp"
 
 #include <condition_variable>
 #include <deque>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 namespace volley {
@@ -17,12 +16,11 @@ namespace volley {
 class BodyWorker {
  public:
   explicit BodyWorker(const LinePlan& plan);
-  ~BodyWorker();
   BodyWorker(const BodyWorker&) = delete;
   BodyWorker& operator=(const BodyWorker&) = delete;
 
   /// Readable while finished records wait to be collected.
-  int wake_fd() const { return m_wake_fd; }
+  int wake_fd() const { return m_thread.loop_fd(); }
   void submit(Record r);
   /// Moves out the finished records; with `wait`, first waits until every submitted one is done.
   void collect(std::vector<Record>& out, bool wait = false);
@@ -36,15 +34,11 @@ class BodyWorker {
   void run();
 
   const LinePlan& m_plan;
-  int m_wake_fd = -1;
   std::size_t m_pending = 0;  // only touched by the engine's thread
-  std::mutex m_mutex;
-  std::condition_variable m_work;
   std::condition_variable m_done_cv;
-  std::deque<Record> m_todo;
+  std::deque<Record> m_todo;  // guarded by m_thread.mutex(), as m_done is
   std::vector<Record> m_done;
-  bool m_stop = false;
-  std::thread m_thread;
+  WorkerThread m_thread;  // last: joined before the members its body uses go
 };
 
 }  // namespace volley

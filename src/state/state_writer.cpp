@@ -1,70 +1,64 @@
 #include "state/state_writer.hpp"
 
-#include "core/signals.hpp"
-
 namespace volley {
 
 StateWriter::StateWriter(StateStore& store, std::size_t batch_rows, std::chrono::milliseconds batch_delay,
                          std::size_t capacity)
     : m_store(store), m_batch_rows(batch_rows), m_batch_delay(batch_delay), m_capacity(std::max(capacity, batch_rows)) {
-  m_thread = thread_without_signals([this] { run(); });
+  m_thread.start([this] { run(); });
 }
 
 StateWriter::~StateWriter() { close(); }
 
 void StateWriter::put(RequestKey key, StoredRow row) {
-  std::unique_lock lock(m_mutex);
-  m_room.wait(lock, [this] { return m_waiting.size() < m_capacity || !m_failure.empty() || m_stop; });
-  if (!m_failure.empty() || m_stop) return;
+  std::unique_lock lock(m_thread.mutex());
+  m_room.wait(lock, [this] { return m_waiting.size() < m_capacity || !m_failure.empty() || m_thread.stopping(); });
+  if (!m_failure.empty() || m_thread.stopping()) return;
   if (m_waiting.empty()) m_oldest = std::chrono::steady_clock::now();
   m_waiting.emplace_back(std::move(key), std::move(row));
-  if (m_waiting.size() >= m_batch_rows) m_work.notify_one();
+  if (m_waiting.size() >= m_batch_rows) m_thread.wake_thread();
 }
 
 void StateWriter::put_robots(std::string robots_url, StoredRobots robots) {
-  std::lock_guard lock(m_mutex);
-  if (!m_failure.empty() || m_stop) return;
+  std::lock_guard lock(m_thread.mutex());
+  if (!m_failure.empty() || m_thread.stopping()) return;
   if (m_waiting.empty() && m_robots.empty()) m_oldest = std::chrono::steady_clock::now();
   m_robots.emplace_back(std::move(robots_url), std::move(robots));
 }
 
 std::string StateWriter::close() {
-  {
-    std::lock_guard lock(m_mutex);
-    m_stop = true;
-  }
-  m_work.notify_one();
+  m_thread.request_stop();
   m_room.notify_all();
-  if (m_thread.joinable()) m_thread.join();
+  m_thread.stop();
   return failure();
 }
 
 std::string StateWriter::failure() {
-  std::lock_guard lock(m_mutex);
+  std::lock_guard lock(m_thread.mutex());
   return m_failure;
 }
 
 void StateWriter::run() {
   std::vector<std::pair<RequestKey, StoredRow>> batch;
   std::vector<std::pair<std::string, StoredRobots>> robots;
-  std::unique_lock lock(m_mutex);
+  std::unique_lock lock(m_thread.mutex());
   const auto idle = [this] { return m_waiting.empty() && m_robots.empty(); };
   for (;;) {
     // A batch is due when full, when its oldest row has waited long enough, or at the end.
-    const auto due = [this] { return m_stop || m_waiting.size() >= m_batch_rows; };
+    const auto due = [this] { return m_thread.stopping() || m_waiting.size() >= m_batch_rows; };
     if (idle())
-      m_work.wait(lock, [this, &idle] { return m_stop || !idle(); });
+      m_thread.wait(lock, [&idle] { return !idle(); });
     else
-      m_work.wait_until(lock, m_oldest + m_batch_delay, due);
+      m_thread.wait_until(lock, m_oldest + m_batch_delay, due);
     if (idle()) {
-      if (m_stop) return;
+      if (m_thread.stopping()) return;
       continue;
     }
     if (!due() && std::chrono::steady_clock::now() < m_oldest + m_batch_delay) continue;
     batch.swap(m_waiting);
     robots.swap(m_robots);
     m_room.notify_all();
-    const bool stopping = m_stop;
+    const bool stopping = m_thread.stopping();
     lock.unlock();
     std::string why;
     try {

@@ -1,12 +1,11 @@
 #pragma once
 
+#include "core/worker_thread.hpp"
 #include "state/state_store.hpp"
 
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -40,16 +39,14 @@ class StateWriter {
   const std::size_t m_batch_rows;
   const std::chrono::milliseconds m_batch_delay;
   const std::size_t m_capacity;
-  std::mutex m_mutex;
-  std::condition_variable m_work;   // rows or stop for the writer
+  // Guarded by m_thread.mutex(), which the thread waits on for rows or the stop.
   std::condition_variable m_room;   // room for put()
   std::vector<std::pair<RequestKey, StoredRow>> m_waiting;
   // Few (one per origin a day) and never the reason a batch is due: they ride with the rows.
   std::vector<std::pair<std::string, StoredRobots>> m_robots;
   std::chrono::steady_clock::time_point m_oldest;
   std::string m_failure;
-  bool m_stop = false;
-  std::thread m_thread;
+  WorkerThread m_thread;  // last: joined before the members its body uses go
 };
 
 }  // namespace volley
