@@ -22,9 +22,6 @@ std::vector<std::string> attach_links_value(std::vector<std::string> args);
 /// `-` among the URL arguments is standard input, as `-i -`: it moves to the inputs (once).
 void take_stdin_from_urls(Options& o);
 
-/// -a and --resume need -o FILE; empty when the output flags go together, else why not.
-std::string check_output_flags(const Options& o);
-
 /// Optimal string alignment distance: insertions, deletions, substitutions and transpositions of
 /// adjacent characters each cost 1 (so `titel` is 1 from `title`).
 std::size_t edit_distance(std::string_view a, std::string_view b);
