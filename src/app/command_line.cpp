@@ -30,14 +30,6 @@ void take_stdin_from_urls(Options& o) {
   if (std::find(o.inputs.begin(), o.inputs.end(), "-") == o.inputs.end()) o.inputs.push_back("-");
 }
 
-// Both read or extend a file: on stdout there is nothing to read back or append to.
-std::string check_output_flags(const Options& o) {
-  if (!o.output.empty()) return {};
-  if (o.resume) return "--resume needs -o FILE: it fetches what FILE has no line for yet, and appends to it";
-  if (o.append) return "-a/--append needs -o FILE";
-  return {};
-}
-
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   // Three rows of the dynamic programme: the one being filled and the two before it.
   std::vector<std::size_t> before(b.size() + 1), prev(b.size() + 1), row(b.size() + 1);

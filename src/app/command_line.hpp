@@ -10,8 +10,8 @@
 
 namespace volley {
 
-// The parts of reading the command line that are more than declaring flags to CLI11; main.cpp
-// applies them around app.parse().
+// The parts of reading the command line that are more than declaring flags to CLI11: parse_flags
+// (flags.hpp) rewrites --links before app.parse(), main.cpp moves `-` to the inputs after it.
 
 /// `--links` takes an optional value, `a` or `all`, written `--links=all` or `--links all`; any
 /// other word after it (a URL) is not its value. CLI11 cannot say "only these words", so the
@@ -21,9 +21,6 @@ std::vector<std::string> attach_links_value(std::vector<std::string> args);
 
 /// `-` among the URL arguments is standard input, as `-i -`: it moves to the inputs (once).
 void take_stdin_from_urls(Options& o);
-
-/// -a and --resume need -o FILE; empty when the output flags go together, else why not.
-std::string check_output_flags(const Options& o);
 
 /// Optimal string alignment distance: insertions, deletions, substitutions and transpositions of
 /// adjacent characters each cost 1 (so `titel` is 1 from `title`).

@@ -23,7 +23,8 @@ namespace volley {
 
 int run(const Options& options) {
   int wake_fd = -1;
-  // Before anything is opened: opening the output empties it.
+  // Whether two files named are one needs the filesystem, so it is asked here and not in
+  // check_flag_rules (flag_rules.hpp says why). Before anything is opened: opening the output empties it.
   const std::vector<std::string> stdin_only{"-"};
   const auto& inputs = options.inputs.empty() && options.urls.empty() && options.queue.empty() ? stdin_only : options.inputs;
   if (auto same = input_same_as_output(options.output, inputs)) {

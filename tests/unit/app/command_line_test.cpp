@@ -26,19 +26,6 @@ TEST_CASE("command_line: nothing after -- is rewritten") {
   CHECK(attach_links_value({}).empty());
 }
 
-TEST_CASE("command_line: --resume and -a need -o FILE") {
-  Options o;
-  CHECK(check_output_flags(o).empty());
-  o.resume = true;
-  CHECK(check_output_flags(o).starts_with("--resume needs -o FILE"));
-  o.resume = false;
-  o.append = true;
-  CHECK(check_output_flags(o) == "-a/--append needs -o FILE");
-  o.resume = true;
-  o.output = "out.jsonl";
-  CHECK(check_output_flags(o).empty());
-}
-
 TEST_CASE("command_line: - among the URLs is stdin, once") {
   Options o;
   o.urls = {"a", "-", "b", "-"};

@@ -1,0 +1,244 @@
+#include "app/flags.hpp"
+
+#include "app/command_line.hpp"
+#include "core/engine.hpp"
+#include "input/shard.hpp"
+#include "net/http_headers.hpp"
+#include "queue/redis_url.hpp"
+#include "util/units.hpp"
+
+#include <CLI/CLI.hpp>
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace volley {
+
+namespace {
+
+std::string version_text() {
+  return std::string("volley ") + VOLLEY_VERSION + " (" + curl_version() + ")";
+}
+
+// curl's HOST:PORT:ADDR[,ADDR]..., optionally "+" (time out) or "-HOST:PORT" (remove). libcurl
+// only complains when a transfer starts, which would turn a typo into an error on every URL.
+std::string check_resolve(const std::string& entry) {
+  std::string_view e = entry;
+  const bool remove = !e.empty() && e.front() == '-';
+  if (!e.empty() && (e.front() == '+' || e.front() == '-')) e.remove_prefix(1);
+  const auto c1 = e.find(':');
+  const auto c2 = c1 == std::string_view::npos ? c1 : e.find(':', c1 + 1);
+  const std::string_view port = e.substr(c1 + 1, c2 == std::string_view::npos ? std::string_view::npos : c2 - c1 - 1);
+  const bool port_ok = !port.empty() && port.size() <= 5 &&
+                       port.find_first_not_of("0123456789") == std::string_view::npos;
+  const bool ok = c1 != 0 && c1 != std::string_view::npos && port_ok &&
+                  (remove ? c2 == std::string_view::npos : c2 != std::string_view::npos && c2 + 1 < e.size());
+  return ok ? std::string() : "expected HOST:PORT:ADDR, got " + entry;
+}
+
+// CLI::NonNegativeNumber names its upper bound, DBL_MAX, in 300 digits.
+std::string check_non_negative(const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  return end != text.c_str() && *end == '\0' && v >= 0 ? std::string() : "must be a number >= 0, got " + text;
+}
+
+// A week is longer than any wait worth making in one run, and keeps every later sum of times far
+// from overflowing (docs/behaviour.md, "Limits of numeric flags").
+std::string check_seconds(const std::string& text) {
+  if (std::string err = check_non_negative(text); !err.empty()) return err;
+  return std::strtod(text.c_str(), nullptr) <= max_flag_seconds
+             ? std::string()
+             : "must be at most " + std::to_string(static_cast<long>(max_flag_seconds)) + " seconds (7 days), got " + text;
+}
+
+std::string check_rate(const std::string& text) {
+  if (std::string err = check_non_negative(text); !err.empty()) return err;
+  const double v = std::strtod(text.c_str(), nullptr);
+  return v == 0 || v >= min_flag_rate ? std::string() : "must be 0 (no cap) or at least 1/86400 (one a day), got " + text;
+}
+
+// Group and consumer names go into Redis commands and its replies: printable ASCII only.
+std::string check_queue_name(const std::string& name) {
+  const bool ok = !name.empty() && name.size() <= max_stream_name &&
+                  std::all_of(name.begin(), name.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  return ok ? std::string() : "must be 1 to 256 printable ASCII characters without spaces, got " + name;
+}
+
+std::string check_redis_url(const std::string& text) {
+  std::string why;
+  return parse_redis_url(text, why) ? std::string() : why;
+}
+
+// CLI11 writes its own two-line messages; volley's flag errors are one line, `volley: error: …`,
+// naming the flag meant when an unknown one is a near miss.
+std::string parse_error_text(const CLI::App& app, const CLI::ParseError& e) {
+  const std::vector<std::string> unknown = app.remaining();
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) && !unknown.empty()) {
+    std::vector<std::string> names;
+    for (const CLI::Option* opt : app.get_options())
+      for (const auto& name : opt->get_lnames()) names.push_back(name);
+    const std::string& first = unknown.front();
+    std::string text = "unknown flag " + first.substr(0, first.find('=', 2));
+    if (auto meant = closest_flag(first, names)) return text + "; did you mean " + *meant + "?";
+    return text + " (volley --help lists the flags)";
+  }
+  std::string text = e.what();
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text;
+}
+
+// Where the URLs come from, where the lines go, and how fast and how many at once.
+void declare_flow_flags(CLI::App& app, Options& o, FlagText& text) {
+  app.add_option("urls", o.urls, "URLs to fetch; - is stdin (also read from --input, or stdin when neither is given)");
+  app.add_option("-i,--input", o.inputs, "File of URLs, one per line; repeatable; - is stdin")->allow_extra_args(false);
+  app.add_option("-o,--output", o.output, "Write JSON lines to FILE instead of stdout");
+  app.add_flag("-a,--append", o.append, "With -o FILE: add lines after what FILE holds instead of emptying it");
+  app.add_flag("--resume", o.resume,
+               "With -o FILE: fetch only the input URLs FILE has no line for yet (same list, same order), and append");
+  app.add_option("-c,--concurrency", o.concurrency, "Transfers in flight at most")->check(CLI::Range(1, 1000000));
+  app.add_option("--per-host", o.per_host, "Transfers in flight per host:port at most (0: no cap)")
+      ->check(check_non_negative);
+  app.add_option("--per-host-delay", o.per_host_delay, "Seconds between two request starts on one host:port, fractions allowed")
+      ->check(check_seconds);
+  app.add_option("--host-errors", o.host_errors,
+                 "Give a host up after N dns/connect/tls/timeout failures in a row (0: never)")
+      ->check(CLI::Range(0, 1000000));
+  app.add_option("--read-ahead", o.read_ahead, "URLs read ahead at most while every queued one waits on its host")
+      ->check(CLI::Range(1, 10000000));
+  app.add_option("--rate", o.rate, "New requests per second at most, fractions allowed (0: no cap)")
+      ->check(check_rate);
+  app.add_option("--shard", text.shard, "Fetch only the hosts of shard K of N (K/N, 1 <= K <= N): split a list over N runs")
+      ->check([](const std::string& s) {
+        return parse_shard(s) ? std::string() : "expected K/N with 1 <= K <= N <= 1000000, got " + s;
+      });
+  app.add_flag("--robots", o.robots, "Obey each site's robots.txt (fetched once per scheme://host:port) for -A's product token");
+}
+
+// What each request sends, how it connects, and how long and how often it is tried.
+void declare_request_flags(CLI::App& app, Options& o, FlagText& text) {
+  app.add_option("-X,--method", o.method, "HTTP method");
+  app.add_option("-H,--header", o.headers, "Extra header 'Name: value'; repeatable")->allow_extra_args(false);
+  app.add_option("-d,--data", o.data, "Request body (implies POST); @FILE reads it from FILE");
+  app.add_option("-A,--user-agent", o.user_agent, "User-Agent header");
+  app.add_option("--resolve", o.resolve, "HOST:PORT:ADDR, as curl; repeatable")
+      ->allow_extra_args(false)
+      ->check(check_resolve);
+  app.add_option("-x,--proxy", o.proxy, "Proxy URL (default: the *_proxy environment, as curl)");
+  app.add_flag("-k,--insecure", o.insecure, "Do not verify TLS certificates");
+  app.add_option("--cacert", o.cacert, "CA certificates (PEM) to verify peers with")->check(CLI::ExistingFile);
+  app.add_option("--capath", o.capath, "Directory of hashed CA certificates (openssl rehash) to verify peers with")
+      ->check(CLI::ExistingDirectory);
+  app.add_flag("--http1.1", o.http11, "Use HTTP/1.1 only (default: HTTP/2 where TLS offers it)");
+  app.add_option("--timeout", o.timeout, "Seconds for a whole attempt (0: none)")->check(check_seconds);
+  app.add_option("--connect-timeout", o.connect_timeout, "Seconds to connect (0: libcurl's default, 300)")->check(check_seconds);
+  app.add_option("--stall-timeout", o.stall_timeout, "Seconds without a byte received before giving up (0: none)")
+      ->check(check_seconds);
+  app.add_option("--retries", o.retries, "Retries after a timeout, a failed connection or 408/429/500/502/503/504")
+      ->check(CLI::Range(0, 1000));
+  app.add_option("--retry-delay", o.retry_delay, "Seconds before the first retry; doubles each time, with jitter")
+      ->check(check_seconds);
+  app.add_option("--retry-max-delay", o.retry_max_delay, "Cap in seconds on a retry's wait, Retry-After included")
+      ->check(check_seconds);
+  app.add_option("--max-redirects", o.max_redirects, "Redirects to follow (0: do not follow)")
+      ->check(CLI::Range(0, 1000));
+  app.add_option("--max-body", text.max_body, "Largest decoded body in bytes; suffixes k, M, G")
+      ->check([](const std::string& s) { return parse_size(s) ? std::string() : "not a size: " + s; });
+}
+
+// What each line carries besides the transfer, and which lines are written.
+void declare_line_flags(CLI::App& app, Options& o) {
+  app.add_flag("--title", o.title, "Add the HTML <title>, as UTF-8");
+  // A bare --links is --links=a (attach_links_value), so CLI11 always sees a value.
+  app.add_option("--links", o.links, "Add the page's absolute http(s) links: <a href>; with all, also link, script, img, iframe")
+      ->check(CLI::IsMember({"a", "all"}))
+      ->option_text("[a|all]");
+  app.add_option("--extract", o.extract, "Add the matches of an RE2 REGEX or NAME=REGEX; repeatable")
+      ->allow_extra_args(false);
+  app.add_flag("--hash", o.hash, "Add the sha256 of the decoded body");
+  app.add_flag("--headers", o.response_headers, "Add the final response's headers (names lower-cased)");
+  app.add_option("--save", o.save_dir, "Save each complete response's body as DIR/<seq>.body");
+  app.add_option("--match-status", o.match_status, "Write only lines whose status is in LIST, e.g. 2xx,301-399");
+  app.add_option("--filter-status", o.filter_status, "Do not write lines whose status is in LIST, e.g. 4xx,5xx");
+}
+
+// A Redis stream in place of the input files (docs/fleet.md).
+void declare_queue_flags(CLI::App& app, Options& o) {
+  app.add_option("--queue", o.queue, "Fetch the URLs of a Redis stream, as one of many workers: redis://[:PASSWORD@]HOST[:PORT]/STREAM")
+      ->check(check_redis_url);
+  app.add_option("--group", o.group, "--queue: the consumer group the workers share")->check(check_queue_name);
+  app.add_option("--consumer", o.consumer, "--queue: this worker's name in the group (default: HOSTNAME-PID)")
+      ->check(check_queue_name);
+  // 0 would have every worker take every other's entries at once.
+  app.add_option("--claim-after", o.claim_after, "--queue: seconds before another worker takes a silent worker's entries")
+      ->check(check_seconds)
+      ->check([](const std::string& s) { return std::strtod(s.c_str(), nullptr) >= 0.01 ? std::string() : "must be at least 0.01, got " + s; });
+  app.add_option("--max-deliveries", o.max_deliveries, "--queue: deliveries of one entry before it is reported as poisoned")
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--results", o.results, "--queue: add each line to this stream (field line) instead of writing it out")
+      ->check(check_redis_url);
+  app.add_flag("--drain", o.drain, "--queue: stop when the stream has no new and no pending entries");
+}
+
+// What earlier runs left (--state), and what this one reports about itself.
+void declare_record_flags(CLI::App& app, Options& o, FlagText& text) {
+  auto* state = app.add_option("--state", o.state,
+                               "SQLite file of what earlier runs fetched: conditional requests, changed, last_fetched");
+  app.add_option("--max-age", text.max_age, "With --state: do not request a URL fetched successfully less than DURATION ago (90s, 30m, 6h, 2d)")
+      ->check([](const std::string& s) {
+        return parse_duration_ms(s) ? std::string() : "expected a whole number of s, m, h or d, at most 3650d, got " + s;
+      })
+      ->needs(state);
+  app.add_flag("-q,--quiet", o.quiet, "No summary or progress on stderr");
+  app.add_option("--summary-json", o.summary_json, "Write the end summary to FILE as one JSON object, even when interrupted");
+  app.add_flag("-v,--verbose", o.verbose, "Log each transfer on stderr");
+}
+
+}  // namespace
+
+void declare_flags(CLI::App& app, Options& o, FlagText& text) {
+  app.option_defaults()->always_capture_default();
+  app.set_version_flag("--version", version_text());
+  declare_flow_flags(app, o, text);
+  declare_request_flags(app, o, text);
+  declare_line_flags(app, o);
+  declare_queue_flags(app, o);
+  declare_record_flags(app, o, text);
+}
+
+std::optional<int> parse_flags(CLI::App& app, int argc, char** argv) {
+  try {
+    std::vector<std::string> args = attach_links_value({argv + std::min(argc, 1), argv + argc});
+    std::reverse(args.begin(), args.end());  // CLI11 takes a vector last argument first
+    app.parse(std::move(args));
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    spdlog::error("{}", parse_error_text(app, e));
+    return exit_usage;
+  }
+  return std::nullopt;
+}
+
+// -X, -H and -A go out as protocol text: they are held to the rules request objects are, and a
+// bad one ends the run before anything is sent. An empty -X is refused too (it is no token).
+std::string check_request_flags(const Options& o, bool method_given) {
+  if (method_given)
+    if (std::string err = check_method(o.method); !err.empty()) return "-X: " + err;
+  for (const auto& h : o.headers)
+    if (std::string err = check_header_line(h); !err.empty()) return "-H: " + err;
+  if (!is_header_value(o.user_agent)) return "-A: the user agent holds a control character (only tab is allowed)";
+  return {};
+}
+
+void apply_flag_text(const FlagText& text, Options& o) {
+  o.max_body = *parse_size(text.max_body);
+  o.shard = *parse_shard(text.shard);
+  if (!text.max_age.empty()) o.max_age_ms = parse_duration_ms(text.max_age);
+}
+
+}  // namespace volley
