@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 
@@ -23,6 +24,15 @@ class ScratchDir {
 
   const std::filesystem::path& path() const { return m_path; }
   std::string operator/(const std::string& name) const { return (m_path / name).string(); }
+
+  /// Writes `text` to the file `name` in the directory, replacing it, and returns its path.
+  std::string write(const std::string& name, const std::string& text) const {
+    const std::string path = *this / name;
+    std::ofstream out(path, std::ios::binary);
+    if (!out.write(text.data(), static_cast<std::streamsize>(text.size())).flush())
+      throw std::runtime_error("cannot write " + path);
+    return path;
+  }
 
  private:
   std::filesystem::path m_path;
