@@ -7,7 +7,6 @@ import shutil
 import ssl
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -68,8 +67,7 @@ class TestTLS(VolleyTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        d = tempfile.mkdtemp(prefix="volley-tls-")
-        cls.addClassCleanup(shutil.rmtree, d, True)
+        d = cls.class_tmpdir("volley-tls-")
         cls.certs = harness.make_certs(d)
         cls.srv, cls.port = harness.hostile_server.start_server(
             tls=(cls.certs["cert"], cls.certs["key"]))
