@@ -2,8 +2,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <stdlib.h>
 
@@ -34,6 +36,19 @@ class ScratchDir {
     return path;
   }
 
+  /// The names of the entries in the directory (not its subdirectories'), in no set order.
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(m_path)) out.push_back(e.path().filename().string());
+    return out;
+  }
+
  private:
   std::filesystem::path m_path;
 };
+
+/// The whole content of the file at `path`; empty when it cannot be read.
+inline std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}

@@ -165,11 +165,6 @@ int run_into(Options o, InputSource& input, int fd, Transport& t, const Setup& s
   return run_engine(o, input, writer, plan, t, -1, setup.signalled, resume, setup.state);
 }
 
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
 Run run_fake(const Options& o, FakeTransport& t, const Setup& setup = {}) {
   ScratchDir dir;
   const std::string path = dir / "out.jsonl";

@@ -4,34 +4,11 @@
 
 #include <catch2/catch.hpp>
 
-#include <dirent.h>
 #include <fstream>
-#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
 using namespace volley;
-
-namespace {
-
-std::vector<std::string> names_in(const ScratchDir& dir) {
-  std::vector<std::string> out;
-  DIR* d = ::opendir(dir.path().c_str());
-  REQUIRE(d);
-  while (dirent* e = ::readdir(d))
-    if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") out.push_back(e->d_name);
-  ::closedir(d);
-  return out;
-}
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
 
 TEST_CASE("summary_file: the file is replaced whole and nothing else is left") {
   ScratchDir dir;
@@ -41,8 +18,8 @@ TEST_CASE("summary_file: the file is replaced whole and nothing else is left") {
     old << std::string(10000, 'x');
   }
   REQUIRE(write_file_atomically(path, "{\"urls\":1}\n").empty());
-  CHECK(read(path) == "{\"urls\":1}\n");
-  CHECK(names_in(dir) == std::vector<std::string>{"summary.json"});
+  CHECK(file_text(path) == "{\"urls\":1}\n");
+  CHECK(dir.names() == std::vector<std::string>{"summary.json"});
 }
 
 TEST_CASE("summary_file: a relative path is written in the working directory") {
@@ -55,7 +32,7 @@ TEST_CASE("summary_file: a relative path is written in the working directory") {
   REQUIRE(::chdir(cwd) == 0);
   CHECK(checked.empty());
   CHECK(written.empty());
-  CHECK(read(dir / "s.json") == "{}\n");
+  CHECK(file_text(dir / "s.json") == "{}\n");
 }
 
 TEST_CASE("summary_file: a place that cannot hold the file is refused before the run, untouched") {
@@ -65,13 +42,13 @@ TEST_CASE("summary_file: a place that cannot hold the file is refused before the
   CHECK_FALSE(check_summary_path(dir.path().string() + "/").empty());
   CHECK_FALSE(check_summary_path("").empty());
   CHECK(check_summary_path(dir / "summary.json").empty());
-  CHECK(names_in(dir).empty());
+  CHECK(dir.names().empty());
 }
 
 TEST_CASE("summary_file: a failed write says why and leaves no temporary file") {
   ScratchDir dir;
   REQUIRE(::mkdir((dir / "taken").c_str(), 0755) == 0);
   CHECK_FALSE(write_file_atomically(dir / "taken", "{}\n").empty());  // rename onto a directory
-  CHECK(names_in(dir) == std::vector<std::string>{"taken"});
+  CHECK(dir.names() == std::vector<std::string>{"taken"});
   CHECK_FALSE(write_file_atomically(dir / "missing/s.json", "{}\n").empty());
 }
