@@ -184,6 +184,14 @@ std::vector<std::string> urls(int n, const std::string& host = "a.test") {
   return out;
 }
 
+// `a` URLs of a.test, then `b` of b.test: a host that may hold the others up, and one it must not.
+std::vector<std::string> two_hosts(int a, int b) {
+  std::vector<std::string> out = urls(a, "a.test");
+  const auto more = urls(b, "b.test");
+  out.insert(out.end(), more.begin(), more.end());
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("engine: every URL read gets exactly one line, within the concurrency cap") {
@@ -263,9 +271,7 @@ TEST_CASE("engine: --per-host caps each host while the others keep going") {
   Options o;
   o.concurrency = 10;
   o.per_host = 2;
-  o.urls = urls(20, "a.test");
-  const auto more = urls(20, "b.test");
-  o.urls.insert(o.urls.end(), more.begin(), more.end());
+  o.urls = two_hosts(20, 20);
   FakeTransport t(10);
   const Run r = run_fake(o, t);
   CHECK(r.lines.size() == 40);
@@ -519,9 +525,7 @@ TEST_CASE("engine: one busy host at the head of the list does not idle the slots
   Options o;
   o.concurrency = 10;
   o.per_host = 4;
-  o.urls = urls(10000, "a.test");
-  const auto b = urls(20, "b.test");
-  o.urls.insert(o.urls.end(), b.begin(), b.end());
+  o.urls = two_hosts(10000, 20);
   FakeTransport t(10);
   const Run r = run_fake(o, t);
   CHECK(r.status == exit_ok);
@@ -540,9 +544,7 @@ TEST_CASE("engine: one busy host at the head of the list does not idle the slots
 TEST_CASE("engine: --per-host-delay spaces each host's starts while other hosts go on") {
   Options o;
   o.per_host_delay = 0.5;
-  o.urls = urls(5, "a.test");
-  const auto b = urls(5, "b.test");
-  o.urls.insert(o.urls.end(), b.begin(), b.end());
+  o.urls = two_hosts(5, 5);
   FakeTransport t(10);
   const Run r = run_fake(o, t);
   CHECK(r.lines.size() == 10);
@@ -560,9 +562,7 @@ TEST_CASE("engine: a 429 with Retry-After pauses its whole host; the other hosts
   Options o;
   o.per_host = 1;
   o.retry_max_delay = 60;
-  o.urls = urls(4, "a.test");
-  const auto b = urls(4, "b.test");
-  o.urls.insert(o.urls.end(), b.begin(), b.end());
+  o.urls = two_hosts(4, 4);
   FakeTransport t(10);
   t.respond = [](const Job& job, Record& r) {
     const bool first = job.seq == 1 && job.attempts == 1;
@@ -675,6 +675,16 @@ struct RobotsSite {
 
 std::string host_of(const std::string& url) { return url.substr(7, url.find('/', 7) - 7) + ":80"; }
 
+// --robots with --host-errors 1 over two URLs each of two origins (https, http) of one host:port,
+// alternating: one robots.txt failure gives up the host whose other origin is still undecided.
+Options robots_two_origins() {
+  Options o;
+  o.robots = true;
+  o.host_errors = 1;
+  o.urls = {"https://a.test:8080/1", "http://a.test:8080/1", "https://a.test:8080/2", "http://a.test:8080/2"};
+  return o;
+}
+
 }  // namespace
 
 TEST_CASE("engine: --robots fetches each origin's robots.txt once, first; disallowed URLs get no request") {
@@ -718,9 +728,7 @@ TEST_CASE("engine: --robots: a 5xx robots.txt, retried like any URL, disallows i
   o.robots = true;
   o.retries = 1;
   o.retry_delay = 0.1;
-  o.urls = urls(5, "a.test");
-  const auto b = urls(2, "b.test");
-  o.urls.insert(o.urls.end(), b.begin(), b.end());
+  o.urls = two_hosts(5, 2);
   FakeTransport t(4);
   RobotsSite site;
   site.robots["a.test:80"] = {500, ""};
@@ -764,9 +772,7 @@ TEST_CASE("engine: --robots: URLs waiting for robots.txt get interrupted lines w
 TEST_CASE("engine: --robots: Crawl-delay paces the host unless --per-host-delay asks for more") {
   Options o;
   o.robots = true;
-  o.urls = urls(4, "a.test");
-  const auto b = urls(4, "b.test");
-  o.urls.insert(o.urls.end(), b.begin(), b.end());
+  o.urls = two_hosts(4, 4);
   double expect = 2.0;
   SECTION("Crawl-delay alone") {}
   SECTION("a longer --per-host-delay") {
@@ -795,14 +801,11 @@ TEST_CASE("engine: --robots: Crawl-delay paces the host unless --per-host-delay 
 }
 
 TEST_CASE("engine: --robots: when a host is given up, URLs waiting on its robots.txt retry end as host_unreachable") {
-  Options o;
-  o.robots = true;
-  o.per_host = 1;
-  o.host_errors = 1;
-  o.retry_delay = 10;
   // Two origins of one host:port, so that one robots.txt fetch waits for its retry while the
   // other's failure gives the host up.
-  o.urls = {"https://a.test:8080/1", "http://a.test:8080/1", "https://a.test:8080/2", "http://a.test:8080/2"};
+  Options o = robots_two_origins();
+  o.per_host = 1;
+  o.retry_delay = 10;
   FakeTransport t(4);
   t.respond = [](const Job& job, Record& r) {
     REQUIRE(job.robots);
@@ -830,14 +833,11 @@ TEST_CASE("engine: --robots: when a host is given up, URLs waiting on its robots
 }
 
 TEST_CASE("engine: --robots: URLs waiting on a robots.txt fetch running when its host is given up end as host_unreachable") {
-  Options o;
-  o.robots = true;
-  o.per_host = 2;
-  o.host_errors = 1;
-  o.retries = 0;
   // Two origins of one host:port, both fetches running; the https one's failure, reaped first,
   // gives the host up while the http one is still in flight.
-  o.urls = {"https://a.test:8080/1", "http://a.test:8080/1", "https://a.test:8080/2", "http://a.test:8080/2"};
+  Options o = robots_two_origins();
+  o.per_host = 2;
+  o.retries = 0;
   FakeTransport t(4);
   t.respond = [](const Job& job, Record& r) {
     REQUIRE(job.robots);
