@@ -417,8 +417,7 @@ class VolleyTestCase(unittest.TestCase):
         super().setUpClass()
         volley_path()  # fail early and clearly
         if cls.server_per_class:
-            cls.srv, cls.port = hostile_server.start_server()
-            cls.addClassCleanup(cls.srv.shutdown)
+            cls.srv, cls.port = cls.start_class_server()
 
     def setUp(self):
         super().setUp()
@@ -433,6 +432,13 @@ class VolleyTestCase(unittest.TestCase):
         return d
 
     # -- servers
+    @classmethod
+    def start_class_server(cls, tls=None):
+        """A hostile server for the whole class, shut down after its last test: (server, port)."""
+        srv, port = hostile_server.start_server(tls=tls)
+        cls.addClassCleanup(srv.shutdown)
+        return srv, port
+
     def start_server(self, tls=None):
         srv, port = hostile_server.start_server(tls=tls)
         self.addCleanup(srv.shutdown)
