@@ -61,17 +61,15 @@ inline std::vector<std::vector<std::string>> man_section_bold_words(const std::s
     std::istringstream words(line);
     std::string macro;
     words >> macro;
-    int bold_parity = -1;  // which argument positions (by parity) are bold; -1: none
-    if (macro == ".B") bold_parity = 2;
-    if (macro == ".BR") bold_parity = 0;
-    if (macro == ".RB") bold_parity = 1;
-    if (bold_parity < 0) {
+    if (macro != ".B" && macro != ".BR" && macro != ".RB") {
       count_parens(line);
       continue;
     }
+    const bool all_bold = macro == ".B";
+    const int bold_parity = macro == ".RB" ? 1 : 0;  // .BR starts bold, .RB roman
     std::string word;
     for (int i = 0; words >> word; ++i) {
-      if (bold_parity != 2 && i % 2 != bold_parity) {
+      if (!all_bold && i % 2 != bold_parity) {
         count_parens(word);
       } else if (depth == 0 && !word.starts_with("\\-")) {
         paragraphs.back().push_back(word);
