@@ -276,6 +276,39 @@ def closed_port():
     return port
 
 
+def free_port():
+    """A loopback TCP port for a server that must be told where to listen (nginx, redis-server):
+    nothing listens on it yet (best effort, as closed_port)."""
+    return closed_port()
+
+
+def wait_for_port(port, proc, name, timeout=10):
+    """Returns once 127.0.0.1:port accepts a connection; raises when the server's process `proc`
+    exits first or `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("%s did not start on port %d" % (name, port))
+        time.sleep(0.05)
+
+
+def stop_process(proc, timeout=10):
+    """Ends a server process a test started: SIGTERM, then SIGKILL if it outlives `timeout`."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 class BlackholeListener:
     """A listening socket whose accept queue is full, so new connects hang
     (SYNs are dropped): used for --connect-timeout tests."""
@@ -384,15 +417,28 @@ class VolleyTestCase(unittest.TestCase):
         super().setUpClass()
         volley_path()  # fail early and clearly
         if cls.server_per_class:
-            cls.srv, cls.port = hostile_server.start_server()
-            cls.addClassCleanup(cls.srv.shutdown)
+            cls.srv, cls.port = cls.start_class_server()
 
     def setUp(self):
         super().setUp()
         if self.server_per_class:
             self.srv.state.reset()
 
+    @classmethod
+    def class_tmpdir(cls, prefix="volley-it-"):
+        """A directory for the whole class (its servers' files), removed after its last test."""
+        d = tempfile.mkdtemp(prefix=prefix)
+        cls.addClassCleanup(shutil.rmtree, d, True)
+        return d
+
     # -- servers
+    @classmethod
+    def start_class_server(cls, tls=None):
+        """A hostile server for the whole class, shut down after its last test: (server, port)."""
+        srv, port = hostile_server.start_server(tls=tls)
+        cls.addClassCleanup(srv.shutdown)
+        return srv, port
+
     def start_server(self, tls=None):
         srv, port = hostile_server.start_server(tls=tls)
         self.addCleanup(srv.shutdown)

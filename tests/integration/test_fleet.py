@@ -18,16 +18,10 @@ import termios
 import time
 import unittest
 
-from harness import VolleyTestCase, closed_port, parse_lines, run, spawn
+from harness import VolleyTestCase, closed_port, free_port, parse_lines, run, spawn, stop_process
 
 REDIS = shutil.which("redis-server")
 F_GETPIPE_SZ = 1032  # Linux fcntl, not exported by Python's fcntl module before 3.10
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Resp:
@@ -117,13 +111,8 @@ class RedisServer:
             time.sleep(0.05)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.proc:
+            stop_process(self.proc)
 
     def close(self):
         self.stop()
@@ -152,8 +141,7 @@ class FleetTest(VolleyTestCase):
         super().setUp()
         self.redis = RedisServer()
         self.addCleanup(self.redis.close)
-        self.tmp = tempfile.mkdtemp(prefix="volley-fleet-")
-        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.tmp = self.tmpdir()
         self.db = self.redis.client()
         self.addCleanup(self.db.close)
 
@@ -399,8 +387,7 @@ class FleetRestartTest(VolleyTestCase):
             check_schema=False)
         ids = {e[0] for e in db("XRANGE", "r", "-", "+")}
         db.close()
-        tmp = tempfile.mkdtemp(prefix="volley-fleet-")
-        self.addCleanup(shutil.rmtree, tmp, True)
+        tmp = self.tmpdir()
         out = os.path.join(tmp, "out.jsonl")
         p = spawn(["--queue", redis.url("r"), "--drain", "--claim-after", "2", "-c", "10", "-q", "-o", out],
                   stdout=subprocess.DEVNULL)

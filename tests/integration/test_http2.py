@@ -4,11 +4,8 @@ Skipped when nginx is not installed; scripts/test.sh installs it."""
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -38,12 +35,6 @@ http {{
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @unittest.skipUnless(NGINX, "nginx is not installed")
 class TestHTTP2(VolleyTestCase):
     server_per_class = False
@@ -51,37 +42,20 @@ class TestHTTP2(VolleyTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        d = tempfile.mkdtemp(prefix="volley-h2-")
-        cls.addClassCleanup(shutil.rmtree, d, True)
+        d = cls.class_tmpdir("volley-h2-")
         os.makedirs(os.path.join(d, "www"))
         os.makedirs(os.path.join(d, "tmp"))
         with open(os.path.join(d, "www", "f"), "w") as f:
             f.write("x" * 100)
         cls.certs = harness.make_certs(d)
-        cls.h2_port = free_port()
+        cls.h2_port = harness.free_port()
         conf = os.path.join(d, "nginx.conf")
         with open(conf, "w") as f:
             f.write(CONF.format(d=d, port=cls.h2_port, cert=cls.certs["cert"], key=cls.certs["key"]))
         cls.nginx = subprocess.Popen([NGINX, "-c", conf, "-p", d], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-        cls.addClassCleanup(cls.stop_nginx)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", cls.h2_port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("nginx did not start")
-
-    @classmethod
-    def stop_nginx(cls):
-        cls.nginx.terminate()
-        try:
-            cls.nginx.wait(10)
-        except subprocess.TimeoutExpired:
-            cls.nginx.kill()
-            cls.nginx.wait()
+        cls.addClassCleanup(harness.stop_process, cls.nginx)
+        harness.wait_for_port(cls.h2_port, cls.nginx, "nginx")
 
     def h2url(self):
         return "https://127.0.0.1:%d/f" % self.h2_port

@@ -47,6 +47,10 @@ class TestResume(VolleyTestCase):
         key = key or self.key()
         return key, [self.url("%s?key=%s&n=%d" % (path, key, i)) for i in range(1, n + 1)]
 
+    def list_and_output(self, urls):
+        """An input file listing `urls`, and where a run over it writes its lines (not made yet)."""
+        return self.write_file("\n".join(urls) + "\n"), os.path.join(self.tmpdir(), "out.jsonl")
+
     def requests_for(self, key, run=None):
         """Requests of this key; with `run`, only those sent with `-H X-Run:RUN` (a killed run's
         last requests may reach the server late, and must not count as the next run's)."""
@@ -82,8 +86,7 @@ class TestResume(VolleyTestCase):
     def test_kill_9_mid_run_then_resume_fetches_each_url_once(self):
         n = 80
         key, urls = self.urls(n, "/delay/100")
-        inp = self.write_file("\n".join(urls) + "\n")
-        out = os.path.join(self.tmpdir(), "out.jsonl")
+        inp, out = self.list_and_output(urls)
         p = self.spawn(["-q", "-c", "4", "--retries", "0", "-i", inp, "-o", out])
         self.wait_lines(out, 12, p)
         p.send_signal(signal.SIGKILL)
@@ -117,8 +120,7 @@ class TestResume(VolleyTestCase):
     def test_interrupted_lines_are_fetched_again_and_the_last_line_per_seq_wins(self):
         n = 40
         key, urls = self.urls(n, "/delay/150")
-        inp = self.write_file("\n".join(urls) + "\n")
-        out = os.path.join(self.tmpdir(), "out.jsonl")
+        inp, out = self.list_and_output(urls)
         p = self.spawn(["-q", "-c", "4", "--retries", "0", "-i", inp, "-o", out])
         self.wait_signal_handler(p, signal.SIGTERM)
         self.wait_lines(out, 8, p)
@@ -137,8 +139,7 @@ class TestResume(VolleyTestCase):
 
     def test_a_partial_last_line_is_cut_and_its_url_fetched_again(self):
         key, urls = self.urls(5)
-        inp = self.write_file("\n".join(urls) + "\n")
-        out = os.path.join(self.tmpdir(), "out.jsonl")
+        inp, out = self.list_and_output(urls)
         self.volley("-i", inp, "-o", out, rc=0)
         whole = sorted(read_bytes(out).splitlines(keepends=True), key=lambda b: json.loads(b)["seq"])
         for tail in (whole[3][:40], whole[3][:-1], b"\0" * 100 + b"\n"):
@@ -153,8 +154,7 @@ class TestResume(VolleyTestCase):
 
     def test_a_bad_line_in_the_middle_stays_and_its_url_is_fetched_again(self):
         key, urls = self.urls(4)
-        inp = self.write_file("\n".join(urls) + "\n")
-        out = os.path.join(self.tmpdir(), "out.jsonl")
+        inp, out = self.list_and_output(urls)
         self.volley("-i", inp, "-o", out, rc=0)
         lines = sorted(read_bytes(out).splitlines(keepends=True), key=lambda b: json.loads(b)["seq"])
         # The partial line of a crash, then a run with -a glued onto it.
@@ -173,8 +173,7 @@ class TestResume(VolleyTestCase):
 
     def mismatch_case(self, n=6):
         key, urls = self.urls(n)
-        inp = self.write_file("\n".join(urls) + "\n")
-        out = os.path.join(self.tmpdir(), "out.jsonl")
+        inp, out = self.list_and_output(urls)
         self.volley("-i", inp, "-o", out, rc=0)
         lines = sorted(read_bytes(out).splitlines(keepends=True), key=lambda b: json.loads(b)["seq"])
         # seq 2 missing (to be fetched first) and a partial last line (not to be cut).
@@ -395,8 +394,7 @@ class TestResume(VolleyTestCase):
     def test_lines_dropped_by_a_status_filter_are_fetched_again(self):
         key = self.key()
         urls = [self.url("/status/%d?key=%s&n=%d" % (404 if i % 3 == 0 else 200, key, i)) for i in range(1, 10)]
-        inp = self.write_file("\n".join(urls) + "\n")
-        out = os.path.join(self.tmpdir(), "out.jsonl")
+        inp, out = self.list_and_output(urls)
         self.volley("--match-status", "2xx", "-i", inp, "-o", out, rc=0)
         self.assertEqual(len(read_lines(out)), 6)
         before = len(self.requests_for(key))

@@ -7,7 +7,6 @@ import shutil
 import ssl
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -68,27 +67,20 @@ class TestTLS(VolleyTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        d = tempfile.mkdtemp(prefix="volley-tls-")
-        cls.addClassCleanup(shutil.rmtree, d, True)
+        d = cls.class_tmpdir("volley-tls-")
         cls.certs = harness.make_certs(d)
-        cls.srv, cls.port = harness.hostile_server.start_server(
-            tls=(cls.certs["cert"], cls.certs["key"]))
-        cls.addClassCleanup(cls.srv.shutdown)
-        cls.self_srv, cls.self_port = harness.hostile_server.start_server(
+        cls.srv, cls.port = cls.start_class_server(tls=(cls.certs["cert"], cls.certs["key"]))
+        cls.self_srv, cls.self_port = cls.start_class_server(
             tls=(cls.certs["self_cert"], cls.certs["self_key"]))
-        cls.addClassCleanup(cls.self_srv.shutdown)
-        cls.plain_srv, cls.plain_port = harness.hostile_server.start_server()
-        cls.addClassCleanup(cls.plain_srv.shutdown)
+        cls.plain_srv, cls.plain_port = cls.start_class_server()
         cls.certs.update(make_more_certs(d, cls.certs))
-        cls.expired_srv, cls.expired_port = harness.hostile_server.start_server(
+        cls.expired_srv, cls.expired_port = cls.start_class_server(
             tls=(cls.certs["expired"], cls.certs["expired_key"]))
-        cls.addClassCleanup(cls.expired_srv.shutdown)
         cls.recording = RecordingTLSContext(ssl.PROTOCOL_TLS_SERVER)
         cls.recording.load_cert_chain(cls.certs["cert"], cls.certs["key"])
         cls.recording.set_alpn_protocols(["http/1.1"])
         cls.recording.resumed = []
-        cls.resume_srv, cls.resume_port = harness.hostile_server.start_server(tls=cls.recording)
-        cls.addClassCleanup(cls.resume_srv.shutdown)
+        cls.resume_srv, cls.resume_port = cls.start_class_server(tls=cls.recording)
 
     def setUp(self):
         super().setUp()

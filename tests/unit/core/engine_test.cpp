@@ -6,6 +6,7 @@
 #include "output/line_plan.hpp"
 #include "output/resume_file.hpp"
 #include "scratch_dir.hpp"
+#include "test_pipe.hpp"
 #include "state/state_store.hpp"
 #include "util/wall_time.hpp"
 
@@ -13,7 +14,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <functional>
 #include <csignal>
 #include <fcntl.h>
@@ -154,28 +154,26 @@ struct Setup {
   StateStore* state = nullptr;  // --state
 };
 
-Run run_fake(Options o, FakeTransport& t, const Setup& setup = {}) {
+// The engine as main runs it, quiet, over `input` into `fd` (which the writer closes): lines planned
+// from `o`, written in blocks of `setup.block` bytes.
+int run_into(Options o, InputSource& input, int fd, Transport& t, const Setup& setup,
+             ResumeFile* resume = nullptr) {
   o.quiet = true;
   o.progress = false;
-  char path[] = "/tmp/volley-engine-XXXXXX";
-  const int fd = mkstemp(path);
-  REQUIRE(fd >= 0);
+  const LinePlan plan = plan_lines(o);
+  JsonlWriter writer(fd, plan.fields, setup.block);
+  return run_engine(o, input, writer, plan, t, -1, setup.signalled, resume, setup.state);
+}
+
+Run run_fake(const Options& o, FakeTransport& t, const Setup& setup = {}) {
+  ScratchDir dir;
+  const std::string path = dir / "out.jsonl";
   if (setup.out_path) *setup.out_path = path;
   Run run;
-  {
-    InputReader input(o.urls, o.inputs);
-    LinePlan plan = plan_lines(o);
-    JsonlWriter writer(fd, plan.fields, setup.block);
-    run.status = run_engine(o, input, writer, plan, t, -1, setup.signalled, nullptr, setup.state);
-  }
-  FILE* f = std::fopen(path, "r");
-  REQUIRE(f);
-  char* line = nullptr;
-  std::size_t cap = 0;
-  while (getline(&line, &cap, f) > 0) run.lines.push_back(nlohmann::json::parse(line));
-  std::free(line);
-  std::fclose(f);
-  std::remove(path);
+  InputReader input(o.urls, o.inputs);
+  run.status = run_into(o, input, JsonlWriter::open_output(path), t, setup);
+  std::istringstream lines(file_text(path));
+  for (std::string line; std::getline(lines, line);) run.lines.push_back(nlohmann::json::parse(line));
   std::sort(run.lines.begin(), run.lines.end(), [](const auto& a, const auto& b) { return a["seq"] < b["seq"]; });
   return run;
 }
@@ -183,6 +181,14 @@ Run run_fake(Options o, FakeTransport& t, const Setup& setup = {}) {
 std::vector<std::string> urls(int n, const std::string& host = "a.test") {
   std::vector<std::string> out;
   for (int i = 1; i <= n; ++i) out.push_back("http://" + host + "/" + std::to_string(i));
+  return out;
+}
+
+// `a` URLs of a.test, then `b` of b.test: a host that may hold the others up, and one it must not.
+std::vector<std::string> two_hosts(int a, int b) {
+  std::vector<std::string> out = urls(a, "a.test");
+  const auto more = urls(b, "b.test");
+  out.insert(out.end(), more.begin(), more.end());
   return out;
 }
 
@@ -265,9 +271,7 @@ TEST_CASE("engine: --per-host caps each host while the others keep going") {
   Options o;
   o.concurrency = 10;
   o.per_host = 2;
-  o.urls = urls(20, "a.test");
-  const auto more = urls(20, "b.test");
-  o.urls.insert(o.urls.end(), more.begin(), more.end());
+  o.urls = two_hosts(20, 20);
   FakeTransport t(10);
   const Run r = run_fake(o, t);
   CHECK(r.lines.size() == 40);
@@ -337,17 +341,6 @@ TEST_CASE("engine: a long run of another shard's URLs neither hangs nor loses th
 
 namespace {
 
-std::string temp_file(const std::vector<std::string>& lines) {
-  char path[] = "/tmp/volley-engine-in-XXXXXX";
-  const int fd = mkstemp(path);
-  REQUIRE(fd >= 0);
-  std::string text;
-  for (const auto& l : lines) text += l + "\n";
-  REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
-  ::close(fd);
-  return path;
-}
-
 std::size_t count_lines(const std::string& path) {
   std::ifstream f(path);
   return static_cast<std::size_t>(std::count(std::istreambuf_iterator<char>(f), {}, '\n'));
@@ -368,12 +361,10 @@ TEST_CASE("engine: a long run of invalid lines pauses the input, and the loop do
 }
 
 TEST_CASE("engine: a pipe is watched only while the engine waits for it, never at end of file") {
-  int p[2];
-  REQUIRE(::pipe(p) == 0);
-  const std::string first = "http://a.test/1\nhttp://a.test/2\n";
-  REQUIRE(::write(p[1], first.data(), first.size()) == static_cast<ssize_t>(first.size()));
+  TestPipe pipe;
+  REQUIRE(pipe.send("http://a.test/1\nhttp://a.test/2\n"));
   Options o;
-  o.inputs = {"/dev/fd/" + std::to_string(p[0])};
+  o.inputs = {pipe.path()};
   FakeTransport t(4);
   t.latency = 5s;
   int answered = 0;
@@ -381,13 +372,11 @@ TEST_CASE("engine: a pipe is watched only while the engine waits for it, never a
     r.status = 200;
     // The writer finishes while the last transfers are still running: EOF must not be watched.
     if (++answered == 2) {
-      const std::string more = "http://a.test/3\n";
-      REQUIRE(::write(p[1], more.data(), more.size()) == static_cast<ssize_t>(more.size()));
-      ::close(p[1]);
+      REQUIRE(pipe.send("http://a.test/3\n"));
+      pipe.close_writer();
     }
   };
   const Run r = run_fake(o, t);
-  ::close(p[0]);
   CHECK(r.status == exit_ok);
   CHECK(r.lines.size() == 3);
   REQUIRE(t.watches.size() >= 2);
@@ -428,16 +417,14 @@ TEST_CASE("engine: a signal ends the run; every queued, waiting or running URL g
 TEST_CASE("engine: an input that fails to read mid-run: every URL read gets a line, then exit 2") {
   std::vector<std::string> lines;
   for (int i = 1; i <= 3000; ++i) lines.push_back("http://a.test/" + std::to_string(i));
-  const std::string file = temp_file(lines);
-  char dir[] = "/tmp/volley-engine-dir-XXXXXX";
-  REQUIRE(mkdtemp(dir));
+  ScratchDir dir;
+  std::string text;
+  for (const auto& l : lines) text += l + "\n";
   Options o;
-  o.inputs = {file, dir};
+  o.inputs = {dir.write("urls.txt", text), dir.path().string()};
   o.read_ahead = 100;  // the directory is reached while transfers run
   FakeTransport t(4);
   const Run r = run_fake(o, t);
-  std::remove(file.c_str());
-  ::rmdir(dir);
   CHECK(r.status == exit_usage);
   REQUIRE(r.lines.size() == 3000);
   int interrupted = 0;
@@ -470,17 +457,13 @@ TEST_CASE("engine: a loop that breaks mid-run interrupts every URL read with its
 }
 
 TEST_CASE("engine: an input pipe that cannot be watched ends the run instead of waiting forever") {
-  int p[2];
-  REQUIRE(::pipe(p) == 0);
-  const std::string some = "http://a.test/1\nhttp://a.test/2\n";
-  REQUIRE(::write(p[1], some.data(), some.size()) == static_cast<ssize_t>(some.size()));
+  TestPipe pipe;
+  REQUIRE(pipe.send("http://a.test/1\nhttp://a.test/2\n"));
   Options o;
-  o.inputs = {"/dev/fd/" + std::to_string(p[0])};
+  o.inputs = {pipe.path()};
   FakeTransport t(4);
   t.refuse_watch = true;
   const Run r = run_fake(o, t);
-  ::close(p[0]);
-  ::close(p[1]);
   CHECK(r.status == exit_usage);
   REQUIRE(r.lines.size() == 2);
   for (const auto& line : r.lines) {
@@ -515,11 +498,10 @@ TEST_CASE("engine: bodies waiting for the worker count against the concurrency c
 }
 
 TEST_CASE("engine: --summary-json is written with the exit status, even when a signal ends the run") {
-  char dir[] = "/tmp/volley-engine-summary-XXXXXX";
-  REQUIRE(mkdtemp(dir));
+  ScratchDir dir;
   Options o;
   o.urls = urls(20);
-  o.summary_json = std::string(dir) + "/summary.json";
+  o.summary_json = dir / "summary.json";
   FakeTransport t(3);
   int answered = 0;
   t.respond = [&](const Job&, Record& r) {
@@ -532,8 +514,6 @@ TEST_CASE("engine: --summary-json is written with the exit status, even when a s
   CHECK(r.status == 128 + SIGINT);
   std::ifstream in(o.summary_json);
   const auto summary = nlohmann::json::parse(in);
-  std::remove(o.summary_json.c_str());
-  ::rmdir(dir);
   CHECK(summary["urls"] == 20);
   CHECK(summary["interrupted"] == 20 - answered);
   CHECK(summary["exit_status"] == 128 + SIGINT);
@@ -545,9 +525,7 @@ TEST_CASE("engine: one busy host at the head of the list does not idle the slots
   Options o;
   o.concurrency = 10;
   o.per_host = 4;
-  o.urls = urls(10000, "a.test");
-  const auto b = urls(20, "b.test");
-  o.urls.insert(o.urls.end(), b.begin(), b.end());
+  o.urls = two_hosts(10000, 20);
   FakeTransport t(10);
   const Run r = run_fake(o, t);
   CHECK(r.status == exit_ok);
@@ -566,9 +544,7 @@ TEST_CASE("engine: one busy host at the head of the list does not idle the slots
 TEST_CASE("engine: --per-host-delay spaces each host's starts while other hosts go on") {
   Options o;
   o.per_host_delay = 0.5;
-  o.urls = urls(5, "a.test");
-  const auto b = urls(5, "b.test");
-  o.urls.insert(o.urls.end(), b.begin(), b.end());
+  o.urls = two_hosts(5, 5);
   FakeTransport t(10);
   const Run r = run_fake(o, t);
   CHECK(r.lines.size() == 10);
@@ -586,9 +562,7 @@ TEST_CASE("engine: a 429 with Retry-After pauses its whole host; the other hosts
   Options o;
   o.per_host = 1;
   o.retry_max_delay = 60;
-  o.urls = urls(4, "a.test");
-  const auto b = urls(4, "b.test");
-  o.urls.insert(o.urls.end(), b.begin(), b.end());
+  o.urls = two_hosts(4, 4);
   FakeTransport t(10);
   t.respond = [](const Job& job, Record& r) {
     const bool first = job.seq == 1 && job.attempts == 1;
@@ -701,6 +675,16 @@ struct RobotsSite {
 
 std::string host_of(const std::string& url) { return url.substr(7, url.find('/', 7) - 7) + ":80"; }
 
+// --robots with --host-errors 1 over two URLs each of two origins (https, http) of one host:port,
+// alternating: one robots.txt failure gives up the host whose other origin is still undecided.
+Options robots_two_origins() {
+  Options o;
+  o.robots = true;
+  o.host_errors = 1;
+  o.urls = {"https://a.test:8080/1", "http://a.test:8080/1", "https://a.test:8080/2", "http://a.test:8080/2"};
+  return o;
+}
+
 }  // namespace
 
 TEST_CASE("engine: --robots fetches each origin's robots.txt once, first; disallowed URLs get no request") {
@@ -744,9 +728,7 @@ TEST_CASE("engine: --robots: a 5xx robots.txt, retried like any URL, disallows i
   o.robots = true;
   o.retries = 1;
   o.retry_delay = 0.1;
-  o.urls = urls(5, "a.test");
-  const auto b = urls(2, "b.test");
-  o.urls.insert(o.urls.end(), b.begin(), b.end());
+  o.urls = two_hosts(5, 2);
   FakeTransport t(4);
   RobotsSite site;
   site.robots["a.test:80"] = {500, ""};
@@ -790,9 +772,7 @@ TEST_CASE("engine: --robots: URLs waiting for robots.txt get interrupted lines w
 TEST_CASE("engine: --robots: Crawl-delay paces the host unless --per-host-delay asks for more") {
   Options o;
   o.robots = true;
-  o.urls = urls(4, "a.test");
-  const auto b = urls(4, "b.test");
-  o.urls.insert(o.urls.end(), b.begin(), b.end());
+  o.urls = two_hosts(4, 4);
   double expect = 2.0;
   SECTION("Crawl-delay alone") {}
   SECTION("a longer --per-host-delay") {
@@ -821,14 +801,11 @@ TEST_CASE("engine: --robots: Crawl-delay paces the host unless --per-host-delay 
 }
 
 TEST_CASE("engine: --robots: when a host is given up, URLs waiting on its robots.txt retry end as host_unreachable") {
-  Options o;
-  o.robots = true;
-  o.per_host = 1;
-  o.host_errors = 1;
-  o.retry_delay = 10;
   // Two origins of one host:port, so that one robots.txt fetch waits for its retry while the
   // other's failure gives the host up.
-  o.urls = {"https://a.test:8080/1", "http://a.test:8080/1", "https://a.test:8080/2", "http://a.test:8080/2"};
+  Options o = robots_two_origins();
+  o.per_host = 1;
+  o.retry_delay = 10;
   FakeTransport t(4);
   t.respond = [](const Job& job, Record& r) {
     REQUIRE(job.robots);
@@ -856,14 +833,11 @@ TEST_CASE("engine: --robots: when a host is given up, URLs waiting on its robots
 }
 
 TEST_CASE("engine: --robots: URLs waiting on a robots.txt fetch running when its host is given up end as host_unreachable") {
-  Options o;
-  o.robots = true;
-  o.per_host = 2;
-  o.host_errors = 1;
-  o.retries = 0;
   // Two origins of one host:port, both fetches running; the https one's failure, reaped first,
   // gives the host up while the http one is still in flight.
-  o.urls = {"https://a.test:8080/1", "http://a.test:8080/1", "https://a.test:8080/2", "http://a.test:8080/2"};
+  Options o = robots_two_origins();
+  o.per_host = 2;
+  o.retries = 0;
   FakeTransport t(4);
   t.respond = [](const Job& job, Record& r) {
     REQUIRE(job.robots);
@@ -895,18 +869,13 @@ struct ResumeRun {
 ResumeRun resume_run(const std::vector<std::uint64_t>& done, const std::vector<std::string>& list,
                      std::size_t hold_budget = resume_hold_budget, const std::string& damaged_line = "",
                      std::size_t read_ahead = 100000) {
-  char path[] = "/tmp/volley-resume-XXXXXX";
-  const int fd = mkstemp(path);
-  REQUIRE(fd >= 0);
+  ScratchDir dir;
   ResumeRun run;
   for (std::uint64_t seq : done)
     run.before += "{\"url\":\"" + urls(5)[seq - 1] + "\",\"seq\":" + std::to_string(seq) + ",\"error\":null}\n";
   run.before += damaged_line;
-  REQUIRE(::write(fd, run.before.data(), run.before.size()) == static_cast<ssize_t>(run.before.size()));
-  ::close(fd);
+  const std::string path = dir.write("out.jsonl", run.before);
   Options o;
-  o.quiet = true;
-  o.progress = false;
   o.urls = list;
   o.output = path;
   o.resume = true;
@@ -915,15 +884,11 @@ ResumeRun resume_run(const std::vector<std::uint64_t>& done, const std::vector<s
   {
     ResumeFile file(path, hold_budget);
     InputReader input(o.urls, o.inputs);
-    JsonlWriter writer(file.output_fd(), {});
-    LinePlan plan = plan_lines(o);
-    run.status = run_engine(o, input, writer, plan, t, -1, [] { return 0; }, &file);
+    run.status = run_into(o, input, file.output_fd(), t, {}, &file);
   }
   for (const auto& [seq, when] : t.starts) run.started.push_back(seq);
   std::sort(run.started.begin(), run.started.end());
-  std::ifstream in(path, std::ios::binary);
-  run.after.assign(std::istreambuf_iterator<char>(in), {});
-  std::remove(path);
+  run.after = file_text(path);
   return run;
 }
 
@@ -991,12 +956,8 @@ class WatchedInput final : public InputSource {
 }  // namespace
 
 TEST_CASE("engine: a line is reported written only once it is out of the process; interrupted ones never") {
-  char path[] = "/tmp/volley-engine-XXXXXX";
-  const int fd = mkstemp(path);
-  REQUIRE(fd >= 0);
-  Options o;
-  o.quiet = true;
-  o.progress = false;
+  ScratchDir dir;
+  const std::string path = dir / "out.jsonl";
   FakeTransport t(3);
   int answered = 0;
   t.respond = [&](const Job&, Record& r) {
@@ -1004,13 +965,10 @@ TEST_CASE("engine: a line is reported written only once it is out of the process
     r.status = 200;
   };
   WatchedInput input(urls(40), path);
-  int status;
-  {
-    JsonlWriter writer(fd, {}, 512);
-    LinePlan plan = plan_lines(o);
-    status = run_engine(o, input, writer, plan, t, -1, [&] { return answered >= 20 ? SIGTERM : 0; });
-  }
-  std::remove(path);
+  Setup s;
+  s.block = 512;
+  s.signalled = [&] { return answered >= 20 ? SIGTERM : 0; };
+  const int status = run_into({}, input, JsonlWriter::open_output(path), t, s);
   CHECK(status == 128 + SIGTERM);
   CHECK(input.reported.size() == static_cast<std::size_t>(answered));
   std::set<std::uint64_t> unique(input.reported.begin(), input.reported.end());
@@ -1021,21 +979,12 @@ TEST_CASE("engine: a line is reported written only once it is out of the process
 }
 
 TEST_CASE("engine: under load lines are reported as each block goes out, not only when the output idles") {
-  char path[] = "/tmp/volley-engine-XXXXXX";
-  const int fd = mkstemp(path);
-  REQUIRE(fd >= 0);
-  Options o;
-  o.quiet = true;
-  o.progress = false;
+  ScratchDir dir;
+  const std::string path = dir / "out.jsonl";
   FakeTransport t(50);
   t.latency = 1ms;  // 50 lines a millisecond: a 64 KiB block fills long before the 20 ms flush delay
   WatchedInput input(urls(3000), path);
-  {
-    JsonlWriter writer(fd);
-    LinePlan plan = plan_lines(o);
-    CHECK(run_engine(o, input, writer, plan, t, -1, [] { return 0; }) == exit_ok);
-  }
-  std::remove(path);
+  CHECK(run_into({}, input, JsonlWriter::open_output(path), t, {}) == exit_ok);
   CHECK(input.reported.size() == 3000);
   CHECK(input.calls >= 5);
 }

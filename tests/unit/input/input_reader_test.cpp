@@ -1,6 +1,9 @@
 #include "input/input_reader.hpp"
 #include "input/url_check.hpp"
 
+#include "scratch_dir.hpp"
+#include "test_pipe.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -52,53 +55,31 @@ TEST_CASE("input_reader: malformed lines are invalid_url, with a reason") {
 }
 
 namespace {
-std::string write_temp(const std::string& text) {
-  char name[] = "/tmp/volley-input-XXXXXX";
-  const int fd = mkstemp(name);
-  REQUIRE(fd >= 0);
-  REQUIRE(write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
-  close(fd);
-  return name;
-}
 
 // A pipe standing in for stdin for one test; stdin is put back however the test ends.
-class StdinPipe {
+class StdinPipe : public TestPipe {
  public:
   StdinPipe() {
-    REQUIRE(pipe(m_fds) == 0);
     m_saved = dup(STDIN_FILENO);
-    dup2(m_fds[0], STDIN_FILENO);
+    dup2(read_fd(), STDIN_FILENO);
   }
   ~StdinPipe() {
     dup2(m_saved, STDIN_FILENO);
     close(m_saved);
-    close(m_fds[0]);
-    close_writer();
-  }
-  StdinPipe(const StdinPipe&) = delete;
-  StdinPipe& operator=(const StdinPipe&) = delete;
-
-  bool send(std::string_view bytes) {
-    return write(m_fds[1], bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
-  }
-  void close_writer() {
-    if (m_fds[1] >= 0) close(m_fds[1]);
-    m_fds[1] = -1;
   }
 
  private:
-  int m_fds[2] = {-1, -1};
   int m_saved = -1;
 };
 }  // namespace
 
 TEST_CASE("input_reader: arguments come first, then files; seq counts URLs, errors included") {
-  const std::string path = write_temp("# list\n\nb.test/1\n  ftp://no \nc.test/2");  // no final newline
+  ScratchDir dir;
+  const std::string path = dir.write("list.txt", "# list\n\nb.test/1\n  ftp://no \nc.test/2");  // no final newline
   InputReader reader({"a.test/0"}, {path});
   std::vector<InputItem> items;
   InputItem item;
   while (reader.next(item) == InputReader::Status::item) items.push_back(item);
-  std::remove(path.c_str());
   REQUIRE(items.size() == 4);
   CHECK(items[0].job.url == "a.test/0");
   CHECK(items[1].job.url == "b.test/1");
@@ -108,7 +89,8 @@ TEST_CASE("input_reader: arguments come first, then files; seq counts URLs, erro
 }
 
 TEST_CASE("input_reader: an over-long line is one error and the next line is read") {
-  const std::string path = write_temp("http://a/" + std::string(3 * max_line_length, 'x') + "\nhttp://b/\n");
+  ScratchDir dir;
+  const std::string path = dir.write("list.txt", "http://a/" + std::string(3 * max_line_length, 'x') + "\nhttp://b/\n");
   InputReader reader({}, {path});
   InputItem item;
   REQUIRE(reader.next(item) == InputReader::Status::item);
@@ -117,7 +99,6 @@ TEST_CASE("input_reader: an over-long line is one error and the next line is rea
   CHECK(item.job.url == "http://b/");
   CHECK(item.job.seq == 2);
   CHECK(reader.next(item) == InputReader::Status::eof);
-  std::remove(path.c_str());
 }
 
 TEST_CASE("input_reader: an empty pipe says again instead of blocking") {
@@ -137,15 +118,15 @@ TEST_CASE("input_reader: an empty pipe says again instead of blocking") {
 
 TEST_CASE("input_reader: a UTF-8 BOM at the start of each file is skipped, elsewhere it is data") {
   const std::string bom = "\xEF\xBB\xBF";
-  const std::string a = write_temp(bom + "http://a/\n" + bom + "http://b/\n");
-  const std::string b = write_temp(bom + "http://c/");  // a file that is one line without "\n"
-  const std::string c = write_temp(bom);                 // a file that is only a BOM
-  const std::string d = write_temp("\xEF\xBBhttp://d/\n");  // not a BOM: line 1 stays invalid
+  ScratchDir dir;
+  const std::string a = dir.write("a", bom + "http://a/\n" + bom + "http://b/\n");
+  const std::string b = dir.write("b", bom + "http://c/");  // a file that is one line without "\n"
+  const std::string c = dir.write("c", bom);                 // a file that is only a BOM
+  const std::string d = dir.write("d", "\xEF\xBBhttp://d/\n");  // not a BOM: line 1 stays invalid
   InputReader reader({}, {a, b, c, d});
   std::vector<InputItem> items;
   InputItem item;
   while (reader.next(item) == InputReader::Status::item) items.push_back(item);
-  for (const auto& path : {a, b, c, d}) std::remove(path.c_str());
   REQUIRE(items.size() == 4);
   CHECK(items[0].job.url == "http://a/");
   CHECK(items[0].error == ErrorKind::none);

@@ -1,8 +1,13 @@
 #include "net/error_kind.hpp"
 
+#include "doc_text.hpp"
+
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
+#include <string>
+#include <vector>
 
 using namespace volley;
 
@@ -52,4 +57,34 @@ TEST_CASE("error_kind: every kind has a distinct name") {
   for (int k = 0; k < error_kind_count; ++k) names.insert(error_kind_name(static_cast<ErrorKind>(k)));
   CHECK(names.size() == static_cast<std::size_t>(error_kind_count));
   CHECK(error_kind_name(ErrorKind::body_too_large) == "body_too_large");
+}
+
+namespace {
+
+// Every kind a line can carry, sorted: `none` is the absence of an error, never a kind. The docs
+// order kinds by when they happen, not as the enum does, so only the set is compared.
+std::vector<std::string> line_kinds() {
+  std::vector<std::string> kinds;
+  for (int k = 1; k < error_kind_count; ++k) kinds.emplace_back(error_kind_name(static_cast<ErrorKind>(k)));
+  std::sort(kinds.begin(), kinds.end());
+  return kinds;
+}
+
+std::vector<std::string> sorted(std::vector<std::string> words) {
+  std::sort(words.begin(), words.end());
+  return words;
+}
+
+}  // namespace
+
+TEST_CASE("error_kind: docs/output.md's error-kind table lists exactly the kinds") {
+  std::vector<std::string> documented;
+  for (const auto& [kind, when] : doc_table_rows("output.md", "## Error kinds")) documented.push_back(kind);
+  CHECK(sorted(documented) == line_kinds());
+}
+
+TEST_CASE("error_kind: the man page's OUTPUT section names exactly the kinds") {
+  const auto paragraphs = man_section_bold_words("OUTPUT");
+  REQUIRE(paragraphs.size() >= 2);
+  CHECK(sorted(paragraphs[1]) == line_kinds());
 }

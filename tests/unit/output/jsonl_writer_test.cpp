@@ -1,5 +1,7 @@
 #include "output/jsonl_writer.hpp"
 
+#include "scratch_dir.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -263,10 +265,8 @@ TEST_CASE("jsonl_writer: grouping header names takes linear time") {
 }
 
 TEST_CASE("jsonl_writer: a failed write leaves the file ending on a whole line") {
-  char path[] = "/tmp/volley-writer-XXXXXX";
-  const int fd = mkstemp(path);
-  REQUIRE(fd >= 0);
-  unlink(path);
+  ScratchDir dir;
+  const int fd = JsonlWriter::open_output(dir / "out.jsonl");
   const auto size = [fd] { return lseek(fd, 0, SEEK_END); };
   {
     JsonlWriter w(fd, {}, 16);  // a block this small writes every line at once

@@ -1,8 +1,9 @@
 #include "output/line_plan.hpp"
 
+#include "scratch_dir.hpp"
+
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <dirent.h>
 #include <string>
 #include <unistd.h>
@@ -51,8 +52,8 @@ TEST_CASE("line_plan: keeps follows --match-status and --filter-status; an error
 }
 
 TEST_CASE("line_plan: a body whose line is dropped is neither saved nor parsed") {
-  char tmpl[] = "/tmp/volley-line-plan-XXXXXX";
-  const std::string dir = mkdtemp(tmpl);
+  ScratchDir scratch;
+  const std::string dir = scratch.path().string();
   Options o;
   o.save_dir = dir;
   o.title = true;
@@ -71,7 +72,6 @@ TEST_CASE("line_plan: a body whose line is dropped is neither saved nor parsed")
   CHECK_FALSE(dropped.extracted.title);
   CHECK(dropped.body.empty());
   CHECK(files_in(dir) == 1);
-  std::system(("rm -rf " + dir).c_str());
 }
 
 TEST_CASE("line_plan: the flags are read once, for the body work and the fields alike") {

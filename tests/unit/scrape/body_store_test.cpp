@@ -6,7 +6,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <sys/stat.h>
@@ -16,23 +15,6 @@
 using namespace volley;
 
 namespace fs = std::filesystem;
-
-namespace {
-
-std::vector<std::string> names(const ScratchDir& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir.path())) out.push_back(e.path().filename().string());
-  return out;
-}
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
 
 TEST_CASE("body_store: a hard link named like the body is replaced, not written through") {
   ScratchDir d;
@@ -44,9 +26,9 @@ TEST_CASE("body_store: a hard link named like the body is replaced, not written 
   std::string error;
   CHECK(store.save(3, "body", error) == save / "3.body");
   CHECK(error.empty());
-  CHECK(read_all(victim) == "precious");
-  CHECK(read_all(save / "3.body") == "body");
-  CHECK(names(save) == std::vector<std::string>{"3.body"});
+  CHECK(file_text(victim) == "precious");
+  CHECK(file_text(save / "3.body") == "body");
+  CHECK(save.names() == std::vector<std::string>{"3.body"});
 }
 
 TEST_CASE("body_store: a FIFO named like the body is replaced without blocking") {
@@ -67,7 +49,7 @@ TEST_CASE("body_store: a body that cannot be put in place leaves nothing behind"
   std::string error;
   CHECK(store.save(2, "x", error).empty());
   CHECK(error.find("2.body") != std::string::npos);
-  CHECK(names(save) == std::vector<std::string>{"2.body"});
+  CHECK(save.names() == std::vector<std::string>{"2.body"});
 }
 
 // The cases below go through save() and the file it leaves only, not how the bytes get there.
@@ -80,7 +62,7 @@ TEST_CASE("body_store: a body is saved byte for byte as DIR/<seq>.body") {
   const std::string path = store.save(7, body, error);
   CHECK(error.empty());
   CHECK(path == tmp / "7.body");
-  CHECK(read_all(path) == body);
+  CHECK(file_text(path) == body);
   CHECK(fs::is_regular_file(fs::symlink_status(path)));
 }
 
@@ -100,7 +82,7 @@ TEST_CASE("body_store: a missing DIR is created; a trailing slash makes no doubl
   std::string error;
   const std::string path = store.save(2, "x", error);
   CHECK(path == tmp / "bodies/2.body");
-  CHECK(read_all(tmp / "bodies/2.body") == "x");
+  CHECK(file_text(tmp / "bodies/2.body") == "x");
 }
 
 TEST_CASE("body_store: a DIR that is a file is refused when the store is made") {
@@ -117,13 +99,13 @@ TEST_CASE("body_store: a symlink planted under DIR does not redirect the write")
   const BodyStore store(tmp / "bodies");
   std::string error;
   const std::string path = store.save(3, "attacker's body", error);
-  CHECK(read_all(tmp / "victim") == "precious");
+  CHECK(file_text(tmp / "victim") == "precious");
   // Refusing the write or replacing the link with a file of its own are both safe.
   if (path.empty()) {
     CHECK_FALSE(error.empty());
   } else {
     CHECK(fs::is_regular_file(fs::symlink_status(path)));
-    CHECK(read_all(path) == "attacker's body");
+    CHECK(file_text(path) == "attacker's body");
   }
 }
 
@@ -143,7 +125,7 @@ TEST_CASE("body_store: missing parents of DIR are created, as mkdir -p") {
   BodyStore store(dir);
   std::string error;
   CHECK(store.save(3, "x", error) == t.path().string() + "/a/b//c/3.body");
-  CHECK(read_all(t.path().string() + "/a/b/c/3.body") == "x");
+  CHECK(file_text(t.path().string() + "/a/b/c/3.body") == "x");
   struct stat st {};
   REQUIRE(stat((t.path().string() + "/a/b").c_str(), &st) == 0);
   CHECK(S_ISDIR(st.st_mode));

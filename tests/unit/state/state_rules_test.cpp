@@ -1,5 +1,6 @@
 #include "net/sha256.hpp"
 #include "state/state_rules.hpp"
+#include "stored_row.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -28,12 +29,7 @@ Record failure(ErrorKind kind, std::int64_t at = 5000) {
 }
 
 StoredRow stored(long status, const std::string& sha256) {
-  StoredRow row;
-  row.fetched_at = 1000;
-  row.ok_at = 1000;
-  row.status = status;
-  row.sha256 = sha256;
-  row.etag = "\"v1\"";
+  StoredRow row = stored_row(status, sha256);
   row.last_modified = "Tue, 01 Jan 2030 00:00:00 GMT";
   row.size = 3;
   return row;

@@ -1,6 +1,7 @@
 #include "scratch_dir.hpp"
 #include "state/state_store.hpp"
 #include "state/state_writer.hpp"
+#include "stored_row.hpp"
 
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
@@ -17,12 +18,7 @@ namespace {
 RequestKey key(const std::string& url) { return {"GET", url, ""}; }
 
 StoredRow row(long status, const std::string& sha256) {
-  StoredRow r;
-  r.fetched_at = 1000;
-  r.ok_at = 1000;
-  r.status = status;
-  r.sha256 = sha256;
-  r.etag = "\"v1\"";
+  StoredRow r = stored_row(status, sha256);
   r.final_url = "http://a.test/x";
   r.size = 12;
   return r;
