@@ -32,7 +32,12 @@ class Intake {
          HostHealth& health, RobotsPath& path, Outlet& outlet, StopCause& stop, const TimePoint& now);
 
   /// A loop turn begins: a waiting pipe is tried again.
-  void begin_turn() { m_phase.begin_turn(); }
+  void begin_turn() {
+    m_phase.begin_turn();
+    // A turn starts from an empty item, as when each turn had its own: a source fills in only
+    // what it knows, and what the last turn left must not reach the next.
+    m_item = InputItem{};
+  }
   /// Whether the `n`th item of this turn may be read.
   bool may_read(int n) { return m_phase.may_read(n); }
   /// Reads one item and sees it on its way; false when this turn reads no more (the pipe has
@@ -65,7 +70,7 @@ class Intake {
   StopCause& m_stop;
   const TimePoint& m_now;
   InputState m_phase;
-  InputItem m_item;  // reused from item to item
+  InputItem m_item;  // reused within a turn
 };
 
 }  // namespace volley
