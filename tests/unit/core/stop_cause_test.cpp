@@ -1,6 +1,6 @@
 #include "core/stop_cause.hpp"
 
-#include "core/transport.hpp"
+#include "core/still_transport.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -8,26 +8,8 @@
 
 using namespace volley;
 
-namespace {
-
-// Only failure() matters to a StopCause; the rest of the transport is never asked.
-class BrokenTransport final : public Transport {
- public:
-  std::string why;
-
-  std::size_t limit() const override { return 1; }
-  std::size_t in_flight() const override { return 0; }
-  void start(Job) override {}
-  TimePoint poll(std::optional<Duration>, std::vector<Completion>&) override { return TimePoint{}; }
-  bool watch(int, bool) override { return true; }
-  void abort_all(std::vector<Completion>&) override {}
-  std::string failure() const override { return why; }
-};
-
-}  // namespace
-
 TEST_CASE("stop_cause: the first failure is the one reported, with the transport's reason") {
-  BrokenTransport t;
+  StillTransport t;
   StopCause stop(t, [] { return 0; }, nullptr);
   CHECK_FALSE(stop.stopping());
   t.why = "epoll_ctl: Bad file descriptor";
@@ -39,7 +21,7 @@ TEST_CASE("stop_cause: the first failure is the one reported, with the transport
 }
 
 TEST_CASE("stop_cause: a broken loop stops the run by itself, and then no signal is reported") {
-  BrokenTransport t;
+  StillTransport t;
   int sig = 15;
   StopCause stop(t, [&sig] { return sig; }, nullptr);
   CHECK(stop.stopping());
@@ -52,7 +34,7 @@ TEST_CASE("stop_cause: a broken loop stops the run by itself, and then no signal
 }
 
 TEST_CASE("stop_cause: a failure found at the end counts only when none came before") {
-  BrokenTransport t;
+  StillTransport t;
   StopCause stop(t, [] { return 0; }, nullptr);
   stop.fail_last("");
   CHECK_FALSE(stop.failed());
