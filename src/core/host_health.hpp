@@ -34,6 +34,8 @@ class HostHealth {
   const std::string* dead(const std::string& host_key);
 
   std::size_t size() const { return m_index.size(); }
+  /// Failures in a row that give a host up (--host-errors).
+  int limit() const { return m_limit; }
 
  private:
   struct Entry {

@@ -1,0 +1,74 @@
+#include "robots/robots_path.hpp"
+
+#include "core/engine_parts.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using namespace volley;
+
+namespace {
+
+Job url_job(std::uint64_t seq, const std::string& path) {
+  Job job;
+  job.seq = seq;
+  job.url = "http://a.test" + path;
+  job.target = job.url;
+  job.host_key = "a.test:80";
+  return job;
+}
+
+Options robots_on() {
+  Options o;
+  o.robots = true;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("robots_path: without --robots a URL goes straight to the scheduler and no redirect is followed") {
+  EngineParts p;
+  p.path->admit(url_job(1, "/x"));
+  CHECK(p.path->held() == 0);
+  std::optional<Job> job = p.scheduler.next(p.now);
+  REQUIRE(job);
+  CHECK(job->seq == 1);
+  Completion c{std::move(*job), Record{}};
+  c.record.status = 301;
+  c.record.redirect_url = "http://a.test/y";
+  CHECK_FALSE(p.path->follow_redirect(c));
+}
+
+TEST_CASE("robots_path: with --robots a URL waits for its origin's robots.txt, whose verdict releases or ends it") {
+  EngineParts p(robots_on());
+  p.path->admit(url_job(1, "/private/a"));
+  p.path->admit(url_job(2, "/public/b"));
+  CHECK(p.path->held() == 2);
+  std::optional<Job> fetch = p.scheduler.next(p.now);
+  REQUIRE(fetch);
+  REQUIRE(fetch->robots);
+  CHECK(fetch->url == "http://a.test:80/robots.txt");
+  CHECK_FALSE(p.scheduler.next(p.now));
+  p.scheduler.release_host(fetch->host_key);
+
+  Completion c{std::move(*fetch), Record{}};
+  c.record.status = 200;
+  c.record.body = "User-agent: *\nDisallow: /private/\n";
+  p.path->robots_known(c, p.now);
+  CHECK(p.path->held() == 0);
+  std::optional<Job> allowed = p.scheduler.next(p.now);
+  REQUIRE(allowed);
+  CHECK(allowed->seq == 2);
+  const std::string out = p.output();
+  CHECK(out.find("\"seq\":1,") != std::string::npos);
+  CHECK(out.find("robots_disallowed") != std::string::npos);
+}
+
+TEST_CASE("robots_path: an interrupted run ends the URLs still waiting") {
+  EngineParts p(robots_on());
+  p.path->admit(url_job(1, "/a"));
+  p.path->interrupt("interrupted");
+  CHECK(p.path->held() == 0);
+  CHECK(p.output().find("\"seq\":1,") != std::string::npos);
+}
