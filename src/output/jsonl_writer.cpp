@@ -185,7 +185,7 @@ void append_value(std::string& out, Field field, const Record& r) {
       }
       out += '}';
       return;
-    case Field::sha256: return append_optional_string(out, r.extracted.sha256);
+    case Field::sha256: return append_optional_string(out, r.sha256);
     case Field::headers: return append_headers(out, r.headers);
     case Field::saved: return append_optional_string(out, r.saved);
     case Field::changed: out += !r.changed ? "null" : *r.changed ? "true" : "false"; return;
