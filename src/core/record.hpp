@@ -48,8 +48,8 @@ struct Record {
   // Kept only when a flag asks for them (LinePlan::has_body_work, --headers).
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // final response, names lower-cased
-  std::string meta;   // a request object's "meta", as compact JSON
-  std::string id;     // the queue entry's id (--queue); empty otherwise
+  std::optional<std::string> meta;  // a request object's "meta", as compact JSON
+  std::optional<std::string> id;    // the queue entry's id (--queue)
   std::optional<std::string> saved;  // where --save wrote the body
   Extracted extracted;
 };
