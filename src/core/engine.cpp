@@ -193,7 +193,7 @@ void Engine::interrupt(std::string_view why) {
       r.error = ErrorKind::interrupted;
       r.message = why;
       r.body.clear();
-      r.extracted.sha256.reset();  // hashed as it arrived, but an error line shows no extraction
+      r.sha256.reset();  // hashed as it arrived, but no error line carries a hash
       m_outlet.emit(r);
     }
   }

@@ -34,14 +34,14 @@ void Outlet::stamp(Record& r, Job& job, TimePoint now) {
   r.url = std::move(job.url);
   r.attempts = job.attempts;
   if (job.redirects) r.redirects = job.redirects;  // --robots: hops the engine followed
-  r.id = std::move(job.id);
+  if (!job.id.empty()) r.id = std::move(job.id);
   // The loop's clock is read once per turn, before libcurl's work in it, while libcurl times the
   // attempt to its very end: elapsed never claims less than the last attempt's time.total.
   if (job.first_start)
     r.elapsed_us = std::max<std::int64_t>(
         std::chrono::duration_cast<std::chrono::microseconds>(now - *job.first_start).count(), r.total_us);
   r.fetched_at_ms = job.started_at_ms;
-  if (job.request) r.meta = job.request->meta;
+  if (job.request && !job.request->meta.empty()) r.meta = job.request->meta;
   if (m_state && job.state) m_state->stamp_and_store(r, job);
 }
 

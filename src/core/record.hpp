@@ -25,6 +25,10 @@ struct Record {
   std::optional<std::string> remote_ip;
   std::optional<std::string> content_type;
   std::uint64_t size = 0;
+  // Lower-case hex of the decoded body, hashed by the reactor as it arrived (--hash, --state): a
+  // fact of the transfer, so extracting from the body later leaves it alone. None when not asked
+  // or when no complete response came.
+  std::optional<std::string> sha256;
   // Microseconds from the start of the last attempt, as libcurl's CURLINFO_*_TIME_T.
   std::int64_t dns_us = 0, connect_us = 0, tls_us = 0, ttfb_us = 0, total_us = 0;
   // Microseconds from the first attempt's start to the line: retries and their waits included.
@@ -44,8 +48,8 @@ struct Record {
   // Kept only when a flag asks for them (LinePlan::has_body_work, --headers).
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // final response, names lower-cased
-  std::string meta;   // a request object's "meta", as compact JSON
-  std::string id;     // the queue entry's id (--queue); empty otherwise
+  std::optional<std::string> meta;  // a request object's "meta", as compact JSON
+  std::optional<std::string> id;    // the queue entry's id (--queue)
   std::optional<std::string> saved;  // where --save wrote the body
   Extracted extracted;
 };

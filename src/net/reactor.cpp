@@ -471,7 +471,7 @@ void Reactor::complete_transfer(Slot& slot, CURLcode code, std::vector<Completio
   c.record.etag = std::move(slot.etag);
   c.record.last_modified = std::move(slot.last_modified);
   // Only a complete body has a hash worth reporting.
-  if (slot.hash && c.record.error == ErrorKind::none) c.record.extracted.sha256 = slot.hash->hex();
+  if (slot.hash && c.record.error == ErrorKind::none) c.record.sha256 = slot.hash->hex();
   check(curl_multi_remove_handle(m_multi, slot.easy), "curl_multi_remove_handle");
   if (slot.own_headers) {
     curl_easy_setopt(slot.easy, CURLOPT_HTTPHEADER, m_headers);

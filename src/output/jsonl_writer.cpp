@@ -103,43 +103,48 @@ void append_string_array(std::string& out, const std::vector<std::string>& items
   out += ']';
 }
 
-void append_optional_string(std::string& out, const std::optional<std::string>& s) {
-  if (s)
-    append_string(out, *s);
-  else
-    out += "null";
+void append_time(std::string& out, std::int64_t unix_ms) {
+  out += '"';
+  append_iso8601_ms(out, unix_ms);
+  out += '"';
 }
 
-void append_time(std::string& out, const std::optional<std::int64_t>& unix_ms) {
-  if (!unix_ms) {
-    out += "null";
-    return;
+// Whether the record holds a value for the field; the table says what a field without one writes.
+bool present(Field field, const Record& r) {
+  switch (field) {
+    case Field::status: return r.status.has_value();
+    case Field::final_url: return r.final_url.has_value();
+    case Field::http_version: return r.http_version && http_version_name(*r.http_version);
+    case Field::remote_ip: return r.remote_ip.has_value();
+    case Field::content_type: return r.content_type.has_value();
+    case Field::fetched_at: return r.fetched_at_ms.has_value();
+    case Field::error: return r.error != ErrorKind::none;
+    case Field::title: return r.extracted.title.has_value();
+    case Field::sha256: return r.sha256.has_value();
+    case Field::saved: return r.saved.has_value();
+    case Field::changed: return r.changed.has_value();
+    case Field::last_fetched: return r.last_fetched_ms.has_value();
+    case Field::meta: return r.meta.has_value();
+    case Field::id: return r.id.has_value();
+    case Field::url: case Field::seq: case Field::redirects: case Field::size: case Field::time:
+    case Field::attempts: case Field::elapsed: case Field::links: case Field::extract:
+    case Field::headers: case Field::cached:
+      return true;
   }
-  out += '"';
-  append_iso8601_ms(out, *unix_ms);
-  out += '"';
+  return true;
 }
 
+// Only for a field present() says the record holds.
 void append_value(std::string& out, Field field, const Record& r) {
   switch (field) {
     case Field::url: return append_string(out, r.url);
     case Field::seq: return append_int(out, static_cast<long long>(r.seq));
-    case Field::status:
-      if (r.status)
-        append_int(out, *r.status);
-      else
-        out += "null";
-      return;
-    case Field::final_url: return append_optional_string(out, r.final_url);
+    case Field::status: return append_int(out, *r.status);
+    case Field::final_url: return append_string(out, *r.final_url);
     case Field::redirects: return append_int(out, r.redirects);
-    case Field::http_version:
-      if (const char* v = r.http_version ? http_version_name(*r.http_version) : nullptr)
-        append_string(out, v);
-      else
-        out += "null";
-      return;
-    case Field::remote_ip: return append_optional_string(out, r.remote_ip);
-    case Field::content_type: return append_optional_string(out, r.content_type);
+    case Field::http_version: return append_string(out, http_version_name(*r.http_version));
+    case Field::remote_ip: return append_string(out, *r.remote_ip);
+    case Field::content_type: return append_string(out, *r.content_type);
     case Field::size: return append_int(out, static_cast<long long>(r.size));
     case Field::time:
       out += "{\"dns\":";
@@ -156,24 +161,15 @@ void append_value(std::string& out, Field field, const Record& r) {
       return;
     case Field::attempts: return append_int(out, r.attempts);
     case Field::elapsed: return append_seconds(out, r.elapsed_us);
-    case Field::fetched_at: return append_time(out, r.fetched_at_ms);
+    case Field::fetched_at: return append_time(out, *r.fetched_at_ms);
     case Field::error:
-      if (r.error == ErrorKind::none) {
-        out += "null";
-        return;
-      }
       out += "{\"kind\":";
       append_string(out, error_kind_name(r.error));
       out += ",\"message\":";
       append_string(out, r.message);
       out += '}';
       return;
-    case Field::title:
-      if (r.extracted.title)
-        append_string(out, *r.extracted.title);
-      else
-        out += "null";
-      return;
+    case Field::title: return append_string(out, *r.extracted.title);
     case Field::links: return append_string_array(out, r.extracted.links);
     case Field::extract:
       out += '{';
@@ -185,15 +181,15 @@ void append_value(std::string& out, Field field, const Record& r) {
       }
       out += '}';
       return;
-    case Field::sha256: return append_optional_string(out, r.extracted.sha256);
+    case Field::sha256: return append_string(out, *r.sha256);
     case Field::headers: return append_headers(out, r.headers);
-    case Field::saved: return append_optional_string(out, r.saved);
-    case Field::changed: out += !r.changed ? "null" : *r.changed ? "true" : "false"; return;
-    case Field::last_fetched: return append_time(out, r.last_fetched_ms);
+    case Field::saved: return append_string(out, *r.saved);
+    case Field::changed: out += *r.changed ? "true" : "false"; return;
+    case Field::last_fetched: return append_time(out, *r.last_fetched_ms);
     case Field::cached: out += r.cached ? "true" : "false"; return;
     // A request object's meta is JSON already, checked and minified by json_text: valid UTF-8, no newline.
-    case Field::meta: out += r.meta; return;
-    case Field::id: return append_string(out, r.id);
+    case Field::meta: out += *r.meta; return;
+    case Field::id: return append_string(out, *r.id);
   }
 }
 
@@ -202,16 +198,18 @@ void append_value(std::string& out, Field field, const Record& r) {
 void append_json_line(std::string& out, const Record& r, const OutputFields& fields) {
   char separator = '{';
   for (const FieldSpec& f : output_fields) {
-    const bool shown = f.field == Field::meta ? !r.meta.empty()
-                       : f.field == Field::id ? !r.id.empty()
-                                              : !f.asked || fields.*f.asked;
-    if (!shown) continue;
+    if (f.asked && !(fields.*f.asked)) continue;
+    const bool has_value = present(f.field, r);
+    if (!has_value && f.omitted_when_absent) continue;
     out += separator;
     separator = ',';
     out += '"';
     out += f.name;  // plain ASCII names: nothing to escape
     out += "\":";
-    append_value(out, f.field, r);
+    if (has_value)
+      append_value(out, f.field, r);
+    else
+      out += "null";
   }
   out += "}\n";
 }

@@ -23,12 +23,14 @@ enum class Field {
   changed, last_fetched, cached, meta, id,
 };
 
-/// When a field is on a line: always, when its flag asked for it, or (meta, id) when the input gave one.
+/// When a field is on a line: always, or when its flag asked for it; and what a record without a
+/// value for it writes: null, or (meta, id, which only some inputs give) nothing at all.
 struct FieldSpec {
   Field field;
   std::string_view name;
   bool OutputFields::*asked;  // nullptr: not chosen by a flag
   std::string_view added_by;  // what docs/output.md names in its "flag" column; empty: every line
+  bool omitted_when_absent = false;
 };
 
 /// The output schema: the fields in the order jsonl_writer writes them. docs/output.md lists the
@@ -57,8 +59,8 @@ inline constexpr std::array<FieldSpec, 25> output_fields{{
     {Field::changed, "changed", &OutputFields::state, "--state"},
     {Field::last_fetched, "last_fetched", &OutputFields::state, "--state"},
     {Field::cached, "cached", &OutputFields::state, "--state"},
-    {Field::meta, "meta", nullptr, "\"meta\""},
-    {Field::id, "id", nullptr, "--queue"},
+    {Field::meta, "meta", nullptr, "\"meta\"", true},
+    {Field::id, "id", nullptr, "--queue", true},
 }};
 
 }  // namespace volley

@@ -14,9 +14,6 @@ struct Extracted {
   std::vector<std::string> links;    // absolute http(s) URLs without fragment, deduplicated, in document order
   /// Per pattern, in pattern order: group 1 when the pattern has groups, else the whole match.
   std::vector<std::pair<std::string, std::vector<std::string>>> matches;
-  /// Lower-case hex of the decoded body, hashed as it arrived (the reactor, for --hash or --state);
-  /// nullopt when not asked or when no complete response came.
-  std::optional<std::string> sha256;
 };
 
 }  // namespace volley

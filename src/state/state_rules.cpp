@@ -52,7 +52,7 @@ std::optional<bool> changed(const std::optional<StoredRow>& prior, const Record&
   if (!complete_response(r)) return std::nullopt;
   if (r.status == 304) return false;
   if (!prior || !prior->status) return true;
-  return prior->status != r.status || prior->sha256 != r.extracted.sha256;
+  return prior->status != r.status || prior->sha256 != r.sha256;
 }
 
 bool stores(const Record& r) {
@@ -78,7 +78,7 @@ StoredRow next_row(const std::optional<StoredRow>& prior, const Record& r) {
   row.final_url = r.final_url;
   row.etag = r.etag;
   row.last_modified = r.last_modified;
-  row.sha256 = r.extracted.sha256;
+  row.sha256 = r.sha256;
   row.size = r.size;
   row.content_type = r.content_type;
   return row;
@@ -95,7 +95,7 @@ void fill_cached(Record& r, const StoredRow& row) {
   r.final_url = row.final_url;
   r.content_type = row.content_type;
   r.size = row.size;
-  r.extracted.sha256 = row.sha256;
+  r.sha256 = row.sha256;
   r.fetched_at_ms = row.ok_at;
   r.last_fetched_ms = row.ok_at;
   r.changed = false;

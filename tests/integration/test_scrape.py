@@ -57,6 +57,17 @@ class TestExtraction(VolleyTestCase):
         self.assertEqual(o["size"], 10000)
         self.assertEqual(o["sha256"], hashlib.sha256(b"a" * 10000).hexdigest())
 
+    def test_hash_survives_every_other_body_flag(self):
+        # The hash is taken as the body arrives; extracting from or saving the body afterwards
+        # must not lose it.
+        body = harness.hostile_server.PAGES["links"][1]
+        for flags in (["--title"], ["--links"], ["--extract", "a=(\\w+)"], ["--save", self.tmpdir()],
+                      ["--title", "--links", "--extract", "a=(\\w+)", "--save", self.tmpdir()]):
+            with self.subTest(flags=flags):
+                o = self.volley("-q", "--hash", *flags, self.url("/page/links"), rc=0).one()
+                self.assertOk(o)
+                self.assertEqual(o["sha256"], hashlib.sha256(body).hexdigest())
+
     def test_plain_fetch_has_no_scrape_fields(self):
         o = self.volley("-q", self.url("/page/links"), rc=0).one()
         for f in ("title", "links", "extract", "sha256", "headers", "saved", "meta"):

@@ -1020,7 +1020,7 @@ TEST_CASE("engine: --state marks each line changed or not against the run before
       return;
     }
     r.status = 200;
-    r.extracted.sha256 = "v1";
+    r.sha256 = "v1";
     r.etag = "\"e-" + job.url.substr(job.url.rfind('/') + 1) + "\"";
   };
   Setup setup;
@@ -1039,7 +1039,7 @@ TEST_CASE("engine: --state marks each line changed or not against the run before
   second.respond = [&sent](const Job& job, Record& r) {
     sent[job.url] = job.extra_headers;
     r.status = job.url.ends_with("/gone") ? 404 : 200;
-    r.extracted.sha256 = job.url.ends_with("/edited") ? "v2" : "v1";
+    r.sha256 = job.url.ends_with("/edited") ? "v2" : "v1";
   };
   const Run two = run_fake(o, second, setup);
   REQUIRE(two.lines.size() == 4);
@@ -1074,7 +1074,7 @@ TEST_CASE("engine: --max-age answers a URL fetched recently from the store, with
     r.status = 200;
     r.size = 5;
     r.content_type = "text/plain";
-    r.extracted.sha256 = "v1";
+    r.sha256 = "v1";
   };
   run_fake(o, first, setup);
   o.max_age_ms = 3'600'000;

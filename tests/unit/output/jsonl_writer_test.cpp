@@ -61,6 +61,20 @@ TEST_CASE("jsonl_writer: a response becomes one line with every field") {
   CHECK(j.size() == always);
 }
 
+TEST_CASE("jsonl_writer: every field a record lacks is null, except meta and id, which are left off") {
+  Record r;
+  r.http_version = CURL_HTTP_VERSION_NONE;  // a version the line has no name for counts as none
+  std::string line;
+  append_json_line(line, r, OutputFields{true, true, true, true, true, true, true});
+  CHECK(line ==
+        R"({"url":"","seq":0,"status":null,"final_url":null,"redirects":0,"http_version":null,)"
+        R"("remote_ip":null,"content_type":null,"size":0,"time":{"dns":0.000000,"connect":0.000000,)"
+        R"("tls":0.000000,"ttfb":0.000000,"total":0.000000},"attempts":0,"elapsed":0.000000,)"
+        R"("fetched_at":null,"error":null,"title":null,"links":[],"extract":{},"sha256":null,"headers":{},)"
+        R"("saved":null,"changed":null,"last_fetched":null,"cached":false})"
+        "\n");
+}
+
 TEST_CASE("jsonl_writer: a failure has null status and an error object") {
   Record r;
   r.seq = 1;

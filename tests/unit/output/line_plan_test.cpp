@@ -74,6 +74,19 @@ TEST_CASE("line_plan: a body whose line is dropped is neither saved nor parsed")
   CHECK(files_in(dir) == 1);
 }
 
+TEST_CASE("line_plan: extracting from a body leaves the transfer's hash alone") {
+  Options o;
+  o.title = true;
+  o.links = "a";
+  o.extract = {"t=(t)"};
+  o.hash = true;
+  Record r = response(1, 200);
+  r.sha256 = "abc";
+  process_body(plan_lines(o), r);
+  CHECK(r.extracted.title == "t");
+  CHECK(r.sha256 == "abc");
+}
+
 TEST_CASE("line_plan: the flags are read once, for the body work and the fields alike") {
   Options o;
   o.links = "all";

@@ -13,7 +13,7 @@ namespace {
 Record response(long status, const std::string& sha256, std::int64_t at = 5000) {
   Record r;
   r.status = status;
-  r.extracted.sha256 = sha256;
+  r.sha256 = sha256;
   r.attempts = 1;
   r.fetched_at_ms = at;
   r.final_url = "http://a.test/";
@@ -172,7 +172,7 @@ TEST_CASE("state_rules: a cached line carries the stored response and no attempt
   fill_cached(r, row);
   CHECK(r.cached);
   CHECK(r.status == 200);
-  CHECK(r.extracted.sha256 == "aaa");
+  CHECK(r.sha256 == "aaa");
   CHECK(r.size == 3);
   CHECK(r.content_type == "text/html");
   CHECK(r.final_url == "http://a.test/x");
