@@ -16,16 +16,22 @@ void StateWriter::put(RequestKey key, StoredRow row) {
   std::unique_lock lock(m_mutex);
   m_room.wait(lock, [this] { return m_waiting.size() < m_capacity || !m_failure.empty() || m_stop; });
   if (!m_failure.empty() || m_stop) return;
-  if (m_waiting.empty()) m_oldest = std::chrono::steady_clock::now();
+  const bool first = m_waiting.empty() && m_robots.empty();
+  if (first) m_oldest = std::chrono::steady_clock::now();
   m_waiting.emplace_back(std::move(key), std::move(row));
-  if (m_waiting.size() >= m_batch_rows) m_work.notify_one();
+  // The first row starts the clock the writer waits on (an idle writer sleeps with no deadline);
+  // a full batch is due at once.
+  if (first || m_waiting.size() >= m_batch_rows) m_work.notify_one();
 }
 
 void StateWriter::put_robots(std::string robots_url, StoredRobots robots) {
-  std::lock_guard lock(m_mutex);
+  std::unique_lock lock(m_mutex);
   if (!m_failure.empty() || m_stop) return;
-  if (m_waiting.empty() && m_robots.empty()) m_oldest = std::chrono::steady_clock::now();
+  const bool first = m_waiting.empty() && m_robots.empty();
+  if (first) m_oldest = std::chrono::steady_clock::now();
   m_robots.emplace_back(std::move(robots_url), std::move(robots));
+  lock.unlock();
+  if (first) m_work.notify_one();
 }
 
 std::string StateWriter::close() {
