@@ -1,5 +1,6 @@
 #include "state/state_store.hpp"
 
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <cerrno>
@@ -87,7 +88,30 @@ int lock_within(int fd, std::chrono::milliseconds wait) {
 
 }  // namespace
 
-StateStore::StateStore(const std::string& path, std::chrono::milliseconds wait) : m_path(path) {
+// SQLite calls this while another connection holds the lock it needs, `tries` counting from 0 for
+// each lock it waits on. Short sleeps first (most holders are a commit, milliseconds), then
+// 100 ms ones; 0 gives up (SQLITE_BUSY).
+int StateStore::wait_while_busy(void* busy, int tries) {
+  auto& w = *static_cast<BusyWait*>(busy);
+  const auto now = std::chrono::steady_clock::now();
+  if (tries == 0) {
+    w.since = now;
+  } else if (tries == 5) {
+    // Not at once: a batch of this run's own being checkpointed is not worth a note.
+    spdlog::debug("state file {}: locked by another program (a sqlite3 shell?); waiting up to {} s", w.path,
+                  std::chrono::duration_cast<std::chrono::seconds>(w.limit).count());
+  }
+  if (now - w.since >= w.limit) {
+    spdlog::debug("state file {}: still locked after {} s; giving up", w.path,
+                  std::chrono::duration_cast<std::chrono::seconds>(w.limit).count());
+    return 0;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(tries < 7 ? 1 << tries : 100));
+  return 1;
+}
+
+StateStore::StateStore(const std::string& path, std::chrono::milliseconds wait)
+    : m_path(path), m_write_busy{path, busy_wait, {}}, m_read_busy{path, busy_wait, {}} {
   const auto fail = [this](const std::string& why) {
     close_all();
     throw std::runtime_error("state file " + m_path + ": " + why);
@@ -104,7 +128,7 @@ StateStore::StateStore(const std::string& path, std::chrono::milliseconds wait) 
   }
   if (sqlite3_open_v2(path.c_str(), &m_write, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
     sqlite_fail(m_write, "cannot open");
-  sqlite3_busy_timeout(m_write, static_cast<int>(wait.count()));
+  sqlite3_busy_handler(m_write, wait_while_busy, &m_write_busy);
   // WAL: readers (the engine's lookups, a user's sqlite3 shell) never wait for a batch being
   // written, and a commit is one append. synchronous=NORMAL keeps every committed batch through a
   // crash of the process (kill -9); only a power loss may take the last ones back.
@@ -141,7 +165,7 @@ StateStore::StateStore(const std::string& path, std::chrono::milliseconds wait) 
     sqlite_fail(m_write, "cannot prepare the writes");
   if (sqlite3_open_v2(path.c_str(), &m_read, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
     sqlite_fail(m_read, "cannot open for reading");
-  sqlite3_busy_timeout(m_read, static_cast<int>(wait.count()));
+  sqlite3_busy_handler(m_read, wait_while_busy, &m_read_busy);
   if (sqlite3_prepare_v3(m_read, select_sql, -1, SQLITE_PREPARE_PERSISTENT, &m_select, nullptr) != SQLITE_OK ||
       sqlite3_prepare_v3(m_read, select_robots_sql, -1, SQLITE_PREPARE_PERSISTENT, &m_select_robots, nullptr) !=
           SQLITE_OK)
