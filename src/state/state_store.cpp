@@ -1,13 +1,10 @@
 #include "state/state_store.hpp"
 
-#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/file.h>
-#include <thread>
 #include <unistd.h>
 
 namespace volley {
@@ -73,42 +70,7 @@ std::optional<std::int64_t> column_int(sqlite3_stmt* s, int i) {
   return sqlite3_column_int64(s, i);
 }
 
-// Waits for the lock as SQLite's busy timeout waits for its own: polling, since flock() has no
-// timed form. Returns 0, or the errno of the last try (EWOULDBLOCK: still held).
-int lock_within(int fd, std::chrono::milliseconds wait) {
-  const auto until = std::chrono::steady_clock::now() + wait;
-  for (;;) {
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return 0;
-    const int err = errno;
-    if (err != EWOULDBLOCK && err != EINTR) return err;
-    if (std::chrono::steady_clock::now() >= until) return EWOULDBLOCK;
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-}
-
 }  // namespace
-
-// SQLite calls this while another connection holds the lock it needs, `tries` counting from 0 for
-// each lock it waits on. Short sleeps first (most holders are a commit, milliseconds), then
-// 100 ms ones; 0 gives up (SQLITE_BUSY).
-int StateStore::wait_while_busy(void* busy, int tries) {
-  auto& w = *static_cast<BusyWait*>(busy);
-  const auto now = std::chrono::steady_clock::now();
-  if (tries == 0) {
-    w.since = now;
-  } else if (tries == 5) {
-    // Not at once: a batch of this run's own being checkpointed is not worth a note.
-    spdlog::debug("state file {}: locked by another program (a sqlite3 shell?); waiting up to {} s", w.path,
-                  std::chrono::duration_cast<std::chrono::seconds>(w.limit).count());
-  }
-  if (now - w.since >= w.limit) {
-    spdlog::debug("state file {}: still locked after {} s; giving up", w.path,
-                  std::chrono::duration_cast<std::chrono::seconds>(w.limit).count());
-    return 0;
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(tries < 7 ? 1 << tries : 100));
-  return 1;
-}
 
 StateStore::StateStore(const std::string& path, std::chrono::milliseconds wait)
     : m_path(path), m_write_busy{path, busy_wait, {}}, m_read_busy{path, busy_wait, {}} {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "state/state_rules.hpp"
+#include "state/state_waits.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -72,14 +73,6 @@ class StateStore {
  private:
   void close_all();
   void begin_read();
-
-  /// What a connection's busy handler knows: since when it has waited, and for how long it may.
-  struct BusyWait {
-    std::string path;
-    std::chrono::milliseconds limit;
-    std::chrono::steady_clock::time_point since;
-  };
-  static int wait_while_busy(void* busy, int tries);
 
   std::string m_path;
   int m_lock_fd = -1;
