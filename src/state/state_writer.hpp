@@ -13,8 +13,8 @@ namespace volley {
 
 /// Writes rows to the StateStore on a thread of its own, in batched transactions: when
 /// `batch_rows` wait, or `batch_delay` after the oldest of them was handed over, so a commit
-/// (an fsync at a WAL checkpoint) never holds the loop up, and a crash loses at most the batch
-/// being written. The hand-off is bounded: put() waits while `capacity` rows are waiting, so a
+/// (an fsync at a WAL checkpoint) never holds the loop up, and a crash (kill -9) loses at most
+/// the rows of the last `batch_delay` and the batch being written. The hand-off is bounded: put() waits while `capacity` rows are waiting, so a
 /// disk slower than the network slows the run instead of growing memory.
 class StateWriter {
  public:
