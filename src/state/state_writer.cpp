@@ -8,7 +8,9 @@ StateWriter::StateWriter(StateStore& store, std::size_t batch_rows, std::chrono:
   m_thread.start([this] { run(); });
 }
 
-StateWriter::~StateWriter() { close(); }
+// A writer dropped without close() (the run already failed) still joins its thread; what the
+// rows' failure was is reported by whoever called close() or failure() first.
+StateWriter::~StateWriter() { static_cast<void>(close()); }
 
 void StateWriter::put(RequestKey key, StoredRow row) {
   std::unique_lock lock(m_thread.mutex());

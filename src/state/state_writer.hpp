@@ -28,9 +28,9 @@ class StateWriter {
   /// An origin's robots.txt (--robots), written with the next batch.
   void put_robots(std::string robots_url, StoredRobots robots);
   /// Writes what waits, stops the thread, and says why a write failed (empty: none did).
-  std::string close();
+  [[nodiscard]] std::string close();
   /// Why a write failed; empty while none has. Rows after a failure are dropped.
-  std::string failure();
+  [[nodiscard]] std::string failure();
 
  private:
   void run();
