@@ -90,7 +90,8 @@ class TestPoliteness(VolleyTestCase):
             kinds[o["error"]["kind"]] = kinds.get(o["error"]["kind"], 0) + 1
             if o["error"]["kind"] == "host_unreachable":
                 self.assertTrue(o["error"]["message"].startswith("connect: "), o)
-        self.assertEqual(kinds, {"host_unreachable": 1000}, kinds)
+        # The one refusal that gave the host up stays a connect error.
+        self.assertEqual(kinds, {"connect": 1, "host_unreachable": 999}, kinds)
         attempts = sum(o["attempts"] for o in r.lines)
         self.assertLess(attempts, 100, "the dead host was tried %d times" % attempts)
         self.assertLess(elapsed, 20, elapsed)
@@ -103,10 +104,37 @@ class TestPoliteness(VolleyTestCase):
         # Without the give-up: 1,000 URLs × 3 attempts × 1 s / 50 at a time ≈ a minute.
         r = self.run_list(urls, "--connect-timeout", "1", rc=1, timeout=90)
         elapsed = time.monotonic() - start
+        kinds = [o["error"]["kind"] for o in r.lines]
+        self.assertEqual(kinds.count("timeout"), 1)  # the one that gave the host up
+        self.assertEqual(kinds.count("host_unreachable"), 999)
         for o in r.lines:
-            self.assertEqual(o["error"]["kind"], "host_unreachable", o)
-            self.assertTrue(o["error"]["message"].startswith("timeout: "), o)
+            if o["error"]["kind"] == "host_unreachable":
+                self.assertTrue(o["error"]["message"].startswith("timeout: "), o)
         self.assertLess(elapsed, 15, "1,000 URLs of a dead host took %.1f s" % elapsed)
+
+    def test_the_timeout_that_gives_a_host_up_stays_a_timeout(self):
+        # Five at once time out together; the fifth of them gives the host up and is still the
+        # timeout it was: only the URLs after it are host_unreachable.
+        hole = harness.BlackholeListener()
+        self.addCleanup(hole.close)
+        urls = ["http://127.0.0.1:%d/%d" % (hole.port, i) for i in range(10)]
+        r = self.run_list(urls, "--host-errors", "5", "--retries", "0", "-c", "5", "--connect-timeout", "1",
+                          rc=1, timeout=60)
+        lines = r.by_seq()
+        self.assertEqual([o["error"]["kind"] for o in lines], ["timeout"] * 5 + ["host_unreachable"] * 5,
+                         r.describe())
+        for o in lines[5:]:
+            self.assertEqual(o["attempts"], 0)
+            self.assertTrue(o["error"]["message"].startswith("timeout: "), o)
+
+    def test_the_refusal_that_gives_a_host_up_stays_connect_and_is_not_retried(self):
+        dead = harness.closed_port()
+        urls = ["http://127.0.0.1:%d/%d" % (dead, i) for i in range(6)]
+        r = self.run_list(urls, "--host-errors", "3", "--retries", "2", "-c", "1", rc=1)
+        kinds = [o["error"]["kind"] for o in r.lines]
+        self.assertEqual(sorted(kinds), ["connect"] + ["host_unreachable"] * 5, r.describe())
+        # The third refusal gave the host up, and nothing was tried after it: not its retries.
+        self.assertEqual(sum(o["attempts"] for o in r.lines), 3, r.describe())
 
     def test_host_errors_0_tries_every_url(self):
         dead = harness.closed_port()
