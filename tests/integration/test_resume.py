@@ -24,12 +24,6 @@ def read_bytes(path):
         return f.read()
 
 
-def sanitized():
-    """Whether the binary under test was built with AddressSanitizer (-DVOLLEY_SANITIZE=ON)."""
-    with open(harness.volley_path(), "rb") as f:
-        return b"__asan_init" in f.read()
-
-
 def last_per_seq(lines):
     """What docs/cron.md tells consumers to do: the last line of each seq wins."""
     last = {}
@@ -303,7 +297,7 @@ class TestResume(VolleyTestCase):
         self.assertEqual(p.returncode, 0, err)
         self.assertEqual(read_bytes(out)[:len(first)], first)
         self.check_complete(out, urls)
-        if not sanitized():
+        if not harness.sanitized():
             self.assertLess(usage.ru_maxrss, 64 * 1024, "peak RSS %d KiB" % usage.ru_maxrss)
 
     def test_two_resumes_of_one_file_do_not_run_at_once(self):
@@ -470,7 +464,7 @@ class TestResume(VolleyTestCase):
         self.assertLess(elapsed, 60)
         # ru_maxrss is in KiB: libcurl, the input buffers and two bits per seq; not the URLs' text.
         # AddressSanitizer's shadow and quarantine make an RSS bound meaningless on its build.
-        if not sanitized():
+        if not harness.sanitized():
             self.assertLess(usage.ru_maxrss, 64 * 1024, "peak RSS %d KiB" % usage.ru_maxrss)
 
 
