@@ -106,7 +106,7 @@ void declare_flow_flags(CLI::App& app, Options& o, FlagText& text) {
   app.add_option("--host-errors", o.host_errors,
                  "Give a host up after N dns/connect/tls/timeout failures in a row (0: never)")
       ->check(CLI::Range(0, 1000000));
-  app.add_option("--read-ahead", o.read_ahead, "URLs read ahead at most while every queued one waits on its host")
+  app.add_option("--read-ahead", o.read_ahead, "URLs read ahead at most while every queued one waits on its host (and 32 MiB of them)")
       ->check(CLI::Range(1, 10000000));
   app.add_option("--rate", o.rate, "New requests per second at most, fractions allowed (0: no cap)")
       ->check(check_rate);

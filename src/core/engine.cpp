@@ -107,22 +107,25 @@ void Engine::complete(Completion& c, TimePoint now) {
   // The server asked for a pause: the whole host gets it, not only this URL's retry.
   if ((r.status == 429 || r.status == 503) && r.retry_after && *r.retry_after > 0)
     m_scheduler.pause_host(c.job.host_key, now + from_seconds(std::min(*r.retry_after, m_policy.max_delay)));
+  // The failure that gives the host up keeps its own kind (the fifth timeout is a timeout) and
+  // is not retried: a retry would only meet the dead host. A robots.txt fetch whose own failure
+  // gave the host up decides its origin as unreachable (robots_known).
   const bool gave_up = m_health.note(c.job.host_key, r);
-  if (gave_up) give_up_host(c.job.host_key, *m_health.dead(c.job.host_key));
-  // Transfers already running when their host was given up end like its queued URLs.
-  if (!r.status && r.error != ErrorKind::none) {
+  if (gave_up) {
+    give_up_host(c.job.host_key, *m_health.dead(c.job.host_key));
+  } else if (!r.status && r.error != ErrorKind::none) {
+    // Transfers already running when their host was given up end like its queued URLs.
     if (const std::string* why = m_health.dead(c.job.host_key)) {
       r.error = ErrorKind::host_unreachable;
       r.message = *why;
-      // So do the URLs waiting on a robots.txt fetch that was running then; a fetch whose own
-      // failure gave the host up decides its origin as unreachable (robots_known).
-      if (c.job.robots && !gave_up) {
+      // So do the URLs waiting on a robots.txt fetch that was running then.
+      if (c.job.robots) {
         m_path.abandon(c.job.url, *why);
         return;
       }
     }
   }
-  if (c.job.attempts <= m_policy.retries && is_retryable(r.error, r.status)) {
+  if (!gave_up && c.job.attempts <= m_policy.retries && is_retryable(r.error, r.status)) {
     const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(m_rng);
     const double delay = retry_delay(m_policy, c.job.attempts, r.retry_after, unit);
     if (spdlog::should_log(spdlog::level::debug))

@@ -2,6 +2,7 @@
 
 #include "core/clock.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -42,5 +43,15 @@ struct Job {
   bool other_origin = false;
   std::string first_origin;
 };
+
+/// What a job costs beyond its own fields and what they point to: its place in the scheduler's
+/// queues (a deque slot, a retry's heap entry), the allocator's headers on its strings and the
+/// control blocks of its shared parts. An estimate, erring high.
+inline constexpr std::size_t job_overhead_bytes = 192;
+
+/// The memory a job holds while it waits unstarted: its strings (as allocated, not as long as
+/// their text), its request object and state entry, and job_overhead_bytes. The read-ahead
+/// window's byte budget counts this (Scheduler::wants_more).
+std::size_t job_bytes(const Job& job);
 
 }  // namespace volley

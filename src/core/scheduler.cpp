@@ -4,16 +4,19 @@
 
 namespace volley {
 
-Scheduler::Scheduler(int per_host_cap, double rate, std::size_t read_ahead, double per_host_delay)
+Scheduler::Scheduler(int per_host_cap, double rate, std::size_t read_ahead, double per_host_delay,
+                     std::size_t byte_budget)
     : m_per_host(per_host_cap),
       m_per_host_delay(from_seconds(std::max(0.0, per_host_delay))),
       m_read_ahead(read_ahead == 0 ? 1 : read_ahead),
+      m_byte_budget(byte_budget),
       m_rate(rate) {
   m_window = std::min(base_window, m_read_ahead);
 }
 
 bool Scheduler::wants_more(bool slots_free, std::size_t held_elsewhere) const {
   const std::size_t held = m_queued + m_deferred.size() + held_elsewhere;
+  if (held > 0 && m_held_bytes >= m_byte_budget) return false;
   if (held < m_window) return true;
   return slots_free && m_ready.empty() && held < m_read_ahead;
 }
@@ -26,6 +29,7 @@ void Scheduler::mark_ready(Host& h) {
 }
 
 void Scheduler::push(Job job) {
+  m_held_bytes += job_bytes(job);
   Host& h = m_hosts[job.host_key];
   h.queue.push_back(std::move(job));
   ++m_queued;
@@ -33,6 +37,7 @@ void Scheduler::push(Job job) {
 }
 
 void Scheduler::defer(Job job, TimePoint due) {
+  m_held_bytes += job_bytes(job);
   m_deferred.push(Deferred{due, m_defer_order++, std::move(job)});
 }
 
@@ -85,6 +90,7 @@ std::vector<Job> Scheduler::take_host(const std::string& host_key) {
       keep.push_back(std::move(d));
   }
   for (auto& d : keep) m_deferred.push(std::move(d));
+  for (const Job& job : jobs) m_held_bytes -= job_bytes(job);
   return jobs;
 }
 
@@ -123,6 +129,7 @@ std::optional<Job> Scheduler::next(TimePoint now) {
   Job job = std::move(h.queue.front());
   h.queue.pop_front();
   --m_queued;
+  m_held_bytes -= job_bytes(job);
   ++h.in_flight;
   if (const Duration delay = delay_of(job.host_key); delay > Duration::zero()) hold_until(h, job.host_key, now + delay);
   mark_ready(h);
@@ -167,6 +174,7 @@ std::vector<Job> Scheduler::take_all() {
   m_ready.clear();
   m_host_timers = {};
   m_queued = 0;
+  m_held_bytes = 0;
   return jobs;
 }
 

@@ -1,6 +1,7 @@
 #include "output/jsonl_writer.hpp"
 
 #include "core/signals.hpp"
+#include "output/output_lock.hpp"
 #include "util/utf8.hpp"
 #include "util/wall_time.hpp"
 
@@ -241,14 +242,20 @@ bool ends_mid_line(const std::string& path) {
 
 }  // namespace
 
+// Not O_TRUNC: a file another volley is writing (a --resume under way) must stay whole, so it is
+// emptied only once its lock is this run's.
 int JsonlWriter::open_output(const std::string& path, bool append) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0644);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | (append ? O_APPEND : 0) | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error("cannot open output " + path + ": " + std::strerror(errno));
-  if (append && ends_mid_line(path) && ::write(fd, "\n", 1) != 1) {
-    const std::string why = std::strerror(errno);
+  const auto give_up = [fd, &path](const std::string& why) {
     ::close(fd);
     throw std::runtime_error("cannot write to output " + path + ": " + why);
-  }
+  };
+  if (std::string why = lock_output(fd); !why.empty()) give_up(why);
+  struct stat st {};
+  const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (!append && regular && ::ftruncate(fd, 0) != 0) give_up(std::strerror(errno));
+  if (append && ends_mid_line(path) && ::write(fd, "\n", 1) != 1) give_up(std::strerror(errno));
   return fd;
 }
 

@@ -1,6 +1,7 @@
 #include "output/resume_file.hpp"
 
 #include "input/input_reader.hpp"
+#include "output/output_lock.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -9,7 +10,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <stdexcept>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,8 +57,7 @@ ResumeFile::ResumeFile(const std::string& path, std::size_t hold_budget)
     throw std::runtime_error("--resume needs a regular file, and " + path + " is not one");
   }
   // Two runs resuming one file would both fetch what is missing and both append it.
-  if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
-    const std::string why = errno == EWOULDBLOCK ? "another volley --resume is writing it" : std::strerror(errno);
+  if (const std::string why = lock_output(m_fd); !why.empty()) {
     ::close(m_fd);
     throw std::runtime_error("cannot resume " + path + ": " + why);
   }

@@ -90,7 +90,8 @@ class TestPoliteness(VolleyTestCase):
             kinds[o["error"]["kind"]] = kinds.get(o["error"]["kind"], 0) + 1
             if o["error"]["kind"] == "host_unreachable":
                 self.assertTrue(o["error"]["message"].startswith("connect: "), o)
-        self.assertEqual(kinds, {"host_unreachable": 1000}, kinds)
+        # The one refusal that gave the host up stays a connect error.
+        self.assertEqual(kinds, {"connect": 1, "host_unreachable": 999}, kinds)
         attempts = sum(o["attempts"] for o in r.lines)
         self.assertLess(attempts, 100, "the dead host was tried %d times" % attempts)
         self.assertLess(elapsed, 20, elapsed)
@@ -103,10 +104,37 @@ class TestPoliteness(VolleyTestCase):
         # Without the give-up: 1,000 URLs × 3 attempts × 1 s / 50 at a time ≈ a minute.
         r = self.run_list(urls, "--connect-timeout", "1", rc=1, timeout=90)
         elapsed = time.monotonic() - start
+        kinds = [o["error"]["kind"] for o in r.lines]
+        self.assertEqual(kinds.count("timeout"), 1)  # the one that gave the host up
+        self.assertEqual(kinds.count("host_unreachable"), 999)
         for o in r.lines:
-            self.assertEqual(o["error"]["kind"], "host_unreachable", o)
-            self.assertTrue(o["error"]["message"].startswith("timeout: "), o)
+            if o["error"]["kind"] == "host_unreachable":
+                self.assertTrue(o["error"]["message"].startswith("timeout: "), o)
         self.assertLess(elapsed, 15, "1,000 URLs of a dead host took %.1f s" % elapsed)
+
+    def test_the_timeout_that_gives_a_host_up_stays_a_timeout(self):
+        # Five at once time out together; the fifth of them gives the host up and is still the
+        # timeout it was: only the URLs after it are host_unreachable.
+        hole = harness.BlackholeListener()
+        self.addCleanup(hole.close)
+        urls = ["http://127.0.0.1:%d/%d" % (hole.port, i) for i in range(10)]
+        r = self.run_list(urls, "--host-errors", "5", "--retries", "0", "-c", "5", "--connect-timeout", "1",
+                          rc=1, timeout=60)
+        lines = r.by_seq()
+        self.assertEqual([o["error"]["kind"] for o in lines], ["timeout"] * 5 + ["host_unreachable"] * 5,
+                         r.describe())
+        # (One of them may have started as a slot freed a moment before the host was given up.)
+        for o in lines[5:]:
+            self.assertTrue(o["error"]["message"].startswith("timeout: "), o)
+
+    def test_the_refusal_that_gives_a_host_up_stays_connect_and_is_not_retried(self):
+        dead = harness.closed_port()
+        urls = ["http://127.0.0.1:%d/%d" % (dead, i) for i in range(6)]
+        r = self.run_list(urls, "--host-errors", "3", "--retries", "2", "-c", "1", rc=1)
+        kinds = [o["error"]["kind"] for o in r.lines]
+        self.assertEqual(sorted(kinds), ["connect"] + ["host_unreachable"] * 5, r.describe())
+        # The third refusal gave the host up, and nothing was tried after it: not its retries.
+        self.assertEqual(sum(o["attempts"] for o in r.lines), 3, r.describe())
 
     def test_host_errors_0_tries_every_url(self):
         dead = harness.closed_port()
@@ -129,16 +157,15 @@ class TestPoliteness(VolleyTestCase):
         self.assertLess(last_b, 400, "b.test's URLs finished only after %d lines" % last_b)
 
     def test_interrupt_with_a_full_read_ahead_writes_every_line(self):
-        # 100,000 URLs waiting on one host: their interrupted lines take longer to write than the
-        # writer's 250 ms grace after a signal, which is for an output that takes nothing.
+        # A full read-ahead window waiting on one host (tens of thousands of URLs, as many as its
+        # 32 MiB hold): their interrupted lines take longer to write than the writer's 250 ms
+        # grace after a signal, which is for an output that takes nothing.
         path = self.write_file("".join(self.hurl("a.test", "/delay/3000?n=%d\n" % i) for i in range(120000)))
         out = os.path.join(self.tmpdir(), "out.jsonl")
         p = self.spawn(["--per-host", "1", "-i", path, "-o", out, *self.hosts("a.test")])
         self.wait_inflight(1)
         self.wait_signal_handler(p, signal.SIGINT)
-        end = time.monotonic() + 60
-        while time.monotonic() < end and self.bytes_read(p) < 0.8 * os.path.getsize(path):
-            time.sleep(0.1)
+        self.wait_reading_stops(p)
         p.send_signal(signal.SIGINT)
         _, err = p.communicate(timeout=60)
         self.assertEqual(p.returncode, 130, err)
@@ -147,12 +174,53 @@ class TestPoliteness(VolleyTestCase):
         self.assertIsNotNone(summary, err)
         with open(out) as f:
             seqs = sorted(json.loads(line)["seq"] for line in f)
-        self.assertGreater(len(seqs), 90000)
+        self.assertGreater(len(seqs), 40000)
         self.assertEqual(seqs, list(range(1, int(summary.group(1)) + 1)))
+
+    def test_the_read_ahead_holds_long_urls_within_its_byte_budget(self):
+        # 40,000 URLs of 1 KiB waiting on a host that Retry-After paused: by count alone all of
+        # them were read (130 MiB); the window's 32 MiB budget keeps the whole run under 64 MiB.
+        key = self.key()
+        pad = "x" * 1000
+        urls = [self.hurl("a.test", "/retry-after/%s/30" % key)]
+        urls += [self.hurl("a.test", "/ok?n=%d&pad=%s" % (i, pad)) for i in range(40000)]
+        path = self.write_file("\n".join(urls) + "\n")
+        out = os.path.join(self.tmpdir(), "out.jsonl")
+        p = self.spawn(["-q", "-i", path, "-o", out, *self.hosts("a.test")])
+        self.wait_signal_handler(p, signal.SIGTERM)
+        end = time.monotonic() + 30
+        while time.monotonic() < end and self.path_count("/retry-after/%s/30" % key) < 1:
+            time.sleep(0.05)
+        self.assertEqual(self.path_count("/retry-after/%s/30" % key), 1)  # a.test is paused
+        self.wait_reading_stops(p)
+        with open("/proc/%d/status" % p.pid) as f:
+            peak_kib = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 143, err)
+        with open(out) as f:
+            read = len(f.readlines())
+        self.assertLess(read, len(urls), "the whole list was read ahead")
+        if not harness.sanitized():
+            self.assertLess(peak_kib, 64 * 1024, "peak RSS %d KiB with %d URLs read" % (peak_kib, read))
+
+    def wait_reading_stops(self, p, timeout=60):
+        """Waits until volley has read nothing more (input, sockets) for half a second: its
+        read-ahead window is full."""
+        end = time.monotonic() + timeout
+        last, since = self.bytes_read(p), time.monotonic()
+        while time.monotonic() < end:
+            time.sleep(0.1)
+            now = self.bytes_read(p)
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= 0.5:
+                return
+        self.fail("volley kept reading for %d s" % timeout)
 
     @staticmethod
     def bytes_read(p):
-        """Bytes volley has read so far (input, sockets): 100,000 of the 120,000 lines are 80%."""
+        """Bytes volley has read so far (input, sockets)."""
         with open("/proc/%d/io" % p.pid) as f:
             return next(int(line.split()[1]) for line in f if line.startswith("rchar:"))
 

@@ -24,12 +24,6 @@ def read_bytes(path):
         return f.read()
 
 
-def sanitized():
-    """Whether the binary under test was built with AddressSanitizer (-DVOLLEY_SANITIZE=ON)."""
-    with open(harness.volley_path(), "rb") as f:
-        return b"__asan_init" in f.read()
-
-
 def last_per_seq(lines):
     """What docs/cron.md tells consumers to do: the last line of each seq wins."""
     last = {}
@@ -303,7 +297,7 @@ class TestResume(VolleyTestCase):
         self.assertEqual(p.returncode, 0, err)
         self.assertEqual(read_bytes(out)[:len(first)], first)
         self.check_complete(out, urls)
-        if not sanitized():
+        if not harness.sanitized():
             self.assertLess(usage.ru_maxrss, 64 * 1024, "peak RSS %d KiB" % usage.ru_maxrss)
 
     def test_two_resumes_of_one_file_do_not_run_at_once(self):
@@ -312,8 +306,42 @@ class TestResume(VolleyTestCase):
             fcntl.flock(held, fcntl.LOCK_EX)
             r = self.volley("--resume", "-o", out, self.url("/ok"), rc=2)
         self.assertEqual(r.stderr.strip(),
-                         "volley: error: cannot resume %s: another volley --resume is writing it" % out)
+                         "volley: error: cannot resume %s: another volley (pid %d) is writing it" % (out, os.getpid()))
         self.assertEqual(read_bytes(out), b"")
+
+    def test_a_plain_output_does_not_truncate_a_file_a_resume_is_writing(self):
+        key, urls = self.urls(1)
+        _, slow = self.urls(1, path="/delay/2000", key=key)
+        out = os.path.join(self.tmpdir(), "out.jsonl")
+        p = self.spawn(["--resume", "-o", out, urls[0], slow[0]])
+        self.wait_lines(out, 1, p)
+        self.wait_inflight(1, key=key)
+        before = read_bytes(out)
+        for flags in (["-o", out], ["-a", "-o", out]):
+            r = self.volley(*flags, self.url("/ok"), rc=2)
+            self.assertEqual(r.stderr.strip(), "volley: error: cannot write to output %s: another volley "
+                             "(pid %d) is writing it" % (out, p.pid), flags)
+            self.assertEqual(read_bytes(out), before)
+        _, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 0, err)
+        self.check_complete(out, urls + slow)
+        self.volley("--resume", "-o", out, *(urls + slow), rc=0)  # the file is still the run's
+
+    def test_a_resume_does_not_write_into_a_file_a_plain_output_is_writing(self):
+        key, urls = self.urls(1)
+        _, slow = self.urls(1, path="/delay/2000", key=key)
+        out = os.path.join(self.tmpdir(), "out.jsonl")
+        p = self.spawn(["-o", out, urls[0], slow[0]])
+        self.wait_lines(out, 1, p)
+        self.wait_inflight(1, key=key)
+        before = read_bytes(out)
+        r = self.volley("--resume", "-o", out, *(urls + slow), rc=2)
+        self.assertEqual(r.stderr.strip(), "volley: error: cannot resume %s: another volley (pid %d) is "
+                         "writing it" % (out, p.pid))
+        self.assertEqual(read_bytes(out), before)
+        _, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 0, err)
+        self.assertEqual(sorted(o["seq"] for o in read_lines(out)), [1, 2])
 
     def test_a_signal_before_a_pipe_was_checked_leaves_the_file_as_it_was(self):
         key, urls, changed, out, crafted = self.mismatch_case()
@@ -436,7 +464,7 @@ class TestResume(VolleyTestCase):
         self.assertLess(elapsed, 60)
         # ru_maxrss is in KiB: libcurl, the input buffers and two bits per seq; not the URLs' text.
         # AddressSanitizer's shadow and quarantine make an RSS bound meaningless on its build.
-        if not sanitized():
+        if not harness.sanitized():
             self.assertLess(usage.ru_maxrss, 64 * 1024, "peak RSS %d KiB" % usage.ru_maxrss)
 
 

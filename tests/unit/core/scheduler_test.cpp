@@ -310,3 +310,75 @@ TEST_CASE("scheduler: URLs held elsewhere (waiting on robots.txt) count against 
   s.push(job(1, "a"));
   CHECK_FALSE(s.wants_more(true, 9));
 }
+
+namespace {
+Job long_job(std::uint64_t seq, std::size_t length) {
+  Job j = job(seq, "a");
+  j.url = "http://a/" + std::string(length, 'x');  // the same length whatever the seq
+  j.target = j.url;
+  return j;
+}
+}  // namespace
+
+TEST_CASE("scheduler: the read-ahead window holds no more bytes than its budget, however few URLs") {
+  // 1 KiB URLs waiting on a paused host: by count alone, 100,000 of them would be read.
+  const Job one = long_job(1, 1024);
+  const std::size_t budget = 100 * job_bytes(one);
+  Scheduler s(0, 0, 100000, 0, budget);
+  s.pause_host("a:80", t0 + 30s);
+  std::uint64_t seq = 1;
+  while (s.wants_more(true) && seq < 100000) s.push(long_job(seq++, 1024));
+  CHECK(seq - 1 == 100);
+  CHECK(s.held_bytes() == budget);
+  // Once one starts, its bytes are free again and one more is read.
+  REQUIRE(s.next(t0 + 30s));
+  CHECK(s.held_bytes() == budget - job_bytes(one));
+  CHECK(s.wants_more(true));
+}
+
+TEST_CASE("scheduler: short URLs fill the window by count before the byte budget") {
+  Scheduler s(1, 0, 3, 0, 1 << 20);
+  for (std::uint64_t i = 1; i <= 3; ++i) s.push(job(i, "a"));
+  CHECK_FALSE(s.wants_more(true));
+  CHECK(s.held_bytes() < (1 << 20));
+}
+
+TEST_CASE("scheduler: one URL longer than the whole budget is still read, and the next waits for it") {
+  Scheduler s(0, 0, 100, 0, 1024);
+  CHECK(s.wants_more(true));
+  s.push(long_job(1, 4096));
+  CHECK_FALSE(s.wants_more(true));
+  REQUIRE(s.next(t0));
+  CHECK(s.held_bytes() == 0);
+  CHECK(s.wants_more(true));
+}
+
+TEST_CASE("scheduler: retries waiting count their bytes, and leave them when taken or started") {
+  Scheduler s(0, 0, 100, 0, 1 << 20);
+  s.push(long_job(1, 2000));
+  s.push(job(2, "b"));
+  const std::size_t both = s.held_bytes();
+  Job a = *s.next(t0);
+  Job b = *s.next(t0);
+  CHECK(s.held_bytes() == 0);
+  s.release_host(a.host_key);
+  s.release_host(b.host_key);
+  s.defer(std::move(a), t0 + 5s);
+  s.defer(std::move(b), t0 + 5s);
+  CHECK(s.held_bytes() == both);
+  CHECK(s.take_host("a:80").size() == 1);
+  CHECK(s.held_bytes() == job_bytes(job(2, "b")));
+  s.take_all();
+  CHECK(s.held_bytes() == 0);
+}
+
+TEST_CASE("job_bytes: counts a job's strings, its request object and a fixed overhead") {
+  const Job plain = job(1, "a");
+  CHECK(job_bytes(plain) >= sizeof(Job) + job_overhead_bytes);
+  CHECK(job_bytes(long_job(1, 1024)) >= job_bytes(plain) + 2 * 1000);  // its text and its target
+  Job with_body = plain;
+  auto request = std::make_shared<RequestOverrides>();
+  request->body = std::string(50000, 'b');
+  with_body.request = request;
+  CHECK(job_bytes(with_body) >= job_bytes(plain) + 50000);
+}
