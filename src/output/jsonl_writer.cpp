@@ -220,8 +220,10 @@ JsonlWriter::JsonlWriter(int fd, OutputFields fields, std::size_t block, Duratio
   m_buf.reserve(block * 2);
 }
 
+// What a run did not flush itself (it failed, or was interrupted) goes out if it can; the run
+// has already said what went wrong.
 JsonlWriter::~JsonlWriter() {
-  flush();
+  static_cast<void>(flush());
   if (m_fd > STDERR_FILENO) ::close(m_fd);
 }
 

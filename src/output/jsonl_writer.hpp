@@ -32,8 +32,8 @@ class JsonlWriter {
   /// Opens `path` for writing, emptying it unless `append`; throws std::runtime_error when it cannot.
   static int open_output(const std::string& path, bool append = false);
 
-  Status write(const Record& r, TimePoint now);
-  Status flush();
+  [[nodiscard]] Status write(const Record& r, TimePoint now);
+  [[nodiscard]] Status flush();
   /// When the oldest line not yet written must go out; nullopt when none waits.
   std::optional<TimePoint> flush_due() const;
   int error_number() const { return m_errno; }
@@ -45,7 +45,7 @@ class JsonlWriter {
   std::size_t buffered() const { return m_buf.size(); }
 
  private:
-  bool wait_writable();
+  [[nodiscard]] bool wait_writable();
   void fail(std::size_t done);
 
   int m_fd;

@@ -9,6 +9,6 @@ namespace volley {
 /// first. Only a regular file is locked: a pipe, a terminal or /dev/null is shared freely.
 /// Returns "" once locked (or nothing to lock), else why not: "another volley (pid N) is writing
 /// it" when the lock is held.
-std::string lock_output(int fd);
+[[nodiscard]] std::string lock_output(int fd);
 
 }  // namespace volley

@@ -27,14 +27,14 @@ class ResumeFile {
   /// up to the file's highest seq, so a changed list is refused before anything is fetched, and
   /// cuts the partial last line once they match. Otherwise (a pipe) the engine checks the input
   /// as it reads it. Returns why the run must not go on (the input is not the file's), else "".
-  std::string check_inputs_ahead(const std::vector<std::string>& urls, const std::vector<std::string>& inputs);
+  [[nodiscard]] std::string check_inputs_ahead(const std::vector<std::string>& urls, const std::vector<std::string>& inputs);
 
   bool done(std::uint64_t seq) const { return m_scanner.state().done(seq); }
   ResumeCheck& check() { return m_check; }
   /// After a mismatch: the sentence for the error, from a second read of the file.
   std::string mismatch_message() const;
   /// Once the check has matched: cuts the partial last line. Empty, or why it failed.
-  std::string commit();
+  [[nodiscard]] std::string commit();
   /// While the check is pending, whether `held` bytes of lines are more than the run may hold,
   /// and the sentence for the error then.
   bool holds_too_much(std::size_t held) const {

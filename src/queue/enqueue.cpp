@@ -125,7 +125,8 @@ int run_enqueue(const EnqueueOptions& options) {
     }
     enqueuer.send();
   } catch (const std::exception& e) {
-    writer.flush();
+    // The refusals so far go out if they can; the exception is what ends the command.
+    static_cast<void>(writer.flush());
     spdlog::error("{}", e.what());
     return exit_usage;
   }

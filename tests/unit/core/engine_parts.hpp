@@ -66,7 +66,7 @@ struct EngineParts {
 
   /// What has reached the pipe so far (the writer flushed first).
   std::string output() {
-    writer->flush();
+    CHECK(writer->flush() == JsonlWriter::Status::ok);
     std::string out;
     char buf[4096];
     ssize_t n;

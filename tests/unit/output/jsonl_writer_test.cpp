@@ -194,7 +194,7 @@ TEST_CASE("jsonl_writer: held lines are not written, even past the block size or
     {
       JsonlWriter w(fds[1], {}, 64);
       w.hold(true);
-      for (int i = 0; i < 10; ++i) w.write(r, TimePoint{});
+      for (int i = 0; i < 10; ++i) CHECK(w.write(r, TimePoint{}) == JsonlWriter::Status::ok);
     }  // closes fds[1]
     CHECK(messages(fds[0]).empty());
   }
