@@ -154,9 +154,10 @@ void Reactor::configure(Slot& slot) {
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  // --robots: libcurl would request each hop unchecked; the engine follows them through the gate.
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, o.max_redirects > 0 && !o.robots ? 1L : 0L);
-  curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(o.max_redirects));
+  // libcurl would request each hop at once, unseen by the scheduler (per-host cap, delay, pauses,
+  // robots.txt): the engine follows them instead (net/redirect.hpp). CURLINFO_REDIRECT_URL still
+  // gives the Location resolved against the request's URL.
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, seconds_to_ms(o.timeout));
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, seconds_to_ms(o.connect_timeout));
   if (o.stall_timeout > 0) {
@@ -232,6 +233,18 @@ void Reactor::apply_robots(Slot& slot) {
   curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(robots_max_redirects));
 }
 
+// A redirect hop the engine follows: a GET after a 301/302/303 that asked for one, and the rest of
+// the attempt's --timeout, which covers the whole chain as when libcurl followed it.
+void Reactor::apply_hop(Slot& slot) {
+  CURL* e = slot.easy;
+  slot.customised = true;
+  if (slot.job.as_get) apply_setup(e, RequestSetup{});
+  if (m_options.timeout <= 0) return;
+  // 0 would mean "no timeout": a chain that used it all gets the shortest one instead.
+  const long left_ms = seconds_to_ms(m_options.timeout) - static_cast<long>(slot.job.chain_us / 1000);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, std::max(1L, left_ms));
+}
+
 Reactor::Slot& Reactor::acquire() {
   if (!m_free.empty()) {
     Slot* s = m_free.back();
@@ -260,6 +273,7 @@ void Reactor::start(Job job) {
   slot.errbuf[0] = '\0';
   if (slot.job.request) apply_request(slot);
   if (slot.job.robots) apply_robots(slot);
+  if (slot.job.redirects) apply_hop(slot);
   apply_headers(slot);
   curl_easy_setopt(slot.easy, CURLOPT_URL, slot.job.target.c_str());
   if (spdlog::should_log(spdlog::level::debug))

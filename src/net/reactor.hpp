@@ -45,6 +45,7 @@ class Reactor final : public Transport {
   static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* userp);
   void apply_request(Slot& slot);
   void apply_robots(Slot& slot);
+  void apply_hop(Slot& slot);
   void apply_headers(Slot& slot);
   bool drop_if_idle(int fd);
   bool check(CURLMcode rc, const char* where);

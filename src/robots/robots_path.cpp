@@ -4,9 +4,9 @@
 #include "core/outlet.hpp"
 #include "core/stop_cause.hpp"
 #include "input/url_check.hpp"
+#include "net/redirect.hpp"
 #include "net/request_setup.hpp"
 #include "output/log_text.hpp"
-#include "robots/robots_redirect.hpp"
 #include "state/state_session.hpp"
 #include "util/wall_time.hpp"
 
@@ -84,13 +84,12 @@ void RobotsPath::interrupt(std::string_view why) {
   for (Job& job : m_gate->take_all()) m_outlet.end_unstarted(job, ErrorKind::interrupted, why);
 }
 
-// A hop to follow goes back through the gate like a URL just read (its host's health and
-// robots.txt), as a job of its own host.
-bool RobotsPath::redirect(Completion& c) {
+// A hop to follow goes back through admission like a URL just read (its host's health, and with
+// --robots its origin's robots.txt), as a job of its own host.
+bool RobotsPath::follow_redirect(Completion& c) {
   Record& r = c.record;
   const RequestSetup setup = decide_request(m_options.method, m_options.data, c.job.request.get());
-  const bool get_like = setup.custom_method.empty() && setup.base != RequestSetup::Base::post;
-  RedirectStep step = next_redirect(c.job, r, m_options.max_redirects, get_like);
+  RedirectStep step = next_redirect(c.job, r, m_options.max_redirects, setup);
   switch (step.kind) {
     case RedirectStep::Kind::stop: return false;
     case RedirectStep::Kind::too_many:
