@@ -27,6 +27,6 @@ struct FlagConflict {
 /// Whether two files named (-o, -i, --summary-json, --state) are one file is not here: run()
 /// asks the filesystem right before it opens them, since the answer is about the files as they
 /// are then (a file that does not exist yet is compared by path), not about the flags.
-std::optional<FlagConflict> check_flag_rules(const Options& o, const FlagFacts& facts);
+[[nodiscard]] std::optional<FlagConflict> check_flag_rules(const Options& o, const FlagFacts& facts);
 
 }  // namespace volley

@@ -28,11 +28,11 @@ void declare_flags(CLI::App& app, Options& o, FlagText& text);
 
 /// Parses argv (argv[0] included) into what declare_flags bound. nullopt to go on, else the exit
 /// status: 0 after --help or --version, exit_usage after a flag error, which it has logged.
-std::optional<int> parse_flags(CLI::App& app, int argc, char** argv);
+[[nodiscard]] std::optional<int> parse_flags(CLI::App& app, int argc, char** argv);
 
 /// -X, -H and -A held to the rules request objects are (-X only when `method_given`): empty, or
 /// the message.
-std::string check_request_flags(const Options& o, bool method_given);
+[[nodiscard]] std::string check_request_flags(const Options& o, bool method_given);
 
 /// Converts what CLI11 checked in `text` into `o`.
 void apply_flag_text(const FlagText& text, Options& o);

@@ -133,7 +133,8 @@ bool Intake::answer_from_store(Job& job) {
 void Intake::watch(Transport& transport, bool window_has_room) {
   const int fd = m_phase.fd_to_watch(m_input.wait_fd(), window_has_room);
   if (fd == m_phase.watched()) return;
-  if (m_phase.watched() >= 0) transport.watch(m_phase.watched(), false);
+  // Unwatching cannot fail: an fd the poller no longer holds has nothing to undo.
+  if (m_phase.watched() >= 0) static_cast<void>(transport.watch(m_phase.watched(), false));
   m_phase.set_watched(-1);
   // Waiting for a pipe that is not watched would hang: the run ends instead.
   if (fd >= 0 && !transport.watch(fd, true)) return m_stop.fail("cannot watch the input");

@@ -31,13 +31,13 @@ class Transport {
   virtual TimePoint poll(std::optional<Duration> timeout, std::vector<Completion>& done) = 0;
   /// Adds or removes an fd (input pipe, eventfd) whose readiness ends poll(). False when it cannot
   /// be watched (failure() says why): the caller must not wait for it.
-  virtual bool watch(int fd, bool on) = 0;
+  [[nodiscard]] virtual bool watch(int fd, bool on) = 0;
   /// Ends every transfer in flight, reporting each as interrupted.
   virtual void abort_all(std::vector<Completion>& done) = 0;
   /// Why the loop itself cannot go on (its poller or libcurl's multi handle failed, an fd could
   /// not be watched); empty while it can. Then poll() no longer waits, and the caller ends the
   /// run with abort_all().
-  virtual std::string failure() const = 0;
+  [[nodiscard]] virtual std::string failure() const = 0;
 };
 
 }  // namespace volley

@@ -25,7 +25,7 @@ class InputSource {
   virtual ~InputSource() = default;
   /// The next URL, or `again` (wait for wait_fd() to be readable), or `eof`.
   /// Throws std::runtime_error when the input cannot be read.
-  virtual Status next(InputItem& out) = 0;
+  [[nodiscard]] virtual Status next(InputItem& out) = 0;
   virtual int wait_fd() const = 0;
   /// The lines of these items (by seq) are out: written and flushed, or dropped by a status
   /// filter. Interrupted items are never reported. A queue acknowledges their entries; a file has

@@ -20,6 +20,6 @@ struct RequestObject {
 /// a different request, and so is a key given twice. A method must pass check_method(), a header
 /// check_header(); "meta" and a JSON "body" keep their text as written (json_text.hpp).
 /// Returns an empty string on success, else why the object is refused.
-std::string parse_request_object(std::string_view line, RequestObject& out);
+[[nodiscard]] std::string parse_request_object(std::string_view line, RequestObject& out);
 
 }  // namespace volley

@@ -34,15 +34,15 @@ bool is_http_token(std::string_view s);
 bool is_header_value(std::string_view s);
 
 /// Why `method` cannot be sent (not a token, or longer than max_method_length); empty when it can.
-std::string check_method(std::string_view method);
+[[nodiscard]] std::string check_method(std::string_view method);
 
 /// Why a header given as name and value cannot be sent; empty when it can.
 /// The reason never quotes the header: its value may be a secret.
-std::string check_header(std::string_view name, std::string_view value);
+[[nodiscard]] std::string check_header(std::string_view name, std::string_view value);
 
 /// The same for one header line in curl's -H forms: "Name: value", "Name:" (libcurl then leaves
 /// out a header it would add itself) or "Name;" (sent with an empty value).
-std::string check_header_line(std::string_view line);
+[[nodiscard]] std::string check_header_line(std::string_view line);
 
 /// The name in a request header line: before the colon, or before the ";" of curl's "Name;" form.
 std::string_view header_name(std::string_view header);

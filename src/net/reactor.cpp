@@ -2,20 +2,15 @@
 
 #include "input/url_check.hpp"
 #include "net/http_headers.hpp"
-#include "net/request_setup.hpp"
 #include "net/result_builder.hpp"
 #include "output/log_text.hpp"
 #include "robots/robots.hpp"
-#include "util/ascii.hpp"
-#include "util/units.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <sys/epoll.h>
@@ -50,12 +45,6 @@ namespace {
 constexpr std::uint64_t watched_tag = 1ull << 32;
 constexpr int max_events = 512;
 
-bool proxy_in_environment() {
-  for (const char* name : {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"})
-    if (std::getenv(name)) return true;
-  return false;
-}
-
 // Each transfer needs a socket, a name lookup briefly two more (the threaded resolver's
 // socketpair), and the connection cache may hold one idle socket per slot; keep some for
 // input, output, saved bodies and epoll.
@@ -75,34 +64,16 @@ std::size_t fit_fd_limit(std::size_t wanted) {
   return std::max<std::size_t>(fit, 1);
 }
 
-// All of it every time, in this order, since each option undoes part of another: POSTFIELDS
-// makes a POST but leaves NOBODY as it was, HTTPGET clears NOBODY, NOBODY 0 turns HEAD into GET.
-// The body is not copied by libcurl: it lives in the Options or the job's RequestOverrides.
-void apply_setup(CURL* e, const RequestSetup& s) {
-  if (s.base == RequestSetup::Base::post) {
-    curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(s.body->size()));
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, s.body->data());
-  } else {
-    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-    if (s.base == RequestSetup::Base::head) curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-  }
-  curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, s.custom_method.empty() ? nullptr : s.custom_method.c_str());
-}
-
 }  // namespace
 
 Reactor::Reactor(const Options& options, bool keep_body)
-    : m_options(options),
-      m_keep_body(keep_body),
-      m_hash_body(options.hash || !options.state.empty()),
-      m_keep_validators(!options.state.empty()),
-      m_trust(options),
+    : m_setup(options),
+      m_defaults{options.max_body, keep_body, options.response_headers, !options.state.empty(),
+                 options.hash || !options.state.empty()},
       m_limit(fit_fd_limit(static_cast<std::size_t>(std::max(1, options.concurrency)))) {
   m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
   m_multi = curl_multi_init();
-  m_share = curl_share_init();
-  if (m_epoll < 0 || !m_multi || !m_share) throw std::runtime_error("cannot set up libcurl");
+  if (m_epoll < 0 || !m_multi) throw std::runtime_error("cannot set up libcurl");
   // MAXCONNECTS: idle connections to many hosts are worth keeping, within the open-file budget.
   if (curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, on_socket) != CURLM_OK ||
       curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this) != CURLM_OK ||
@@ -110,13 +81,6 @@ Reactor::Reactor(const Options& options, bool keep_body)
       curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this) != CURLM_OK ||
       curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max<std::size_t>(m_limit, 16))) != CURLM_OK)
     throw std::runtime_error("cannot set up libcurl's multi handle");
-  // The multi handle already shares connections and DNS; TLS sessions are per easy handle
-  // unless shared, and reused handles should resume each other's sessions.
-  curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-
-  for (const auto& h : options.headers) m_headers = curl_slist_append(m_headers, h.c_str());
-  for (const auto& r : options.resolve) m_resolve = curl_slist_append(m_resolve, r.c_str());
-  m_proxy_from_env = proxy_in_environment();
   m_slots.reserve(m_limit);
 }
 
@@ -127,122 +91,44 @@ Reactor::~Reactor() {
     curl_slist_free_all(slot->request_headers);
   }
   curl_multi_cleanup(m_multi);
-  curl_share_cleanup(m_share);
-  curl_slist_free_all(m_headers);
-  curl_slist_free_all(m_resolve);
   if (m_epoll >= 0) ::close(m_epoll);
 }
 
 // Everything that is the same for every transfer is set once per pooled handle.
 void Reactor::configure(Slot& slot) {
   CURL* e = slot.easy;
-  const Options& o = m_options;
   curl_easy_setopt(e, CURLOPT_PRIVATE, &slot);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &slot);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, slot.errbuf);
-  curl_easy_setopt(e, CURLOPT_SHARE, m_share);
-  // No signals: timeouts come from the multi timer, not SIGALRM around name lookups.
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-#if LIBCURL_VERSION_NUM >= 0x075700
-  // A lookup abandoned (timed out, or the handle removed on SIGINT) would otherwise be joined:
-  // the threaded resolver waits for getaddrinfo() to give up, up to resolv.conf's timeout times
-  // its attempts, and the whole loop with it. Quick exit detaches the thread instead; it frees
-  // itself when getaddrinfo() returns, or dies with the process.
-  curl_easy_setopt(e, CURLOPT_QUICK_EXIT, 1L);
-#endif
-  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  // libcurl would request each hop at once, unseen by the scheduler (per-host cap, delay, pauses,
-  // robots.txt): the engine follows them instead (net/redirect.hpp). CURLINFO_REDIRECT_URL still
-  // gives the Location resolved against the request's URL.
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, seconds_to_ms(o.timeout));
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, seconds_to_ms(o.connect_timeout));
-  if (o.stall_timeout > 0) {
-    // libcurl's stall check counts whole seconds: fewer than 1 byte/s over the window is a stall.
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::ceil(o.stall_timeout)));
-  }
-  curl_easy_setopt(e, CURLOPT_USERAGENT, o.user_agent.c_str());
-  if (m_headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, m_headers);
-  if (m_resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, m_resolve);
-  apply_setup(e, decide_request(o.method, o.data, nullptr));
-  if (!o.proxy.empty()) {
-    curl_easy_setopt(e, CURLOPT_PROXY, o.proxy.c_str());
-  } else if (!m_proxy_from_env) {
-    // An explicit "no proxy" spares libcurl its getenv() calls on every transfer.
-    curl_easy_setopt(e, CURLOPT_PROXY, "");
-    curl_easy_setopt(e, CURLOPT_NOPROXY, "");
-  }
-  m_trust.configure(e);
-  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, o.http11 ? CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_2TLS);
-  if (o.response_headers || m_keep_validators) {
+  m_setup.configure(e);
+  if (m_defaults.keep_headers || m_defaults.keep_validators) {
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, &slot);
   }
-  slot.max_body = o.max_body;
-  slot.keep_body = m_keep_body;
-  slot.keep_headers = o.response_headers;
-  slot.keep_validators = m_keep_validators;
-  if (m_hash_body && !slot.hash) slot.hash.emplace();
+  slot.max_body = m_defaults.max_body;
+  slot.keep_body = m_defaults.keep_body;
+  slot.keep_headers = m_defaults.keep_headers;
+  slot.keep_validators = m_defaults.keep_validators;
+  if (m_defaults.hash_body && !slot.hash) slot.hash.emplace();
 }
 
-// A request object's method and body, set on top of the shared configuration (its headers:
-// apply_headers).
-void Reactor::apply_request(Slot& slot) {
-  const RequestOverrides& r = *slot.job.request;
-  if (!r.method && !r.body) return;  // only headers or meta: the shared options serve
-  slot.customised = true;
-  apply_setup(slot.easy, decide_request(m_options.method, m_options.data, &r));
-}
-
-// The command line's headers, less those a request object names again, then the object's own,
-// then the job's extra ones. Only this option changes, so only it is restored after the transfer.
-void Reactor::apply_headers(Slot& slot) {
-  const bool object_headers = slot.job.request && !slot.job.request->headers.empty();
-  if (!object_headers && slot.job.extra_headers.empty() && !slot.job.other_origin) return;
-  const auto add = [&slot](const std::string& h) {
-    // A hop the engine followed to another origin (--robots) sends no credentials, as libcurl's
-    // own redirects do not.
-    if (slot.job.other_origin &&
-        (ascii_iequals(header_name(h), "Authorization") || ascii_iequals(header_name(h), "Cookie")))
-      return;
-    slot.request_headers = curl_slist_append(slot.request_headers, h.c_str());
-  };
-  if (object_headers)
-    for (const auto& h : merge_headers(m_options.headers, slot.job.request->headers)) add(h);
-  else
-    for (const auto& h : m_options.headers) add(h);
-  for (const auto& h : slot.job.extra_headers) add(h);
-  slot.own_headers = true;
-  curl_easy_setopt(slot.easy, CURLOPT_HTTPHEADER, slot.request_headers);
-}
-
-// --robots' fetch of /robots.txt: a GET whatever -X or -d ask, following up to five redirects
-// (RFC 9309 2.3.1.2) whatever --max-redirects says, its body kept up to the parse limit even when
-// no other body is.
-void Reactor::apply_robots(Slot& slot) {
-  CURL* e = slot.easy;
-  slot.customised = true;
-  slot.keep_body = true;
-  slot.max_body = robots_parse_limit;
-  apply_setup(e, RequestSetup{});
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(robots_max_redirects));
-}
-
-// A redirect hop the engine follows: a GET after a 301/302/303 that asked for one, and the rest of
-// the attempt's --timeout, which covers the whole chain as when libcurl followed it.
-void Reactor::apply_hop(Slot& slot) {
-  CURL* e = slot.easy;
-  slot.customised = true;
-  if (slot.job.as_get) apply_setup(e, RequestSetup{});
-  if (m_options.timeout <= 0) return;
-  // 0 would mean "no timeout": a chain that used it all gets the shortest one instead.
-  const long left_ms = seconds_to_ms(m_options.timeout) - static_cast<long>(slot.job.chain_us / 1000);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, std::max(1L, left_ms));
+// What a job changes over the shared configuration: a request object's method and body, a
+// redirect hop's method and time left, a robots.txt fetch (its body kept up to the parse limit even when no other body is), and the
+// headers. Only the header list is restored after the transfer; anything else resets the handle.
+void Reactor::apply_job(Slot& slot) {
+  if (slot.job.request && m_setup.apply_request(slot.easy, *slot.job.request)) slot.customised = true;
+  if (slot.job.robots) {
+    slot.customised = true;
+    slot.keep_body = true;
+    slot.max_body = robots_parse_limit;
+    EasySetup::apply_robots(slot.easy);
+  }
+  if (slot.job.redirects) {
+    slot.customised = true;
+    m_setup.apply_hop(slot.easy, slot.job);
+  }
+  slot.own_headers = m_setup.apply_headers(slot.easy, slot.job, slot.request_headers);
 }
 
 Reactor::Slot& Reactor::acquire() {
@@ -271,10 +157,7 @@ void Reactor::start(Job job) {
   slot.last_modified.reset();
   if (slot.hash) slot.hash->reset();
   slot.errbuf[0] = '\0';
-  if (slot.job.request) apply_request(slot);
-  if (slot.job.robots) apply_robots(slot);
-  if (slot.job.redirects) apply_hop(slot);
-  apply_headers(slot);
+  apply_job(slot);
   curl_easy_setopt(slot.easy, CURLOPT_URL, slot.job.target.c_str());
   if (spdlog::should_log(spdlog::level::debug))
     spdlog::debug("start #{} attempt {} {}", slot.job.seq, slot.job.attempts, redact_password(slot.job.target));
@@ -488,7 +371,7 @@ void Reactor::complete_transfer(Slot& slot, CURLcode code, std::vector<Completio
   if (slot.hash && c.record.error == ErrorKind::none) c.record.sha256 = slot.hash->hex();
   check(curl_multi_remove_handle(m_multi, slot.easy), "curl_multi_remove_handle");
   if (slot.own_headers) {
-    curl_easy_setopt(slot.easy, CURLOPT_HTTPHEADER, m_headers);
+    curl_easy_setopt(slot.easy, CURLOPT_HTTPHEADER, m_setup.shared_headers());
     curl_slist_free_all(slot.request_headers);
     slot.request_headers = nullptr;
     slot.own_headers = false;

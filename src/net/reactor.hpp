@@ -2,8 +2,8 @@
 
 #include "app/options.hpp"
 #include "core/transport.hpp"
+#include "net/easy_setup.hpp"
 #include "net/sha256.hpp"
-#include "net/trust_store.hpp"
 
 #include <curl/curl.h>
 
@@ -43,10 +43,7 @@ class Reactor final : public Transport {
   static int on_timer(CURLM* multi, long timeout_ms, void* userp);
   static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* userp);
   static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* userp);
-  void apply_request(Slot& slot);
-  void apply_robots(Slot& slot);
-  void apply_hop(Slot& slot);
-  void apply_headers(Slot& slot);
+  void apply_job(Slot& slot);
   bool drop_if_idle(int fd);
   bool check(CURLMcode rc, const char* where);
   void fail_unwatched(std::vector<Completion>& done);
@@ -56,15 +53,19 @@ class Reactor final : public Transport {
   void drain(std::vector<Completion>& done);
   void complete_transfer(Slot& slot, CURLcode code, std::vector<Completion>& done, bool interrupted);
 
-  const Options& m_options;
-  bool m_keep_body;
-  bool m_hash_body;
-  bool m_keep_validators;
-  TrustStore m_trust;
+  // What every slot starts a transfer with, from the flags.
+  struct SlotDefaults {
+    std::uint64_t max_body;
+    bool keep_body;        // held for the body work (extraction, saving), not counted and dropped
+    bool keep_headers;     // --headers: all of the final response's
+    bool keep_validators;  // --state: the response's ETag and Last-Modified
+    bool hash_body;        // --hash, --state: the body's sha256 as it arrives
+  };
+
+  // Declared first, so destroyed last: every easy handle that uses its share is cleaned up before.
+  EasySetup m_setup;
+  SlotDefaults m_defaults;
   CURLM* m_multi = nullptr;
-  CURLSH* m_share = nullptr;
-  curl_slist* m_headers = nullptr;
-  curl_slist* m_resolve = nullptr;
   int m_epoll = -1;
   std::size_t m_limit;
   std::size_t m_in_flight = 0;
@@ -77,7 +78,6 @@ class Reactor final : public Transport {
   static constexpr std::uint32_t unregistered = 0xFFFFFFFFu;
   static constexpr std::uint32_t idle_flag = 1u << 31;
   std::vector<std::uint32_t> m_registered;
-  bool m_proxy_from_env = false;
   std::vector<std::pair<CURL*, std::string>> m_unwatched;  // transfers whose socket epoll refused
   std::string m_failure;                                   // Transport::failure()
 };

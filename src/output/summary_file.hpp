@@ -10,10 +10,10 @@ namespace volley {
 
 /// Empty when a file can be created beside `path` and `path` is not a directory, else why not.
 /// Checked before the run, so that hours of fetching do not end unable to write the summary.
-std::string check_summary_path(const std::string& path);
+[[nodiscard]] std::string check_summary_path(const std::string& path);
 
 /// Replaces `path` with `text` at once (permissions 0644 less the umask). Empty on success, else
 /// why not; no temporary file is left either way.
-std::string write_file_atomically(const std::string& path, const std::string& text);
+[[nodiscard]] std::string write_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace volley

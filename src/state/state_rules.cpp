@@ -17,6 +17,16 @@ bool user_set(std::string_view name, const std::vector<std::string>& cli, const 
          (object && std::any_of(object->headers.begin(), object->headers.end(), named));
 }
 
+bool sends_validator(const std::vector<std::string>& extra, const std::vector<std::string>& cli,
+                     const RequestOverrides* object) {
+  const auto named = [&extra](std::string_view name) {
+    return std::any_of(extra.begin(), extra.end(),
+                       [name](const std::string& h) { return ascii_iequals(header_name(h), name); });
+  };
+  return named("If-None-Match") || named("If-Modified-Since") || user_set("If-None-Match", cli, object) ||
+         user_set("If-Modified-Since", cli, object);
+}
+
 bool sendable(const std::optional<std::string>& v) {
   return v && !v->empty() && v->size() <= max_validator_length && is_header_value(*v);
 }
@@ -44,6 +54,13 @@ std::vector<std::string> conditional_headers(const StoredRow& row, const std::ve
   return out;
 }
 
+bool revalidates(const RequestKey& key) { return key.method == "GET" || key.method == "HEAD"; }
+
+bool unsolicited_not_modified(const Record& r, const Job& job, const std::vector<std::string>& cli_headers) {
+  return r.status == 304 && r.error == ErrorKind::none &&
+         !sends_validator(job.extra_headers, cli_headers, job.request.get());
+}
+
 bool complete_response(const Record& r) {
   return r.status && (r.error == ErrorKind::none || r.error == ErrorKind::save);
 }
@@ -68,12 +85,13 @@ StoredRow next_row(const std::optional<StoredRow>& prior, const Record& r) {
     return row;
   }
   row.error.clear();
-  const bool success = *r.status < 400;
+  // A 304 confirms what is stored, whatever it was: a 404 revalidated is still a 404, no success.
+  // Only a 304 to a request the store never answered has nothing to confirm.
+  const bool confirms = *r.status == 304 && prior && prior->status;
+  const bool success = (confirms ? *prior->status : *r.status) < 400;
   row.ok_at = success ? std::optional(row.fetched_at) : row.ok_at;
   row.failures = success ? 0 : row.failures + 1;
-  // A 304 confirms what is stored; only a 304 to a request the store never answered has nothing
-  // to keep.
-  if (*r.status == 304 && prior && prior->status) return row;
+  if (confirms) return row;
   row.status = r.status;
   row.final_url = r.final_url;
   row.etag = r.etag;
@@ -85,9 +103,12 @@ StoredRow next_row(const std::optional<StoredRow>& prior, const Record& r) {
 }
 
 // Only when the last attempt was the success: a later failure (a 500, a timeout) overwrote the
-// status, and must be fetched again rather than served as a cached success.
+// status, and must be fetched again rather than served as a cached success. Only a 2xx is served:
+// a stored 3xx (a redirect not followed) or 304 has no body of its own to stand for.
 bool fresh(const StoredRow& row, std::int64_t now_ms, std::int64_t max_age_ms) {
-  return row.ok_at && *row.ok_at == row.fetched_at && *row.ok_at <= now_ms && now_ms - *row.ok_at < max_age_ms;
+  const bool two_xx = row.status && *row.status >= 200 && *row.status < 300;
+  return two_xx && row.ok_at && *row.ok_at == row.fetched_at && *row.ok_at <= now_ms &&
+         now_ms - *row.ok_at < max_age_ms;
 }
 
 void fill_cached(Record& r, const StoredRow& row) {

@@ -25,7 +25,8 @@ struct RequestKey {
 /// One row of the store (docs/state.md, table `fetches`). Times are Unix milliseconds.
 struct StoredRow {
   std::int64_t fetched_at = 0;        // the last attempt's start
-  std::optional<std::int64_t> ok_at;  // the last successful fetch's (a complete response, status < 400)
+  // The last successful fetch's: a complete response under 400, or a 304 confirming a stored one.
+  std::optional<std::int64_t> ok_at;
   // Of the last complete response (a 304 keeps them):
   std::optional<long> status;
   std::optional<std::string> final_url, etag, last_modified, sha256, content_type;
@@ -51,6 +52,15 @@ std::vector<std::string> conditional_headers(const StoredRow& row, const std::ve
                                              const RequestOverrides* object);
 inline constexpr std::size_t max_validator_length = 8192;
 
+/// Whether a request of `key`'s method may carry the stored validators: GET and HEAD only. On
+/// any other method If-None-Match asks the server to refuse the request (RFC 9110 13.1.2: 412).
+bool revalidates(const RequestKey& key);
+
+/// A 304 to a request that sent neither If-None-Match nor If-Modified-Since (not from the store,
+/// not from the user): RFC 9110 15.4.5 allows one only to a conditional GET or HEAD, and there
+/// is no stored response it could confirm.
+bool unsolicited_not_modified(const Record& r, const Job& job, const std::vector<std::string>& cli_headers);
+
 /// A response that ran to its end: it has a status and its line no transfer error (a --save
 /// failure happens after the response is complete).
 bool complete_response(const Record& r);
@@ -65,11 +75,11 @@ std::optional<bool> changed(const std::optional<StoredRow>& prior, const Record&
 bool stores(const Record& r);
 
 /// The row after `r`'s line. A 304 refreshes the times and keeps what the earlier response
-/// stored (status, validators, sha256, size, type, final_url); an error keeps them too and
-/// counts a failure.
+/// stored (status, validators, sha256, size, type, final_url), a success only when that status
+/// was (under 400); an error keeps them too and counts a failure.
 StoredRow next_row(const std::optional<StoredRow>& prior, const Record& r);
 
-/// --max-age: whether `row` was fetched successfully less than `max_age_ms` before `now_ms`. A
+/// --max-age: whether `row` is a 2xx fetched successfully less than `max_age_ms` before `now_ms`. A
 /// time after `now_ms` (the clock went back) is not fresh: fetching again is the safe side.
 bool fresh(const StoredRow& row, std::int64_t now_ms, std::int64_t max_age_ms);
 

@@ -13,7 +13,8 @@ std::optional<StoredRow> StateSession::admit(Job& job, std::int64_t now_ms) {
   entry->prior = m_store.lookup(entry->key);
   if (entry->prior) {
     if (m_options.max_age_ms && fresh(*entry->prior, now_ms, *m_options.max_age_ms)) return entry->prior;
-    job.extra_headers = conditional_headers(*entry->prior, m_options.headers, job.request.get());
+    if (revalidates(entry->key))
+      job.extra_headers = conditional_headers(*entry->prior, m_options.headers, job.request.get());
   }
   job.state = std::move(entry);
   return std::nullopt;
@@ -21,6 +22,11 @@ std::optional<StoredRow> StateSession::admit(Job& job, std::int64_t now_ms) {
 
 void StateSession::stamp_and_store(Record& r, const Job& job) {
   const StateEntry& entry = *job.state;
+  // Stored as it came, it would later be served (--max-age) as a response it never was.
+  if (unsolicited_not_modified(r, job, m_options.headers)) {
+    r.error = ErrorKind::protocol;
+    r.message = "304 Not Modified to a request that sent no validator";
+  }
   r.changed = changed(entry.prior, r);
   if (entry.prior) r.last_fetched_ms = entry.prior->ok_at;
   if (stores(r)) m_writer.put(entry.key, next_row(entry.prior, r));

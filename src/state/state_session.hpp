@@ -37,9 +37,9 @@ class StateSession {
   /// or no answer, decides only this run (RFC 9309 2.3.1.4: the site may be back tomorrow).
   void keep_robots(const std::string& robots_url, long status, std::string_view body, std::int64_t now_ms);
   /// Why the store cannot be written; empty while it can.
-  std::string failure() { return m_writer.failure(); }
+  [[nodiscard]] std::string failure() { return m_writer.failure(); }
   /// Writes the rows that wait and stops the writer; says why a write failed (empty: none did).
-  std::string close() { return m_writer.close(); }
+  [[nodiscard]] std::string close() { return m_writer.close(); }
 
  private:
   StateStore& m_store;

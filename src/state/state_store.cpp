@@ -5,8 +5,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/file.h>
-#include <thread>
 #include <unistd.h>
 
 namespace volley {
@@ -72,22 +70,10 @@ std::optional<std::int64_t> column_int(sqlite3_stmt* s, int i) {
   return sqlite3_column_int64(s, i);
 }
 
-// Waits for the lock as SQLite's busy timeout waits for its own: polling, since flock() has no
-// timed form. Returns 0, or the errno of the last try (EWOULDBLOCK: still held).
-int lock_within(int fd, std::chrono::milliseconds wait) {
-  const auto until = std::chrono::steady_clock::now() + wait;
-  for (;;) {
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return 0;
-    const int err = errno;
-    if (err != EWOULDBLOCK && err != EINTR) return err;
-    if (std::chrono::steady_clock::now() >= until) return EWOULDBLOCK;
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-}
-
 }  // namespace
 
-StateStore::StateStore(const std::string& path, std::chrono::milliseconds wait) : m_path(path) {
+StateStore::StateStore(const std::string& path, std::chrono::milliseconds wait)
+    : m_path(path), m_write_busy{path, busy_wait, {}}, m_read_busy{path, busy_wait, {}} {
   const auto fail = [this](const std::string& why) {
     close_all();
     throw std::runtime_error("state file " + m_path + ": " + why);
@@ -104,7 +90,7 @@ StateStore::StateStore(const std::string& path, std::chrono::milliseconds wait) 
   }
   if (sqlite3_open_v2(path.c_str(), &m_write, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
     sqlite_fail(m_write, "cannot open");
-  sqlite3_busy_timeout(m_write, static_cast<int>(wait.count()));
+  sqlite3_busy_handler(m_write, wait_while_busy, &m_write_busy);
   // WAL: readers (the engine's lookups, a user's sqlite3 shell) never wait for a batch being
   // written, and a commit is one append. synchronous=NORMAL keeps every committed batch through a
   // crash of the process (kill -9); only a power loss may take the last ones back.
@@ -141,7 +127,7 @@ StateStore::StateStore(const std::string& path, std::chrono::milliseconds wait) 
     sqlite_fail(m_write, "cannot prepare the writes");
   if (sqlite3_open_v2(path.c_str(), &m_read, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
     sqlite_fail(m_read, "cannot open for reading");
-  sqlite3_busy_timeout(m_read, static_cast<int>(wait.count()));
+  sqlite3_busy_handler(m_read, wait_while_busy, &m_read_busy);
   if (sqlite3_prepare_v3(m_read, select_sql, -1, SQLITE_PREPARE_PERSISTENT, &m_select, nullptr) != SQLITE_OK ||
       sqlite3_prepare_v3(m_read, select_robots_sql, -1, SQLITE_PREPARE_PERSISTENT, &m_select_robots, nullptr) !=
           SQLITE_OK)

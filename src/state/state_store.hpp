@@ -1,6 +1,7 @@
 #pragma once
 
 #include "state/state_rules.hpp"
+#include "state/state_waits.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -40,10 +41,15 @@ struct StateInUse : std::runtime_error {
 /// any descriptor of the file would drop SQLite's fcntl locks.
 ///
 /// Two connections: lookup() is for one thread (the engine's), put() for another (the writer's).
+///
+/// SQLite's own locks are another matter: a sqlite3 shell running a maintenance DELETE holds the
+/// write lock for as long as its transaction lasts. Both connections wait up to `busy_wait` for
+/// it (a -v note says so), and only then does a write fail.
 class StateStore {
  public:
   // 2: the robots table (a file of version 1 gains it when opened).
   static constexpr int schema_version = 2;
+  static constexpr std::chrono::milliseconds busy_wait = std::chrono::seconds(60);
 
   /// Creates the file and its table when missing. Throws StateInUse, or std::runtime_error saying
   /// why the file cannot be used (not SQLite, a newer schema, no permission).
@@ -76,6 +82,7 @@ class StateStore {
   sqlite3_stmt* m_upsert = nullptr;
   sqlite3_stmt* m_select_robots = nullptr;
   sqlite3_stmt* m_upsert_robots = nullptr;
+  BusyWait m_write_busy, m_read_busy;
   std::atomic<std::uint64_t> m_commits{0};  // put()'s transactions so far
   bool m_reading = false;                   // m_read holds a read transaction
   std::uint64_t m_read_commits = 0;         // m_commits when it began

@@ -8,22 +8,29 @@ StateWriter::StateWriter(StateStore& store, std::size_t batch_rows, std::chrono:
   m_thread.start([this] { run(); });
 }
 
-StateWriter::~StateWriter() { close(); }
+// A writer dropped without close() (the run already failed) still joins its thread; what the
+// rows' failure was is reported by whoever called close() or failure() first.
+StateWriter::~StateWriter() { static_cast<void>(close()); }
 
 void StateWriter::put(RequestKey key, StoredRow row) {
   std::unique_lock lock(m_thread.mutex());
   m_room.wait(lock, [this] { return m_waiting.size() < m_capacity || !m_failure.empty() || m_thread.stopping(); });
   if (!m_failure.empty() || m_thread.stopping()) return;
-  if (m_waiting.empty()) m_oldest = std::chrono::steady_clock::now();
+  const bool first = m_waiting.empty() && m_robots.empty();
+  if (first) m_oldest = std::chrono::steady_clock::now();
   m_waiting.emplace_back(std::move(key), std::move(row));
-  if (m_waiting.size() >= m_batch_rows) m_thread.wake_thread();
+  // The first row starts the clock the writer waits on (an idle writer sleeps with no deadline);
+  // a full batch is due at once.
+  if (first || m_waiting.size() >= m_batch_rows) m_thread.wake_thread();
 }
 
 void StateWriter::put_robots(std::string robots_url, StoredRobots robots) {
   std::lock_guard lock(m_thread.mutex());
   if (!m_failure.empty() || m_thread.stopping()) return;
-  if (m_waiting.empty() && m_robots.empty()) m_oldest = std::chrono::steady_clock::now();
+  const bool first = m_waiting.empty() && m_robots.empty();
+  if (first) m_oldest = std::chrono::steady_clock::now();
   m_robots.emplace_back(std::move(robots_url), std::move(robots));
+  if (first) m_thread.wake_thread();
 }
 
 std::string StateWriter::close() {

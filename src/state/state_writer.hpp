@@ -13,8 +13,8 @@ namespace volley {
 
 /// Writes rows to the StateStore on a thread of its own, in batched transactions: when
 /// `batch_rows` wait, or `batch_delay` after the oldest of them was handed over, so a commit
-/// (an fsync at a WAL checkpoint) never holds the loop up, and a crash loses at most the batch
-/// being written. The hand-off is bounded: put() waits while `capacity` rows are waiting, so a
+/// (an fsync at a WAL checkpoint) never holds the loop up, and a crash (kill -9) loses at most
+/// the rows of the last `batch_delay` and the batch being written. The hand-off is bounded: put() waits while `capacity` rows are waiting, so a
 /// disk slower than the network slows the run instead of growing memory.
 class StateWriter {
  public:
@@ -28,9 +28,9 @@ class StateWriter {
   /// An origin's robots.txt (--robots), written with the next batch.
   void put_robots(std::string robots_url, StoredRobots robots);
   /// Writes what waits, stops the thread, and says why a write failed (empty: none did).
-  std::string close();
+  [[nodiscard]] std::string close();
   /// Why a write failed; empty while none has. Rows after a failure are dropped.
-  std::string failure();
+  [[nodiscard]] std::string failure();
 
  private:
   void run();

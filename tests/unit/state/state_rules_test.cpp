@@ -110,6 +110,44 @@ TEST_CASE("state_rules: a 304 keeps the stored validators, hash and status; time
   CHECK(row.failures == 0);
 }
 
+TEST_CASE("state_rules: a 304 confirms a stored 404 as a 404, no success") {
+  StoredRow prior = stored(404, "aaa");
+  prior.ok_at.reset();
+  prior.failures = 1;
+  const StoredRow row = next_row(prior, response(304, sha256_hex(""), 9000));
+  CHECK(row.status == 404);
+  CHECK_FALSE(row.ok_at);
+  CHECK(row.failures == 2);
+  CHECK_FALSE(fresh(row, 9001, 1000000));
+}
+
+TEST_CASE("state_rules: --max-age serves a stored 2xx only") {
+  for (long status : {200L, 204L, 299L}) CHECK(fresh(stored(status, "a"), 1001, 1000));
+  for (long status : {199L, 301L, 304L, 404L}) CHECK_FALSE(fresh(stored(status, "a"), 1001, 1000));
+}
+
+TEST_CASE("state_rules: validators go out on GET and HEAD only") {
+  CHECK(revalidates({"GET", "http://a.test/", ""}));
+  CHECK(revalidates({"HEAD", "http://a.test/", ""}));
+  for (const char* method : {"POST", "PUT", "DELETE", "PATCH", "get"})
+    CHECK_FALSE(revalidates({method, "http://a.test/", ""}));
+}
+
+TEST_CASE("state_rules: a 304 is unsolicited unless a validator went out, from the store or the user") {
+  const Record nm = response(304, sha256_hex(""));
+  Job plain = job("http://a.test/");
+  CHECK(unsolicited_not_modified(nm, plain, {}));
+  CHECK_FALSE(unsolicited_not_modified(response(200, "a"), plain, {}));
+  CHECK_FALSE(unsolicited_not_modified(nm, plain, {"if-modified-since: Tue, 01 Jan 2030 00:00:00 GMT"}));
+  CHECK(unsolicited_not_modified(nm, plain, {"X-If-None-Match: a"}));
+  Job from_store = job("http://a.test/");
+  from_store.extra_headers = {"If-None-Match: \"v1\""};
+  CHECK_FALSE(unsolicited_not_modified(nm, from_store, {}));
+  auto object = std::make_shared<RequestOverrides>();
+  object->headers = {"If-None-Match: \"mine\""};
+  CHECK_FALSE(unsolicited_not_modified(nm, job("http://a.test/", object), {}));
+}
+
 TEST_CASE("state_rules: a new response replaces the row; an error keeps it and counts") {
   StoredRow prior = stored(200, "aaa");
   prior.failures = 0;

@@ -41,6 +41,18 @@ std::string query(const std::string& path, const std::string& sql) {
   return out;
 }
 
+// Polls until `sql` answers `expected` or `within` has passed; returns the last answer.
+std::string wait_for(const std::string& path, const std::string& sql, const std::string& expected,
+                     std::chrono::milliseconds within) {
+  const auto until = std::chrono::steady_clock::now() + within;
+  std::string got = query(path, sql);
+  while (got != expected && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(5ms);
+    got = query(path, sql);
+  }
+  return got;
+}
+
 }  // namespace
 
 TEST_CASE("state_store: a new file gets the table, WAL and the schema version") {
@@ -207,4 +219,20 @@ TEST_CASE("state_writer: close writes what waits") {
   for (int i = 0; i < 10; ++i) writer.put(key("http://a.test/" + std::to_string(i)), row(200, "a"));
   CHECK(writer.close().empty());
   CHECK(query(path, "SELECT count(*) FROM fetches") == "10\n");
+}
+
+TEST_CASE("state_writer: an idle writer wakes for the first row, and for a robots.txt alone") {
+  ScratchDir dir;
+  const std::string path = dir / "state.db";
+  StateStore store(path);
+  StateWriter writer(store, 1000, 20ms);
+  // Each row is put once the writer has written the one before and gone back to sleep: what
+  // used to wait for a full batch, or the end, however long the run.
+  for (int i = 1; i <= 3; ++i) {
+    writer.put(key("http://a.test/" + std::to_string(i)), row(200, "a"));
+    CHECK(wait_for(path, "SELECT count(*) FROM fetches", std::to_string(i) + "\n", 3s) == std::to_string(i) + "\n");
+  }
+  writer.put_robots("http://a.test/robots.txt", StoredRobots{1000, 200, "User-agent: *\n"});
+  CHECK(wait_for(path, "SELECT count(*) FROM robots", "1\n", 3s) == "1\n");
+  CHECK(writer.close().empty());
 }
