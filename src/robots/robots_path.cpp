@@ -7,6 +7,7 @@
 #include "net/redirect.hpp"
 #include "net/request_setup.hpp"
 #include "output/log_text.hpp"
+#include "state/state_rules.hpp"
 #include "state/state_session.hpp"
 #include "util/wall_time.hpp"
 
@@ -104,6 +105,8 @@ bool RobotsPath::follow_redirect(Completion& c) {
   }
   if (spdlog::should_log(spdlog::level::debug))
     spdlog::debug("redirect #{} (hop {}) to {}", c.job.seq, c.job.redirects, redact_password(c.job.target));
+  // --state: the stored validators go to the stored page only, wherever the chain meets it.
+  if (c.job.state) c.job.extra_headers = validators_for(*c.job.state, c.job.target);
   if (const std::string* why = m_health.dead(c.job.host_key))
     m_outlet.end_unstarted(c.job, ErrorKind::host_unreachable, *why);
   else
