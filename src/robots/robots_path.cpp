@@ -29,11 +29,19 @@ RobotsPath::RobotsPath(const Options& options, Scheduler& scheduler, HostHealth&
   if (options.robots) m_gate.emplace(robots_product_token(options.user_agent));
 }
 
+// A redirect hop goes ahead of its host's URLs not started, as a retry does: a chain under way
+// ends before new ones begin, as when libcurl followed it at once, while the host's cap, pacing
+// and back-off still apply to it.
+void RobotsPath::queue(Job job) {
+  if (job.redirects == 0) return m_scheduler.push(std::move(job));
+  m_scheduler.defer(std::move(job), m_now);
+}
+
 // The first URL of its origin queues the robots.txt fetch, as a job of its host.
 void RobotsPath::through_gate(Job job) {
   RobotsGate::Admission a = m_gate->admit(job);
   switch (a.kind) {
-    case RobotsGate::Admission::Kind::go: return m_scheduler.push(std::move(job));
+    case RobotsGate::Admission::Kind::go: return queue(std::move(job));
     case RobotsGate::Admission::Kind::disallowed:
       return m_outlet.end_unstarted(job, ErrorKind::robots_disallowed, robots_denial(job, a.message));
     case RobotsGate::Admission::Kind::held:
@@ -73,7 +81,7 @@ void RobotsPath::robots_known(Completion& c, TimePoint now) {
 void RobotsPath::release(RobotsGate::Verdict v, const std::string& host_key, TimePoint now) {
   if (v.crawl_delay) m_scheduler.pace_host(host_key, from_seconds(*v.crawl_delay), now);
   for (Job& job : v.disallowed) m_outlet.end_unstarted(job, ErrorKind::robots_disallowed, robots_denial(job, v.message));
-  for (Job& job : v.allowed) m_scheduler.push(std::move(job));
+  for (Job& job : v.allowed) queue(std::move(job));
 }
 
 void RobotsPath::abandon(const std::string& robots_url, const std::string& why) {

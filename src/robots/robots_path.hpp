@@ -33,7 +33,7 @@ class RobotsPath {
 
   /// A URL to fetch: queued, held for its origin's robots.txt, or ended as disallowed.
   void admit(Job job) {
-    if (!m_gate) return m_scheduler.push(std::move(job));
+    if (!m_gate) return queue(std::move(job));
     through_gate(std::move(job));
   }
   /// A robots.txt fetch is done (retries included): its origin's verdict releases the URLs waiting.
@@ -50,6 +50,7 @@ class RobotsPath {
   void interrupt(std::string_view why);
 
  private:
+  void queue(Job job);
   void through_gate(Job job);
   bool robots_from_store(const Job& fetch);
   void release(RobotsGate::Verdict v, const std::string& host_key, TimePoint now);

@@ -46,6 +46,23 @@ TEST_CASE("robots_path: without --robots a URL and its redirect hop go straight 
   CHECK(hop->host_key == "b.test:80");
 }
 
+TEST_CASE("robots_path: a hop goes ahead of its host's URLs not started, as a chain under way") {
+  EngineParts p;
+  p.path->admit(url_job(1, "/moved"));
+  p.path->admit(url_job(2, "/x"));
+  std::optional<Job> first = p.scheduler.next(p.now);
+  REQUIRE(first);
+  p.scheduler.release_host(first->host_key);
+  Completion c{std::move(*first), Record{}};
+  c.record.status = 302;
+  c.record.redirect_url = "http://a.test/new";
+  REQUIRE(p.path->follow_redirect(c));
+  std::optional<Job> hop = p.scheduler.next(p.now);
+  REQUIRE(hop);
+  CHECK(hop->seq == 1);
+  CHECK(hop->target == "http://a.test/new");
+}
+
 TEST_CASE("robots_path: with --robots a URL waits for its origin's robots.txt, whose verdict releases or ends it") {
   EngineParts p(robots_on());
   p.path->admit(url_job(1, "/private/a"));
