@@ -21,10 +21,10 @@ class StopCause;
 
 /// The way from the intake to the scheduler, which the engine asks about every URL admitted and
 /// every redirect hop. Without --robots a URL or hop simply goes to the scheduler, as a job of its
-/// own host. With it, a URL waits in the
-/// RobotsGate for its origin's robots.txt (fetched as a job of its host, or taken from --state's
-/// store), goes on or ends disallowed; robots.txt fetches come back here when done, and the hops
-/// of a redirect come back through the gate like URLs just read.
+/// own host. With it, a URL waits in the RobotsGate for its origin's robots.txt (fetched as a job
+/// of its host, or taken from --state's store), goes on or ends disallowed; robots.txt fetches
+/// come back here when done, and the hops of a redirect come back through the gate like URLs just
+/// read.
 class RobotsPath {
  public:
   /// `now` is the loop turn's time, which the engine owns. `state`: --state's session, or null.
