@@ -130,6 +130,7 @@ void Engine::complete(Completion& c, TimePoint now) {
     const double delay = retry_delay(m_policy, c.job.attempts, r.retry_after, unit);
     if (spdlog::should_log(spdlog::level::debug))
       spdlog::debug("retry #{} in {:.3f}s after attempt {}: {}", c.job.seq, delay, c.job.attempts, outcome_text(r));
+    c.job.chain_us = 0;  // a retry is a new attempt, with a whole --timeout for its hops
     m_scheduler.defer(std::move(c.job), now + from_seconds(delay));
     return;
   }

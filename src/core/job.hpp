@@ -36,12 +36,14 @@ struct Job {
   std::string id;  // the queue entry's id (--queue); empty otherwise
   std::vector<std::string> extra_headers;  // "Name: value", checked: --state's conditional headers
   std::shared_ptr<const StateEntry> state;  // --state: its key and stored row (state_rules.hpp)
-  // --robots follows a URL's redirects itself (robots_redirect.hpp): `target` is then the latest
-  // hop, `redirects` how many were followed, and `other_origin` whether that hop left the URL's
-  // scheme, host and port (`first_origin`), so that credentials stay behind as libcurl leaves them.
+  // volley follows a URL's redirects itself (net/redirect.hpp): `target` is then the latest hop,
+  // `redirects` how many were followed, and `other_origin` whether that hop left the URL's scheme,
+  // host and port (`first_origin`), so that credentials stay behind as libcurl leaves them.
   int redirects = 0;
   bool other_origin = false;
   std::string first_origin;
+  bool as_get = false;        // a 301, 302 or 303 turned the request into a GET: no body, no -X
+  std::int64_t chain_us = 0;  // transfer time of this attempt's earlier hops, which --timeout covers
 };
 
 /// What a job costs beyond its own fields and what they point to: its place in the scheduler's

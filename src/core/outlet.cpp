@@ -33,7 +33,7 @@ void Outlet::stamp(Record& r, Job& job, TimePoint now) {
   r.seq = job.seq;
   r.url = std::move(job.url);
   r.attempts = job.attempts;
-  if (job.redirects) r.redirects = job.redirects;  // --robots: hops the engine followed
+  if (job.redirects) r.redirects = job.redirects;  // hops the engine followed (net/redirect.hpp)
   if (!job.id.empty()) r.id = std::move(job.id);
   // The loop's clock is read once per turn, before libcurl's work in it, while libcurl times the
   // attempt to its very end: elapsed never claims less than the last attempt's time.total.

@@ -20,7 +20,7 @@ struct Record {
   std::optional<long> status;  // none: no HTTP response
   std::optional<std::string> final_url;
   long redirects = 0;
-  std::optional<std::string> redirect_url;  // a 3xx's Location not followed by libcurl (--robots)
+  std::optional<std::string> redirect_url;  // a 3xx's Location, resolved by libcurl, which follows none
   std::optional<long> http_version;  // CURL_HTTP_VERSION_*
   std::optional<std::string> remote_ip;
   std::optional<std::string> content_type;

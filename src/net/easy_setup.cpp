@@ -6,6 +6,7 @@
 #include "util/ascii.hpp"
 #include "util/units.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <stdexcept>
@@ -70,9 +71,10 @@ void EasySetup::configure(CURL* e) {
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  // --robots: libcurl would request each hop unchecked; the engine follows them through the gate.
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, o.max_redirects > 0 && !o.robots ? 1L : 0L);
-  curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(o.max_redirects));
+  // libcurl would request each hop at once, unseen by the scheduler (per-host cap, delay, pauses,
+  // robots.txt): the engine follows them instead (net/redirect.hpp). CURLINFO_REDIRECT_URL still
+  // gives the Location resolved against the request's URL.
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, seconds_to_ms(o.timeout));
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, seconds_to_ms(o.connect_timeout));
   if (o.stall_timeout > 0) {
@@ -108,8 +110,8 @@ bool EasySetup::apply_headers(CURL* e, const Job& job, curl_slist*& list) const 
   if (!object_headers && job.extra_headers.empty() && !job.other_origin) return false;
   list = nullptr;
   const auto add = [&job, &list](const std::string& h) {
-    // A hop the engine followed to another origin (--robots) sends no credentials, as libcurl's
-    // own redirects do not.
+    // A hop the engine followed to another origin sends no credentials, as libcurl's own
+    // redirects did not.
     if (job.other_origin && (ascii_iequals(header_name(h), "Authorization") || ascii_iequals(header_name(h), "Cookie")))
       return;
     list = curl_slist_append(list, h.c_str());
@@ -122,6 +124,14 @@ bool EasySetup::apply_headers(CURL* e, const Job& job, curl_slist*& list) const 
   // Possibly null (every header dropped): that too differs from the shared list.
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);
   return true;
+}
+
+void EasySetup::apply_hop(CURL* e, const Job& job) const {
+  if (job.as_get) apply_setup(e, RequestSetup{});
+  if (m_options.timeout <= 0) return;
+  // 0 would mean "no timeout": a chain that used it all gets the shortest one instead.
+  const long left_ms = seconds_to_ms(m_options.timeout) - static_cast<long>(job.chain_us / 1000);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, std::max(1L, left_ms));
 }
 
 void EasySetup::apply_robots(CURL* e) {

@@ -8,10 +8,11 @@
 
 namespace volley {
 
-/// What the flags ask of every easy handle, decided once per run: timeouts, protocols, redirects,
-/// proxy, TLS trust, -H, --resolve, -X and -d, and the TLS session cache the handles share. The
-/// reactor applies it once per pooled handle, then only a job's differences on top (a request
-/// object's method, body and headers; a robots.txt fetch), and puts the handle back after them.
+/// What the flags ask of every easy handle, decided once per run: timeouts, protocols, redirects
+/// (none: the engine follows them), proxy, TLS trust, -H, --resolve, -X and -d, and the TLS
+/// session cache the handles share. The reactor applies it once per pooled handle, then only a
+/// job's differences on top (a request object's method, body and headers; a redirect hop; a
+/// robots.txt fetch), and puts the handle back after them.
 class EasySetup {
  public:
   explicit EasySetup(const Options& options);
@@ -31,6 +32,10 @@ class EasySetup {
   /// shared list serves.
   [[nodiscard]] bool apply_headers(CURL* e, const Job& job, curl_slist*& list) const;
   curl_slist* shared_headers() const { return m_headers; }
+  /// A redirect hop the engine follows: a GET after a 301/302/303 that asked for one
+  /// (net/redirect.hpp), and what is left of the attempt's --timeout, which covers the whole
+  /// chain as when libcurl followed it.
+  void apply_hop(CURL* e, const Job& job) const;
   /// --robots' fetch of /robots.txt: a GET whatever -X or -d ask, following up to five redirects
   /// (RFC 9309 2.3.1.2) whatever --max-redirects says.
   static void apply_robots(CURL* e);

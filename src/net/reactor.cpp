@@ -114,7 +114,7 @@ void Reactor::configure(Slot& slot) {
 }
 
 // What a job changes over the shared configuration: a request object's method and body, a
-// robots.txt fetch (its body kept up to the parse limit even when no other body is), and the
+// redirect hop's method and time left, a robots.txt fetch (its body kept up to the parse limit even when no other body is), and the
 // headers. Only the header list is restored after the transfer; anything else resets the handle.
 void Reactor::apply_job(Slot& slot) {
   if (slot.job.request && m_setup.apply_request(slot.easy, *slot.job.request)) slot.customised = true;
@@ -123,6 +123,10 @@ void Reactor::apply_job(Slot& slot) {
     slot.keep_body = true;
     slot.max_body = robots_parse_limit;
     EasySetup::apply_robots(slot.easy);
+  }
+  if (slot.job.redirects) {
+    slot.customised = true;
+    m_setup.apply_hop(slot.easy, slot.job);
   }
   slot.own_headers = m_setup.apply_headers(slot.easy, slot.job, slot.request_headers);
 }

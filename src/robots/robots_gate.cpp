@@ -1,5 +1,6 @@
 #include "robots/robots_gate.hpp"
 
+#include "input/url_check.hpp"
 #include "robots/robots_target.hpp"
 
 namespace volley {
@@ -123,6 +124,11 @@ std::vector<Job> RobotsGate::take_all() {
   }
   m_held = 0;
   return jobs;
+}
+
+std::string robots_denial(const Job& job, const std::string& why) {
+  if (job.redirects == 0) return why;
+  return "redirect to " + redact_password(job.target) + ": " + why;
 }
 
 }  // namespace volley

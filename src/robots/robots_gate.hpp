@@ -105,4 +105,7 @@ class RobotsGate {
   std::size_t m_held = 0;
 };
 
+/// The message of a URL ended by robots.txt: a hop's names the hop, the URL itself being allowed.
+std::string robots_denial(const Job& job, const std::string& why);
+
 }  // namespace volley

@@ -4,9 +4,10 @@
 #include "core/outlet.hpp"
 #include "core/stop_cause.hpp"
 #include "input/url_check.hpp"
+#include "net/redirect.hpp"
 #include "net/request_setup.hpp"
 #include "output/log_text.hpp"
-#include "robots/robots_redirect.hpp"
+#include "state/state_rules.hpp"
 #include "state/state_session.hpp"
 #include "util/wall_time.hpp"
 
@@ -28,11 +29,19 @@ RobotsPath::RobotsPath(const Options& options, Scheduler& scheduler, HostHealth&
   if (options.robots) m_gate.emplace(robots_product_token(options.user_agent));
 }
 
+// A redirect hop goes ahead of its host's URLs not started, as a retry does: a chain under way
+// ends before new ones begin, as when libcurl followed it at once, while the host's cap, pacing
+// and back-off still apply to it.
+void RobotsPath::queue(Job job) {
+  if (job.redirects == 0) return m_scheduler.push(std::move(job));
+  m_scheduler.defer(std::move(job), m_now);
+}
+
 // The first URL of its origin queues the robots.txt fetch, as a job of its host.
 void RobotsPath::through_gate(Job job) {
   RobotsGate::Admission a = m_gate->admit(job);
   switch (a.kind) {
-    case RobotsGate::Admission::Kind::go: return m_scheduler.push(std::move(job));
+    case RobotsGate::Admission::Kind::go: return queue(std::move(job));
     case RobotsGate::Admission::Kind::disallowed:
       return m_outlet.end_unstarted(job, ErrorKind::robots_disallowed, robots_denial(job, a.message));
     case RobotsGate::Admission::Kind::held:
@@ -72,7 +81,7 @@ void RobotsPath::robots_known(Completion& c, TimePoint now) {
 void RobotsPath::release(RobotsGate::Verdict v, const std::string& host_key, TimePoint now) {
   if (v.crawl_delay) m_scheduler.pace_host(host_key, from_seconds(*v.crawl_delay), now);
   for (Job& job : v.disallowed) m_outlet.end_unstarted(job, ErrorKind::robots_disallowed, robots_denial(job, v.message));
-  for (Job& job : v.allowed) m_scheduler.push(std::move(job));
+  for (Job& job : v.allowed) queue(std::move(job));
 }
 
 void RobotsPath::abandon(const std::string& robots_url, const std::string& why) {
@@ -84,13 +93,12 @@ void RobotsPath::interrupt(std::string_view why) {
   for (Job& job : m_gate->take_all()) m_outlet.end_unstarted(job, ErrorKind::interrupted, why);
 }
 
-// A hop to follow goes back through the gate like a URL just read (its host's health and
-// robots.txt), as a job of its own host.
-bool RobotsPath::redirect(Completion& c) {
+// A hop to follow goes back through admission like a URL just read (its host's health, and with
+// --robots its origin's robots.txt), as a job of its own host.
+bool RobotsPath::follow_redirect(Completion& c) {
   Record& r = c.record;
   const RequestSetup setup = decide_request(m_options.method, m_options.data, c.job.request.get());
-  const bool get_like = setup.custom_method.empty() && setup.base != RequestSetup::Base::post;
-  RedirectStep step = next_redirect(c.job, r, m_options.max_redirects, get_like);
+  RedirectStep step = next_redirect(c.job, r, m_options.max_redirects, setup);
   switch (step.kind) {
     case RedirectStep::Kind::stop: return false;
     case RedirectStep::Kind::too_many:
@@ -105,6 +113,8 @@ bool RobotsPath::redirect(Completion& c) {
   }
   if (spdlog::should_log(spdlog::level::debug))
     spdlog::debug("redirect #{} (hop {}) to {}", c.job.seq, c.job.redirects, redact_password(c.job.target));
+  // --state: the stored validators go to the stored page only, wherever the chain meets it.
+  if (c.job.state) c.job.extra_headers = validators_for(*c.job.state, c.job.target);
   if (const std::string* why = m_health.dead(c.job.host_key))
     m_outlet.end_unstarted(c.job, ErrorKind::host_unreachable, *why);
   else

@@ -20,10 +20,11 @@ class StateSession;
 class StopCause;
 
 /// The way from the intake to the scheduler, which the engine asks about every URL admitted and
-/// every redirect. Without --robots a URL simply goes to the scheduler. With it, a URL waits in the
-/// RobotsGate for its origin's robots.txt (fetched as a job of its host, or taken from --state's
-/// store), goes on or ends disallowed; robots.txt fetches come back here when done, and the hops
-/// of a redirect come back through the gate like URLs just read.
+/// every redirect hop. Without --robots a URL or hop simply goes to the scheduler, as a job of its
+/// own host. With it, a URL waits in the RobotsGate for its origin's robots.txt (fetched as a job
+/// of its host, or taken from --state's store), goes on or ends disallowed; robots.txt fetches
+/// come back here when done, and the hops of a redirect come back through the gate like URLs just
+/// read.
 class RobotsPath {
  public:
   /// `now` is the loop turn's time, which the engine owns. `state`: --state's session, or null.
@@ -32,14 +33,14 @@ class RobotsPath {
 
   /// A URL to fetch: queued, held for its origin's robots.txt, or ended as disallowed.
   void admit(Job job) {
-    if (!m_gate) return m_scheduler.push(std::move(job));
+    if (!m_gate) return queue(std::move(job));
     through_gate(std::move(job));
   }
   /// A robots.txt fetch is done (retries included): its origin's verdict releases the URLs waiting.
   void robots_known(Completion& c, TimePoint now);
-  /// Whether a response of a URL is a redirect the engine follows (--robots: libcurl followed
-  /// none), the next hop admitted again; a hop not followed may turn `c.record` into an error.
-  bool follow_redirect(Completion& c) { return m_gate && redirect(c); }
+  /// Whether a response of a URL is a redirect the engine follows (libcurl follows none), the
+  /// next hop admitted again; a hop not followed may turn `c.record` into an error.
+  bool follow_redirect(Completion& c);
   /// The robots.txt fetch `robots_url` will never complete (its host given up): the URLs that
   /// waited for it end as unreachable, with `why`.
   void abandon(const std::string& robots_url, const std::string& why);
@@ -49,10 +50,10 @@ class RobotsPath {
   void interrupt(std::string_view why);
 
  private:
+  void queue(Job job);
   void through_gate(Job job);
   bool robots_from_store(const Job& fetch);
   void release(RobotsGate::Verdict v, const std::string& host_key, TimePoint now);
-  bool redirect(Completion& c);
 
   const Options& m_options;
   Scheduler& m_scheduler;

@@ -1,5 +1,7 @@
 #include "state/state_rules.hpp"
 
+#include "input/url_check.hpp"
+#include "net/curl_ptr.hpp"
 #include "net/http_headers.hpp"
 #include "net/request_setup.hpp"
 #include "net/sha256.hpp"
@@ -31,6 +33,21 @@ bool sendable(const std::optional<std::string>& v) {
   return v && !v->empty() && v->size() <= max_validator_length && is_header_value(*v);
 }
 
+// libcurl reports as the effective URL the one it fetched, parsed and written back (7.88's
+// parseurlandfillconn: "http://a.test" is fetched as "http://a.test/").
+std::string as_fetched(std::string_view url) {
+  const CurlUrl u(curl_url());
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, std::string(url).c_str(), CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+    return std::string(url);
+  const CurlChars text = url_part(u.get(), CURLUPART_URL);
+  return text ? std::string(text.get()) : std::string(url);
+}
+
+// A 304 stands for the stored response only when it comes from the page that response came from.
+bool confirms(const std::optional<StoredRow>& prior, const Record& r) {
+  return r.status == 304 && prior && prior->status && prior->final_url == r.final_url;
+}
+
 }  // namespace
 
 RequestKey request_key(const Job& job, const std::string& cli_method, const std::optional<std::string>& cli_data) {
@@ -54,6 +71,16 @@ std::vector<std::string> conditional_headers(const StoredRow& row, const std::ve
   return out;
 }
 
+bool same_page(const StoredRow& row, std::string_view target) {
+  if (!row.final_url) return false;
+  return *row.final_url == redact_password(target) || *row.final_url == redact_password(as_fetched(target));
+}
+
+std::vector<std::string> validators_for(const StateEntry& entry, std::string_view target) {
+  if (!entry.prior || !same_page(*entry.prior, target)) return {};
+  return entry.validators;
+}
+
 bool revalidates(const RequestKey& key) { return key.method == "GET" || key.method == "HEAD"; }
 
 bool unsolicited_not_modified(const Record& r, const Job& job, const std::vector<std::string>& cli_headers) {
@@ -67,7 +94,7 @@ bool complete_response(const Record& r) {
 
 std::optional<bool> changed(const std::optional<StoredRow>& prior, const Record& r) {
   if (!complete_response(r)) return std::nullopt;
-  if (r.status == 304) return false;
+  if (r.status == 304) return prior && prior->status && !confirms(prior, r);
   if (!prior || !prior->status) return true;
   return prior->status != r.status || prior->sha256 != r.sha256;
 }
@@ -86,12 +113,12 @@ StoredRow next_row(const std::optional<StoredRow>& prior, const Record& r) {
   }
   row.error.clear();
   // A 304 confirms what is stored, whatever it was: a 404 revalidated is still a 404, no success.
-  // Only a 304 to a request the store never answered has nothing to confirm.
-  const bool confirms = *r.status == 304 && prior && prior->status;
-  const bool success = (confirms ? *prior->status : *r.status) < 400;
+  // A 304 to a request the store never answered, or from another page, has nothing to confirm.
+  const bool confirmed = confirms(prior, r);
+  const bool success = (confirmed ? *prior->status : *r.status) < 400;
   row.ok_at = success ? std::optional(row.fetched_at) : row.ok_at;
   row.failures = success ? 0 : row.failures + 1;
-  if (confirms) return row;
+  if (confirmed) return row;
   row.status = r.status;
   row.final_url = r.final_url;
   row.etag = r.etag;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace volley {
@@ -39,6 +40,8 @@ struct StoredRow {
 struct StateEntry {
   RequestKey key;
   std::optional<StoredRow> prior;  // nullopt: a request the store has not seen
+  // The conditional headers from `prior`, for the request that reaches its final_url (validators_for)
+  std::vector<std::string> validators;
 };
 
 /// The key of `job`'s request: its method and body as decide_request() settles them.
@@ -51,6 +54,16 @@ RequestKey request_key(const Job& job, const std::string& cli_method, const std:
 std::vector<std::string> conditional_headers(const StoredRow& row, const std::vector<std::string>& cli_headers,
                                              const RequestOverrides* object);
 inline constexpr std::size_t max_validator_length = 8192;
+
+/// Whether `target`, a request's URL (the one read, or a redirect hop), is the page whose response
+/// `row` stored: its final_url, which is libcurl's effective URL (the URL parsed and written back)
+/// with the password hidden.
+bool same_page(const StoredRow& row, std::string_view target);
+
+/// The stored validators a request to `target` sends: `entry.validators` when `target` is the
+/// stored page, else none. They belong to that page's representation (RFC 9110 13.1): the URL
+/// read when it redirected there, or another page a redirect now leads to, does not get them.
+std::vector<std::string> validators_for(const StateEntry& entry, std::string_view target);
 
 /// Whether a request of `key`'s method may carry the stored validators: GET and HEAD only. On
 /// any other method If-None-Match asks the server to refuse the request (RFC 9110 13.1.2: 412).
@@ -65,18 +78,19 @@ bool unsolicited_not_modified(const Record& r, const Job& job, const std::vector
 /// failure happens after the response is complete).
 bool complete_response(const Record& r);
 
-/// `changed`: nullopt without a complete response; false for a 304, or the same status and
-/// sha256 as stored; true for a request not stored or stored without a complete response, or a
-/// different status or sha256.
+/// `changed`: nullopt without a complete response; false for a 304 (unless it came from another
+/// page than the stored one), or the same status and sha256 as stored; true for a request not
+/// stored or stored without a complete response, or a different status or sha256.
 std::optional<bool> changed(const std::optional<StoredRow>& prior, const Record& r);
 
 /// Whether the line is worth a row: an attempt that ended on its own (not refused before
 /// fetching, not interrupted).
 bool stores(const Record& r);
 
-/// The row after `r`'s line. A 304 refreshes the times and keeps what the earlier response
-/// stored (status, validators, sha256, size, type, final_url), a success only when that status
-/// was (under 400); an error keeps them too and counts a failure.
+/// The row after `r`'s line. A 304 from the stored page refreshes the times and keeps what the
+/// earlier response stored (status, validators, sha256, size, type, final_url), a success only
+/// when that status was (under 400); a 304 from another page (a redirect changed) confirms
+/// nothing and is stored as it is; an error keeps the stored response too and counts a failure.
 StoredRow next_row(const std::optional<StoredRow>& prior, const Record& r);
 
 /// --max-age: whether `row` is a 2xx fetched successfully less than `max_age_ms` before `now_ms`. A

@@ -13,8 +13,10 @@ std::optional<StoredRow> StateSession::admit(Job& job, std::int64_t now_ms) {
   entry->prior = m_store.lookup(entry->key);
   if (entry->prior) {
     if (m_options.max_age_ms && fresh(*entry->prior, now_ms, *m_options.max_age_ms)) return entry->prior;
-    if (revalidates(entry->key))
-      job.extra_headers = conditional_headers(*entry->prior, m_options.headers, job.request.get());
+    if (revalidates(entry->key)) {
+      entry->validators = conditional_headers(*entry->prior, m_options.headers, job.request.get());
+      job.extra_headers = validators_for(*entry, job.target);
+    }
   }
   job.state = std::move(entry);
   return std::nullopt;

@@ -6,8 +6,10 @@ import json
 import os
 import re
 import signal
+import subprocess
 import sys
 import time
+from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -74,6 +76,53 @@ class TestPoliteness(VolleyTestCase):
         b = self.arrivals("b.test")
         self.assertEqual(len(b), 6)
         self.assertLess(max(b), paused_at + 2.5, (paused_at, b))
+
+    # Issue 17: a redirect hop is a request to its own host, so it waits for that host's cap,
+    # delay and pause like a URL read from the input.
+    def test_per_host_delay_spaces_redirect_hops(self):
+        self.run_list([self.hurl("a.test", "/redirect/3")], "--per-host", "1", "--per-host-delay", "0.5",
+                      *self.hosts("a.test"))
+        t = self.arrivals("a.test")
+        self.assertEqual(len(t), 4)
+        gaps = [b - a for a, b in zip(t, t[1:])]
+        self.assertTrue(all(g >= 0.35 for g in gaps), "hops too close: %s" % gaps)
+
+    def test_redirect_to_another_host_waits_for_its_cap(self):
+        hop = self.hurl("b.test", "/delay/600?n=hop")
+        urls = [self.hurl("a.test", "/to-host?url=" + quote(hop, safe="")), self.hurl("b.test", "/delay/600?n=1")]
+        r = self.run_list(urls, "--per-host", "1", *self.hosts("a.test", "b.test"))
+        for o in r.lines:
+            self.assertOk(o)
+        self.assertEqual(r.by_url()[urls[0]]["final_url"], hop)
+        b = self.arrivals("b.test")
+        self.assertEqual(len(b), 2)
+        # One at a time on b.test: the second arrives once the first's 600 ms reply is done.
+        self.assertGreaterEqual(b[1] - b[0], 0.5, b)
+
+    def test_retry_after_on_a_hop_pauses_the_hops_host(self):
+        key = self.key()
+        hop = self.hurl("b.test", "/retry-after/%s/3?status=503" % key)
+        p = self.spawn(["-q", "--per-host", "1", *self.hosts("a.test", "b.test")], stdin=subprocess.PIPE)
+        p.stdin.write((self.hurl("a.test", "/to-host?url=" + quote(hop, safe="")) + "\n").encode())
+        p.stdin.flush()
+        end = time.monotonic() + 10
+        while time.monotonic() < end and not self.arrivals("b.test"):
+            time.sleep(0.02)
+        paused_at = self.arrivals("b.test")[0]
+        later = [self.hurl(h, "/ok?n=%d" % i) for i in range(3) for h in ("a.test", "b.test")]
+        out, err = p.communicate(input="".join(u + "\n" for u in later).encode(), timeout=30)
+        self.assertEqual(p.returncode, 0, err)
+        lines = harness.parse_lines(out)
+        self.assertEqual(len(lines), 7, err)
+        for o in lines:
+            self.assertOk(o)
+        # b.test, which asked for the pause, got nothing for 3 s (less clock slack); a.test went on.
+        later_b = [t for t in self.arrivals("b.test") if t > paused_at]
+        self.assertEqual(len(later_b), 4)  # the hop's retry and three URLs
+        self.assertGreaterEqual(min(later_b) - paused_at, 2.7, later_b)
+        later_a = [t for t in self.arrivals("a.test") if t > paused_at]
+        self.assertEqual(len(later_a), 3)
+        self.assertLess(max(later_a) - paused_at, 2.0, later_a)
 
     def test_dead_host_closed_port_ends_as_host_unreachable(self):
         dead = harness.closed_port()

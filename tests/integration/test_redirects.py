@@ -89,6 +89,37 @@ class TestRedirects(VolleyTestCase):
             rec = self.requests_seen(path=p)[0]
             self.assertIn(["X-Custom", "yes"], rec["headers"], p)
 
+    def to(self, target, status=302, ms=0):
+        return self.url("/to-host?url=%s&status=%d&ms=%d" % (quote(target, safe=""), status, ms))
+
+    def test_method_after_a_hop_follows_rfc_9110(self):
+        # 301/302 turn a POST into a GET, 303 anything but HEAD; 307/308 repeat it, body and all.
+        cases = [("-d", 301, "GET", 0), ("-d", 302, "GET", 0), ("-d", 303, "GET", 0),
+                 ("-d", 307, "POST", 3), ("-d", 308, "POST", 3),
+                 ("PUT", 302, "PUT", 3), ("PUT", 307, "PUT", 3), ("PUT", 303, "GET", 0),
+                 ("HEAD", 303, "HEAD", 0), ("HEAD", 301, "HEAD", 0)]
+        for how, status, method, body_len in cases:
+            with self.subTest(how=how, status=status):
+                self.srv.state.reset()
+                args = ["-d", "x=1"] if how == "-d" else ["-X", how] + (["-d", "x=1"] if how == "PUT" else [])
+                o = self.volley("-q", *args, self.to(self.url("/echo"), status), rc=0).one()
+                self.assertOk(o)
+                self.assertEqual(o["redirects"], 1)
+                hop = self.requests_seen(path="/echo")
+                self.assertEqual([(r["method"], r["body_len"]) for r in hop], [(method, body_len)])
+
+    def test_timeout_covers_the_whole_chain_and_elapsed_every_hop(self):
+        chain = self.to(self.to(self.url("/ok"), ms=600), ms=600)
+        o = self.volley("-q", "--retries", "0", "--timeout", "1", chain, rc=1).one()
+        self.assertErrorKind(o, "timeout")
+        self.assertEqual(o["redirects"], 1)
+        o = self.volley("-q", "--timeout", "2", chain, rc=0).one()
+        self.assertOk(o)
+        self.assertEqual(o["redirects"], 2)
+        self.assertEqual(o["attempts"], 1)
+        self.assertGreaterEqual(o["elapsed"], 1.2)
+        self.assertLess(o["time"]["total"], 0.5, "time is the last hop's")
+
     def test_redirect_to_closed_port_is_connect_error(self):
         target = "http://127.0.0.1:%d/" % harness.closed_port()
         u = self.url("/to-host?url=" + quote(target, safe=""))

@@ -302,13 +302,13 @@ class TestRobots(VolleyTestCase):
         self.assertEqual(by[urls[1]]["status"], 302)
         self.assertEqual(len(self.seen(srv, "a.test", "/end")), 1)
 
-    def test_a_post_is_not_redirected(self):
-        # libcurl would turn it into a GET; volley does not reproduce that, and stops at the 3xx.
+    def test_a_post_redirected_by_a_302_goes_on_as_a_get(self):
+        # As without --robots (RFC 9110 15.4.3): the hop is a GET, checked like any other.
         srv, port = self.serve({})
         _, by = self.fetch(srv, port, ["a.test/to?u=/end"], "-d", "x=1", rc=0)
         o = by["a.test/to?u=/end"]
-        self.assertEqual((o["status"], o["redirects"], o["error"]), (302, 0, None))
-        self.assertEqual(self.seen(srv, "a.test", "/end"), [])
+        self.assertEqual((o["status"], o["redirects"], o["error"]), (200, 1, None))
+        self.assertEqual([x["method"] for x in self.seen(srv, "a.test", "/end")], ["GET"])
 
 
 if __name__ == "__main__":

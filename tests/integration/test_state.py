@@ -28,6 +28,7 @@ class Resources:
     def __init__(self):
         self.lock = threading.Lock()
         self.items = {}
+        self.locations = {}  # path -> Location, sent with the item's status (a 3xx)
         self.log = []
         self.delay = 0.0
         self.release = threading.Event()
@@ -56,6 +57,7 @@ def make_handler(res):
             with res.lock:
                 res.log.append((self.path, headers))
                 item = res.items.get(self.path)
+                location = res.locations.get(self.path)
             if self.path.startswith("/slow/"):
                 time.sleep(res.delay)
                 item = (200, b"slow " + self.path.encode(), '"slow"', None)
@@ -69,6 +71,8 @@ def make_handler(res):
                 (etag and headers.get("if-none-match") == etag) or
                 (not etag and last_modified and headers.get("if-modified-since") == last_modified))
             self.send_response(304 if not_modified else status)
+            if location:
+                self.send_header("Location", location)
             if etag:
                 self.send_header("ETag", etag)
             if last_modified:
@@ -181,6 +185,54 @@ class StateTest(harness.VolleyTestCase):
         self.assertEqual(row[1], '"s1"')
         self.assertEqual(row[2], hashlib.sha256(b"same body").hexdigest())
         self.assertEqual(row[3], 0)
+
+    def test_stored_validators_go_only_to_the_page_they_came_from(self):
+        # Issue 17: night 1 /r1 leads to B; night 2 to B again; night 3 to C on another host,
+        # which happens to share B's ETag. RFC 9110 13.1: validators are of one representation.
+        port = self.httpd.server_address[1]
+        resolve = ["--resolve", "b.test:%d:127.0.0.1" % port, "--resolve", "c.test:%d:127.0.0.1" % port]
+        b, c = "http://b.test:%d/b-page" % port, "http://c.test:%d/c-page" % port
+        lm = "Tue, 01 Jan 2030 00:00:00 GMT"
+        self.res.set("/b-page", b"page B", etag='"t1"', last_modified=lm)
+        self.res.set("/c-page", b"page C", etag='"t1"', last_modified=lm)
+        self.res.set("/r1", b"", status=302)
+        self.res.locations["/r1"] = b
+        one = self.volley(["/r1"], *resolve).one()
+        self.assertEqual((one["status"], one["final_url"], one["changed"]), (200, b, True))
+
+        self.res.log.clear()
+        two = self.volley(["/r1"], *resolve).one()
+        seen = dict(self.res.requests())
+        self.assertNotIn("if-none-match", seen["/r1"], "B's validators are not /r1's")
+        self.assertEqual(seen["/b-page"].get("if-none-match"), '"t1"')
+        self.assertEqual((two["status"], two["final_url"], two["changed"]), (304, b, False))
+
+        self.res.locations["/r1"] = c
+        self.res.log.clear()
+        three = self.volley(["/r1"], *resolve).one()
+        seen = dict(self.res.requests())
+        self.assertNotIn("if-none-match", seen["/c-page"], "B's ETag sent to C")
+        self.assertNotIn("if-modified-since", seen["/c-page"], "B's Last-Modified sent to C")
+        self.assertEqual((three["status"], three["final_url"], three["changed"]), (200, c, True))
+        with sqlite3.connect(self.db) as db:
+            row = db.execute("SELECT final_url, sha256 FROM fetches").fetchone()
+        self.assertEqual(row, (c, hashlib.sha256(b"page C").hexdigest()))
+
+    def test_a_304_from_another_page_than_the_stored_one_confirms_nothing(self):
+        # The user's own If-None-Match solicits the 304, but it is C's, not the stored B's.
+        b, c = self.u("/b-page"), self.u("/c-page")
+        self.res.set("/b-page", b"page B", etag='"t1"')
+        self.res.set("/c-page", b"page C", etag='"t1"')
+        self.res.set("/r1", b"", status=302)
+        self.res.locations["/r1"] = b
+        self.volley(["/r1"])
+        self.res.locations["/r1"] = c
+        two = self.volley(["/r1"], "-H", 'If-None-Match: "t1"').one()
+        self.assertEqual((two["status"], two["final_url"]), (304, c))
+        self.assertIs(two["changed"], True, "another page than the stored one")
+        with sqlite3.connect(self.db) as db:
+            row = db.execute("SELECT status, final_url, sha256 FROM fetches").fetchone()
+        self.assertEqual(row, (304, c, hashlib.sha256(b"").hexdigest()), "B's status and hash are not C's")
 
     def test_a_header_the_user_sets_wins_over_the_stored_validator(self):
         self.res.set("/same", b"same body", etag='"s1"')

@@ -31,7 +31,7 @@ Bookkeeping endpoints (never counted themselves):
 Paths (see ROUTES below for the full list): /ok /size/N /chunked/N
 /status/N /delay/MS /echo /notype /http10 /gzip /deflate /bomb /never /drip
 /stall /reset /empty /short /badchunk /garbage /bigheader /manyheaders /headers/N
-/badgzip /latin1 /redirect/N /loop /to-file /to-gopher /to-host?url=U
+/badgzip /latin1 /redirect/N /loop /to-file /to-gopher /to-host?url=U[&status=N][&ms=MS]
 /cookies/N /flaky/KEY/N /retry-after/KEY/SECS /retry-after-date/KEY/SECS
 /retry-after-value/KEY?value=V (the retry-after paths take ?status=N, default 429)
 """
@@ -544,11 +544,13 @@ class Handler(BaseHTTPRequestHandler):
     def h_to_gopher(self, **kw):
         self._respond(302, b"", headers=[("Location", "gopher://127.0.0.1/")])
 
+    # /to-host?url=U[&status=N][&ms=MS]: a redirect to U, a 302 unless N says which, MS late.
     def h_to_host(self, query=None, **kw):
         url = (query or {}).get("url", [""])[0]
         if not url:
             return self._respond(400, "missing url\n")
-        self._respond(302, b"", headers=[("Location", url)])
+        time.sleep(min(int((query or {}).get("ms", ["0"])[0]), 10000) / 1000.0)
+        self._respond(self._status_param(query, 302), b"", headers=[("Location", url)])
 
     def h_flaky(self, key, n, **kw):
         seen = self.server.state.bump("flaky/" + key)

@@ -245,3 +245,11 @@ TEST_CASE("robots_gate: an origin waiting for its robots.txt is never forgotten"
   const auto v = gate.resolve(w.fetch->url, answered(404));
   CHECK(v.allowed.size() == 2);
 }
+
+TEST_CASE("robots_gate: a hop's denial names the hop, without its password") {
+  Job job = url_job(1, "http://a.test/start");
+  CHECK(robots_denial(job, "disallowed by x") == "disallowed by x");
+  job.target = "http://u:pw@a.test/private";
+  job.redirects = 1;
+  CHECK(robots_denial(job, "disallowed by x") == "redirect to http://u:***@a.test/private: disallowed by x");
+}

@@ -27,7 +27,7 @@ Options robots_on() {
 
 }  // namespace
 
-TEST_CASE("robots_path: without --robots a URL goes straight to the scheduler and no redirect is followed") {
+TEST_CASE("robots_path: without --robots a URL and its redirect hop go straight to the scheduler") {
   EngineParts p;
   p.path->admit(url_job(1, "/x"));
   CHECK(p.path->held() == 0);
@@ -36,8 +36,31 @@ TEST_CASE("robots_path: without --robots a URL goes straight to the scheduler an
   CHECK(job->seq == 1);
   Completion c{std::move(*job), Record{}};
   c.record.status = 301;
-  c.record.redirect_url = "http://a.test/y";
-  CHECK_FALSE(p.path->follow_redirect(c));
+  c.record.redirect_url = "http://b.test/y";
+  REQUIRE(p.path->follow_redirect(c));
+  CHECK(p.path->held() == 0);
+  std::optional<Job> hop = p.scheduler.next(p.now);
+  REQUIRE(hop);
+  CHECK(hop->seq == 1);
+  CHECK(hop->target == "http://b.test/y");
+  CHECK(hop->host_key == "b.test:80");
+}
+
+TEST_CASE("robots_path: a hop goes ahead of its host's URLs not started, as a chain under way") {
+  EngineParts p;
+  p.path->admit(url_job(1, "/moved"));
+  p.path->admit(url_job(2, "/x"));
+  std::optional<Job> first = p.scheduler.next(p.now);
+  REQUIRE(first);
+  p.scheduler.release_host(first->host_key);
+  Completion c{std::move(*first), Record{}};
+  c.record.status = 302;
+  c.record.redirect_url = "http://a.test/new";
+  REQUIRE(p.path->follow_redirect(c));
+  std::optional<Job> hop = p.scheduler.next(p.now);
+  REQUIRE(hop);
+  CHECK(hop->seq == 1);
+  CHECK(hop->target == "http://a.test/new");
 }
 
 TEST_CASE("robots_path: with --robots a URL waits for its origin's robots.txt, whose verdict releases or ends it") {

@@ -110,6 +110,33 @@ TEST_CASE("state_rules: a 304 keeps the stored validators, hash and status; time
   CHECK(row.failures == 0);
 }
 
+TEST_CASE("state_rules: a 304 from another page than the stored one confirms nothing") {
+  const StoredRow prior = stored(200, "aaa");
+  Record r = response(304, sha256_hex(""), 9000);
+  r.final_url = "http://c.test/";
+  CHECK(changed(prior, r) == true);
+  const StoredRow row = next_row(prior, r);
+  CHECK(row.status == 304);
+  CHECK(row.final_url == "http://c.test/");
+  CHECK(row.sha256 == sha256_hex(""));
+  CHECK(row.etag == std::nullopt);
+}
+
+TEST_CASE("state_rules: stored validators go to the stored page only") {
+  StateEntry entry;
+  entry.validators = {"If-None-Match: \"v1\""};
+  CHECK(validators_for(entry, "http://a.test/").empty());  // nothing stored
+  entry.prior = stored(200, "aaa");
+  CHECK(validators_for(entry, "http://a.test/") == entry.validators);
+  CHECK(validators_for(entry, "http://a.test") == entry.validators);  // fetched as http://a.test/
+  CHECK(validators_for(entry, "http://a.test/other").empty());
+  CHECK(validators_for(entry, "http://b.test/").empty());
+  entry.prior->final_url = "http://u:***@a.test/p";
+  CHECK(validators_for(entry, "http://u:secret@a.test/p") == entry.validators);
+  entry.prior->final_url.reset();
+  CHECK(validators_for(entry, "http://a.test/").empty());
+}
+
 TEST_CASE("state_rules: a 304 confirms a stored 404 as a 404, no success") {
   StoredRow prior = stored(404, "aaa");
   prior.ok_at.reset();

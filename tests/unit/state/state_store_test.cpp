@@ -137,6 +137,7 @@ TEST_CASE("state_store: a 304 written keeps the validators and hash stored befor
   r.attempts = 1;
   r.fetched_at_ms = 5000;
   r.sha256 = "e3b0";
+  r.final_url = "http://a.test/x";
   store.put({{key("http://a.test/"), next_row(store.lookup(key("http://a.test/")), r)}});
   const auto got = store.lookup(key("http://a.test/"));
   CHECK(got->status == 200);

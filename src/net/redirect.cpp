@@ -1,15 +1,28 @@
-#include "robots/robots_redirect.hpp"
+#include "net/redirect.hpp"
 
 #include "input/url_check.hpp"
 #include "robots/robots_target.hpp"
 
 namespace volley {
 
-RedirectStep next_redirect(Job& job, const Record& r, int max_redirects, bool get_like) {
+namespace {
+
+// RFC 9110 15.4.2-4: only a 303 may change any method (HEAD excepted); a 301 or 302 may turn a
+// POST into a GET, which every user agent does. A custom method (-X PUT) keeps itself on a 301/302.
+bool becomes_get(long status, const RequestSetup& setup) {
+  if (setup.base == RequestSetup::Base::head) return false;
+  if (setup.base == RequestSetup::Base::get && setup.custom_method.empty()) return false;  // one already
+  if (status == 303) return true;
+  return (status == 301 || status == 302) && setup.base == RequestSetup::Base::post && setup.custom_method.empty();
+}
+
+}  // namespace
+
+RedirectStep next_redirect(Job& job, const Record& r, int max_redirects, const RequestSetup& setup) {
   RedirectStep step;
   // A 304 is no redirect, whatever Location it carries; libcurl follows none either.
   if (r.error != ErrorKind::none || !r.redirect_url || !r.status || *r.status < 300 || *r.status > 399 ||
-      *r.status == 304 || max_redirects <= 0 || !get_like)
+      *r.status == 304 || max_redirects <= 0)
     return step;
   if (job.redirects >= max_redirects) {
     step.kind = RedirectStep::Kind::too_many;
@@ -28,14 +41,11 @@ RedirectStep next_redirect(Job& job, const Record& r, int max_redirects, bool ge
   job.target = *r.redirect_url;
   job.host_key = hop->origin.substr(hop->origin.find("://") + 3);
   job.other_origin = hop->origin != job.first_origin;
+  job.as_get = job.as_get || becomes_get(*r.status, setup);
+  job.chain_us += r.total_us;
   ++job.redirects;
   --job.attempts;  // the reactor counts the hop's start again
   return step;
-}
-
-std::string robots_denial(const Job& job, const std::string& why) {
-  if (job.redirects == 0) return why;
-  return "redirect to " + redact_password(job.target) + ": " + why;
 }
 
 }  // namespace volley
