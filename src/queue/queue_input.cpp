@@ -32,12 +32,19 @@ SteadyClock::duration claim_interval(double claim_after) {
   return std::clamp<SteadyClock::duration>(d, 50ms, 5s);
 }
 
-// BUSYGROUP: another worker created it first, which is what was wanted.
+// BUSYGROUP: another worker created it first, which is what was wanted. Redis refuses XGROUP
+// CREATE when full (maxmemory, noeviction) even for a group that exists, while reading and
+// acknowledging still work: then a group already there is enough.
 std::string create_group(RedisConnection& redis, const std::string& group) {
   const auto reply = redis.run({"XGROUP", "CREATE", redis.url().stream, group, "0", "MKSTREAM"});
   if (!reply) return redis.error();
-  if (reply->is_error() && reply->str.rfind("BUSYGROUP", 0) != 0) return "cannot create the group: " + reply->str;
-  return {};
+  if (!reply->is_error() || reply->str.rfind("BUSYGROUP", 0) == 0) return {};
+  if (reply->str.rfind("OOM", 0) == 0) {
+    const auto groups = redis.run({"XINFO", "GROUPS", redis.url().stream});
+    if (!groups) return redis.error();
+    if (lists_group(*groups, group)) return {};
+  }
+  return "cannot create the group: " + reply->str;
 }
 
 }  // namespace

@@ -113,6 +113,22 @@ class FleetPromisesTest(VolleyTestCase):
         self.assertEqual(self.result_ids("out"), ids)
         self.assertEqual(self.pending("in"), 0)
 
+    def test_a_worker_starts_on_a_full_redis_when_its_group_exists(self):
+        ids = self.enqueue("in", [self.url("/ok?%d" % i) for i in range(5)])
+        self.db("XGROUP", "CREATE", "in", "volley", "0")
+        self.db("CONFIG", "SET", "maxmemory-policy", "noeviction")
+        self.db("CONFIG", "SET", "maxmemory", "1")
+        out = os.path.join(self.tmp, "out.jsonl")
+        r = run(["--queue", self.redis.url("in"), "--drain", "-o", out], timeout=30, check_schema=False)
+        self.assertEqual(r.rc, 0, r.describe())
+        with open(out) as f:
+            self.assertEqual({json.loads(l)["id"] for l in f}, ids)
+        self.assertEqual(self.pending("in"), 0)
+        # Without the group there is nothing to read through: exit 2, saying why.
+        r = run(["--queue", self.redis.url("in"), "--group", "other", "--drain"], timeout=30, check_schema=False)
+        self.assertEqual(r.rc, 2, r.describe())
+        self.assertIn("OOM", r.stderr)
+
     def test_results_naming_the_queue_by_another_spelling_is_exit_2(self):
         self.enqueue("in", [self.url("/ok")])
         port = self.redis.port
