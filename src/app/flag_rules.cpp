@@ -1,6 +1,7 @@
 #include "app/flag_rules.hpp"
 
 #include "queue/redis_url.hpp"
+#include "util/ascii.hpp"
 
 namespace volley {
 
@@ -11,11 +12,13 @@ constexpr const char* usage_text =
     "Usage: volley [OPTIONS] [URL...] [-i FILE]...   (or: COMMAND | volley [OPTIONS])\n"
     "Try 'volley --help' for more information.\n";
 
-// Every line would come back as an entry to fetch, and the queue would never drain.
+// Every line would come back as an entry to fetch, and the queue would never drain. This sees the
+// spellings of one URL (a host's case, the default port written out); other names of one server
+// (`localhost` for 127.0.0.1) are found on the connections at start (check_results_stream).
 bool results_is_queue(const Options& o) {
   std::string why;
   const auto queue = parse_redis_url(o.queue, why), results = parse_redis_url(o.results, why);
-  return queue && results && queue->host == results->host && queue->port == results->port &&
+  return queue && results && ascii_iequals(queue->host, results->host) && queue->port == results->port &&
          queue->stream == results->stream;
 }
 

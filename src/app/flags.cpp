@@ -54,6 +54,15 @@ std::string check_seconds(const std::string& text) {
              : "must be at most " + std::to_string(static_cast<long>(max_flag_seconds)) + " seconds (7 days), got " + text;
 }
 
+// One rule, one message, whatever side of it a value falls: 0 would have every worker take every
+// other's entries at once, and a negative wait means nothing.
+std::string check_claim_after(const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || *end != '\0' || !(v >= 0.01)) return "must be a number of seconds >= 0.01, got " + text;
+  return check_seconds(text);
+}
+
 std::string check_rate(const std::string& text) {
   if (std::string err = check_non_negative(text); !err.empty()) return err;
   const double v = std::strtod(text.c_str(), nullptr);
@@ -171,10 +180,8 @@ void declare_queue_flags(CLI::App& app, Options& o) {
   app.add_option("--group", o.group, "--queue: the consumer group the workers share")->check(check_queue_name);
   app.add_option("--consumer", o.consumer, "--queue: this worker's name in the group (default: HOSTNAME-PID)")
       ->check(check_queue_name);
-  // 0 would have every worker take every other's entries at once.
   app.add_option("--claim-after", o.claim_after, "--queue: seconds before another worker takes a silent worker's entries")
-      ->check(check_seconds)
-      ->check([](const std::string& s) { return std::strtod(s.c_str(), nullptr) >= 0.01 ? std::string() : "must be at least 0.01, got " + s; });
+      ->check(check_claim_after);
   app.add_option("--max-deliveries", o.max_deliveries, "--queue: deliveries of one entry before it is reported as poisoned")
       ->check(CLI::Range(1, 1000000));
   app.add_option("--results", o.results, "--queue: add each line to this stream (field line) instead of writing it out")

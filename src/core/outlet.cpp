@@ -106,6 +106,8 @@ int Outlet::finish(int sig) {
   m_progress.clear();
   // Every row of a line written is in the store before the run says it is done.
   if (m_state) m_stop.fail_last(m_state->close());
+  // A --results line that never reached its stream is lost to this run, though not to the fleet.
+  m_stop.fail_last(m_input.finish());
 
   if (m_output == JsonlWriter::Status::broken_pipe) return exit_broken_pipe;
   if (m_output == JsonlWriter::Status::failed) {

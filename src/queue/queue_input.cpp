@@ -32,12 +32,19 @@ SteadyClock::duration claim_interval(double claim_after) {
   return std::clamp<SteadyClock::duration>(d, 50ms, 5s);
 }
 
-// BUSYGROUP: another worker created it first, which is what was wanted.
+// BUSYGROUP: another worker created it first, which is what was wanted. Redis refuses XGROUP
+// CREATE when full (maxmemory, noeviction) even for a group that exists, while reading and
+// acknowledging still work: then a group already there is enough.
 std::string create_group(RedisConnection& redis, const std::string& group) {
   const auto reply = redis.run({"XGROUP", "CREATE", redis.url().stream, group, "0", "MKSTREAM"});
   if (!reply) return redis.error();
-  if (reply->is_error() && reply->str.rfind("BUSYGROUP", 0) != 0) return "cannot create the group: " + reply->str;
-  return {};
+  if (!reply->is_error() || reply->str.rfind("BUSYGROUP", 0) == 0) return {};
+  if (reply->str.rfind("OOM", 0) == 0) {
+    const auto groups = redis.run({"XINFO", "GROUPS", redis.url().stream});
+    if (!groups) return redis.error();
+    if (lists_group(*groups, group)) return {};
+  }
+  return "cannot create the group: " + reply->str;
 }
 
 }  // namespace
@@ -45,11 +52,12 @@ std::string create_group(RedisConnection& redis, const std::string& group) {
 QueueInput::QueueInput(QueueSettings settings, std::unique_ptr<RedisConnection> redis,
                        std::unique_ptr<RedisConnection> results)
     : m_settings(std::move(settings)), m_redis(std::move(redis)), m_results(std::move(results)) {
+  if (m_results) m_sender.emplace(m_settings.results_fd);
   m_thread.start([this] { run(); });
 }
 
 QueueInput::~QueueInput() {
-  m_thread.stop();
+  finish();
   if (m_settings.results_fd >= 0) ::close(m_settings.results_fd);
 }
 
@@ -92,16 +100,18 @@ void QueueInput::run() {
       stop = m_thread.stopping();
     }
     const bool open = m_redis->is_open() && (!m_results || m_results->is_open());
-    if (!open && !reconnect()) {
-      // While stopping, what is not acknowledged now is redone by another worker (at-least-once).
-      if (stop) break;
-      {
+    if (!open) {
+      if (std::string why = reconnect(); !why.empty()) {
+        // A refused password, say, lasts until someone acts: it is said again now and then.
+        say("cannot reconnect: " + why + "; retrying");
+        // While stopping, what is not acknowledged now is redone by another worker (at-least-once).
+        if (stop) break;
         std::unique_lock lock(m_thread.mutex());
         m_acks.insert(m_acks.end(), acks.begin(), acks.end());
         m_thread.wait_for(lock, backoff, [] { return false; });  // cut short by a stop only
+        backoff = std::min<SteadyClock::duration>(backoff * 2, max_backoff);
+        continue;
       }
-      backoff = std::min<SteadyClock::duration>(backoff * 2, max_backoff);
-      continue;
     }
     if (lost) {
       spdlog::info("reconnected to {}", redis_url_text(m_redis->url()));
@@ -109,8 +119,16 @@ void QueueInput::run() {
       backoff = first_backoff;
     }
     // The lines of the acknowledgements taken were in the pipe before they were handed over: they
-    // go to the results stream first.
-    const bool ok = send_results() && (stop ? send_acks(acks) : turn(acks));
+    // go to the results stream first, and while it refuses them their entries stay pending.
+    const ResultsSender::Sent sent = send_results(stop);
+    if (sent == ResultsSender::Sent::refused) {
+      m_withheld.insert(m_withheld.end(), acks.begin(), acks.end());
+      acks.clear();
+    } else if (sent == ResultsSender::Sent::all) {
+      acks.insert(acks.end(), m_withheld.begin(), m_withheld.end());
+      m_withheld.clear();
+    }
+    const bool ok = sent != ResultsSender::Sent::lost && (stop ? send_acks(acks) : turn(acks));
     if (!ok) {
       const RedisConnection& broken = m_redis->is_open() && m_results ? *m_results : *m_redis;
       if (!lost)
@@ -126,48 +144,60 @@ void QueueInput::run() {
   }
 }
 
-bool QueueInput::reconnect() {
+std::string QueueInput::finish() {
+  m_thread.stop();
+  if (!m_sender || m_sender->all_sent()) return {};
+  const std::string where = redis_url_text(m_results->url());
+  const std::string why = m_sender->refusal().empty() ? "the connection was lost" : m_sender->refusal();
+  return "the last lines did not reach the results stream " + where + " (" + why +
+         "): their entries stay pending for another worker";
+}
+
+// Said when it is new, and again every 10 s while it lasts: enough to be seen in a log, not to fill it.
+void QueueInput::say(const std::string& message) {
+  const auto now = SteadyClock::now();
+  if (message == m_said && now - m_said_at < 10s) return;
+  spdlog::warn("{}", message);
+  m_said = message;
+  m_said_at = now;
+}
+
+// Returns why not, for people; empty once both connections are open.
+std::string QueueInput::reconnect() {
+  const std::string where = redis_url_text(m_redis->url());
   if (!m_redis->is_open()) {
-    if (!m_redis->open().empty()) return false;
+    if (std::string why = m_redis->open(); !why.empty()) return where + ": " + why;
     // A server restarted without its data has lost the group too.
     if (std::string why = create_group(*m_redis, m_settings.group); !why.empty()) {
       m_redis->close();
-      return false;
+      return where + ": " + why;
     }
   }
-  return !m_results || m_results->is_open() || m_results->open().empty();
+  if (!m_results || m_results->is_open()) return {};
+  if (std::string why = m_results->open(); !why.empty()) return redis_url_text(m_results->url()) + ": " + why;
+  return {};
 }
 
 // --results: every whole line in the pipe becomes an entry (field `line`) of the results stream.
-// Lines stay here until Redis took them; a batch cut by a lost connection may be added twice.
-bool QueueInput::send_results() {
-  if (!m_results) return true;
-  char chunk[64 * 1024];
-  for (;;) {
-    const ssize_t n = ::read(m_settings.results_fd, chunk, sizeof chunk);
-    if (n > 0) {
-      m_results_buf.append(chunk, static_cast<std::size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    break;
+// While Redis refuses them (out of memory, a key of another type) they are tried again with
+// back-off, and a last time when the worker stops.
+ResultsSender::Sent QueueInput::send_results(bool last) {
+  if (!m_sender) return ResultsSender::Sent::all;
+  const auto now = SteadyClock::now();
+  if (m_refused && !last && now < m_next_send) return ResultsSender::Sent::refused;
+  const ResultsSender::Sent sent = m_sender->send(*m_results);
+  const std::string where = redis_url_text(m_results->url());
+  if (sent == ResultsSender::Sent::refused) {
+    m_send_backoff = m_refused ? std::min<SteadyClock::duration>(m_send_backoff * 2, max_backoff) : first_backoff;
+    m_next_send = now + m_send_backoff;
+    m_refused = true;
+    say("the results stream " + where + " refuses lines: " + m_sender->refusal() +
+        "; their entries stay pending, retrying");
+  } else if (sent == ResultsSender::Sent::all && m_refused) {
+    spdlog::info("the results stream {} takes lines again", where);
+    m_refused = false;
   }
-  std::size_t begin = 0;
-  for (std::size_t nl; (nl = m_results_buf.find('\n', begin)) != std::string::npos; begin = nl + 1)
-    m_results_lines.emplace_back(m_results_buf, begin, nl - begin);
-  m_results_buf.erase(0, begin);
-  while (!m_results_lines.empty()) {
-    const std::size_t count = std::min(m_results_lines.size(), ids_per_command);
-    std::vector<std::vector<std::string>> commands;
-    for (std::size_t i = 0; i < count; ++i)
-      commands.push_back({"XADD", m_results->url().stream, "*", "line", m_results_lines[i]});
-    std::vector<RedisValue> replies;
-    if (!m_results->run(commands, replies)) return false;
-    for (const auto& r : replies)
-      if (r.is_error()) spdlog::warn("XADD to the results stream refused: {}", r.str);
-    m_results_lines.erase(m_results_lines.begin(), m_results_lines.begin() + static_cast<long>(count));
-  }
-  return true;
+  return sent;
 }
 
 namespace {
@@ -351,6 +381,7 @@ std::unique_ptr<InputSource> open_queue(const Options& options, int& out_fd) {
     results = std::make_unique<RedisConnection>(*results_url);
     if (std::string err = results->open(); !err.empty())
       throw std::runtime_error(redis_url_text(*results_url) + ": " + err);
+    if (std::string err = check_results_stream(*redis, *results, s.group); !err.empty()) throw std::runtime_error(err);
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
     // The reading end is drained between Redis calls: room for a burst of lines meanwhile.

@@ -6,9 +6,11 @@
 #include "input/input_source.hpp"
 #include "queue/queue_entries.hpp"
 #include "queue/redis_connection.hpp"
+#include "queue/results_stream.hpp"
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -32,11 +34,13 @@ struct QueueSettings {
 /// and an eventfd the reactor watches, and acknowledges written lines in batches (XACK). When the
 /// connection is lost it reconnects with back-off while transfers go on.
 class QueueInput final : public InputSource {
+  using SteadyClock = std::chrono::steady_clock;
+
  public:
   /// `redis` is open and the group exists (open_queue); `results`, when not null, is open.
   QueueInput(QueueSettings settings, std::unique_ptr<RedisConnection> redis,
              std::unique_ptr<RedisConnection> results = nullptr);
-  /// Sends the acknowledgements handed over, then stops the thread.
+  /// Stops the thread (finish()) if nobody did.
   ~QueueInput() override;
   QueueInput(const QueueInput&) = delete;
   QueueInput& operator=(const QueueInput&) = delete;
@@ -44,17 +48,21 @@ class QueueInput final : public InputSource {
   Status next(InputItem& out) override;
   int wait_fd() const override { return m_thread.loop_fd(); }
   void written(const std::vector<std::uint64_t>& seqs) override;
+  /// Sends the lines and acknowledgements handed over, then stops the thread. Non-empty when
+  /// lines never reached the results stream: their entries stay pending for another worker.
+  std::string finish() override;
 
  private:
   void run();
   bool turn(std::vector<std::string>& acks);
   bool send_acks(const std::vector<std::string>& ids);
-  bool send_results();
+  ResultsSender::Sent send_results(bool last);
+  void say(const std::string& message);
   bool take_claimed(const RedisValue& reply, std::vector<InputItem>& got, std::vector<std::string>& skipped);
   bool check_drained();
   void add(const StreamEntry& e, long long deliveries, std::vector<InputItem>& got, std::vector<std::string>& skipped);
   void deliver(std::vector<InputItem>& got, std::vector<std::string>& skipped);
-  bool reconnect();
+  std::string reconnect();
 
   const QueueSettings m_settings;
   AckBook m_book;  // the engine's thread only
@@ -67,14 +75,19 @@ class QueueInput final : public InputSource {
   // The Redis thread's own.
   std::unique_ptr<RedisConnection> m_redis;
   std::unique_ptr<RedisConnection> m_results;
-  std::string m_results_buf;                 // read from the pipe, not yet a whole line
-  std::vector<std::string> m_results_lines;  // whole lines not yet added to the results stream
+  std::optional<ResultsSender> m_sender;  // --results
+  std::vector<std::string> m_withheld;    // ids to acknowledge once the results stream takes lines again
+  bool m_refused = false;                 // the results stream refused the last lines tried
+  SteadyClock::duration m_send_backoff{};
+  SteadyClock::time_point m_next_send{};
+  std::string m_said;  // the last warning that repeats while a fault lasts, and when it was said
+  SteadyClock::time_point m_said_at{};
   std::unordered_set<std::string> m_held;  // delivered here and not acknowledged
   std::uint64_t m_seq = 0;
   std::string m_cursor = "0-0";
   bool m_idle = false;  // --drain: the last turn found nothing new, and other workers hold entries
-  std::chrono::steady_clock::time_point m_next_claim{};
-  std::chrono::steady_clock::time_point m_next_refresh{};
+  SteadyClock::time_point m_next_claim{};
+  SteadyClock::time_point m_next_refresh{};
   WorkerThread m_thread;  // last: joined before the members its body uses go
 };
 

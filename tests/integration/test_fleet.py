@@ -272,6 +272,12 @@ class FleetTest(VolleyTestCase):
         p = spawn(["--queue", self.redis.url("t"), "-c", "8"])
         self.addCleanup(lambda: (p.poll() is None and p.kill(), p.wait()))
         self.wait_inflight(5)
+        # The quick one's line is out once its entry is acknowledged: only then is it not in flight
+        # (on a loaded machine it can be in flight still when the slow ones are).
+        deadline = time.monotonic() + 20
+        while self.db("XPENDING", "t", "volley")[0] != 5:
+            self.assertLess(time.monotonic(), deadline, "the quick entry was never acknowledged")
+            time.sleep(0.02)
         p.send_signal(signal.SIGTERM)
         out, err = p.communicate(timeout=20)
         self.assertEqual(p.returncode, 128 + signal.SIGTERM, err)
