@@ -33,7 +33,7 @@ class InputSource {
   virtual void written(const std::vector<std::uint64_t>& seqs) { (void)seqs; }
   /// Once, after the last written(): a queue hands on what it still holds. Returns why lines
   /// could not be delivered, for people (the run then ends with exit status 2); empty when all were.
-  virtual std::string finish() { return {}; }
+  [[nodiscard]] virtual std::string finish() { return {}; }
 };
 
 }  // namespace volley

@@ -21,11 +21,11 @@ struct StreamEntry {
 
 /// The entries of an XREADGROUP reply for one stream (nil: none came before BLOCK ran out).
 /// False when the reply is not shaped as Redis documents it.
-bool read_xreadgroup(const RedisValue& reply, std::vector<StreamEntry>& out);
+[[nodiscard]] bool read_xreadgroup(const RedisValue& reply, std::vector<StreamEntry>& out);
 
 /// XAUTOCLAIM's [next cursor, entries, deleted ids] (Redis 7; 6.2 has no third element). Entries
 /// deleted from the stream are dropped from the pending list by Redis itself and are not returned.
-bool read_xautoclaim(const RedisValue& reply, std::string& cursor, std::vector<StreamEntry>& out);
+[[nodiscard]] bool read_xautoclaim(const RedisValue& reply, std::string& cursor, std::vector<StreamEntry>& out);
 
 /// How many times an entry was delivered, from `XPENDING key group id id 1`; nullopt when the
 /// entry is no longer pending (another worker acknowledged it meanwhile).

@@ -54,15 +54,15 @@ class QueueInput final : public InputSource {
 
  private:
   void run();
-  bool turn(std::vector<std::string>& acks);
-  bool send_acks(const std::vector<std::string>& ids);
-  ResultsSender::Sent send_results(bool last);
+  [[nodiscard]] bool turn(std::vector<std::string>& acks);
+  [[nodiscard]] bool send_acks(const std::vector<std::string>& ids);
+  [[nodiscard]] ResultsSender::Sent send_results(bool last);
   void say(const std::string& message);
-  bool take_claimed(const RedisValue& reply, std::vector<InputItem>& got, std::vector<std::string>& skipped);
-  bool check_drained();
+  [[nodiscard]] bool take_claimed(const RedisValue& reply, std::vector<InputItem>& got, std::vector<std::string>& skipped);
+  [[nodiscard]] bool check_drained();
   void add(const StreamEntry& e, long long deliveries, std::vector<InputItem>& got, std::vector<std::string>& skipped);
   void deliver(std::vector<InputItem>& got, std::vector<std::string>& skipped);
-  std::string reconnect();
+  [[nodiscard]] std::string reconnect();
 
   const QueueSettings m_settings;
   AckBook m_book;  // the engine's thread only

@@ -34,16 +34,16 @@ class RedisConnection {
 
   /// Connects, authenticates (AUTH when the URL has a password) and checks with PING. Returns
   /// empty when it worked, else why not, for people.
-  std::string open();
+  [[nodiscard]] std::string open();
   void close();
   bool is_open() const { return m_ctx != nullptr; }
 
   /// Sends every command at once, then reads their replies in order: a pipeline, one round trip.
   /// False when the connection failed (error() says why; it is closed then). A command the server
   /// refused is an error value among the replies, not a failure.
-  bool run(const std::vector<std::vector<std::string>>& commands, std::vector<RedisValue>& replies);
+  [[nodiscard]] bool run(const std::vector<std::vector<std::string>>& commands, std::vector<RedisValue>& replies);
   /// One command; nullopt when the connection failed.
-  std::optional<RedisValue> run(const std::vector<std::string>& command);
+  [[nodiscard]] std::optional<RedisValue> run(const std::vector<std::string>& command);
 
   const std::string& error() const { return m_error; }
   const RedisUrl& url() const { return m_url; }

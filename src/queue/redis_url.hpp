@@ -22,7 +22,7 @@ inline constexpr std::size_t max_stream_name = 256;
 /// password into AUTH, so both are held to printable ASCII (a password may be percent-encoded to
 /// carry other bytes, but never a control character). Returns nullopt and sets `why` when the URL
 /// is not one volley accepts.
-std::optional<RedisUrl> parse_redis_url(std::string_view text, std::string& why);
+[[nodiscard]] std::optional<RedisUrl> parse_redis_url(std::string_view text, std::string& why);
 
 /// The URL for messages: `redis://HOST:PORT/STREAM`, never the password.
 std::string redis_url_text(const RedisUrl& url);

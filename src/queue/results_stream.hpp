@@ -21,7 +21,7 @@ bool lists_group(const RedisValue& reply, const std::string& group);
 /// stream or nothing yet, and it is not the queue's stream under another spelling of the address
 /// (`localhost` for `127.0.0.1`, a second name of the host), which would turn each line into work.
 /// Returns why not, for people; empty when it may.
-std::string check_results_stream(RedisConnection& queue, RedisConnection& results, const std::string& group);
+[[nodiscard]] std::string check_results_stream(RedisConnection& queue, RedisConnection& results, const std::string& group);
 
 /// `--results`: the whole lines read from the output pipe, kept until the results stream took
 /// them. A worker acknowledges the entries of lines handed over only once send() said all went.
