@@ -135,8 +135,9 @@ def read_lines(path):
     return parse_lines(data)
 
 
-@unittest.skipUnless(REDIS, "redis-server is not installed (scripts/setup.sh installs it)")
-class FleetTest(VolleyTestCase):
+class RedisTestCase(VolleyTestCase):
+    """A redis-server of the test's own, a client to it and a scratch folder, all gone after it."""
+
     def setUp(self):
         super().setUp()
         self.redis = RedisServer()
@@ -144,6 +145,10 @@ class FleetTest(VolleyTestCase):
         self.tmp = self.tmpdir()
         self.db = self.redis.client()
         self.addCleanup(self.db.close)
+
+
+@unittest.skipUnless(REDIS, "redis-server is not installed (scripts/setup.sh installs it)")
+class FleetTest(RedisTestCase):
 
     def enqueue(self, stream, lines, *extra):
         return run(["enqueue", self.redis.url(stream)] + list(extra), input="".join(l + "\n" for l in lines),

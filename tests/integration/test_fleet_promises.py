@@ -12,8 +12,8 @@ import subprocess
 import time
 import unittest
 
-from harness import VolleyTestCase, run
-from test_fleet import REDIS, RedisServer
+from harness import run
+from test_fleet import REDIS, RedisTestCase
 
 
 def wait_until(what, condition, timeout=30):
@@ -25,15 +25,7 @@ def wait_until(what, condition, timeout=30):
 
 
 @unittest.skipUnless(REDIS, "redis-server is not installed (scripts/setup.sh installs it)")
-class FleetPromisesTest(VolleyTestCase):
-    def setUp(self):
-        super().setUp()
-        self.redis = RedisServer()
-        self.addCleanup(self.redis.close)
-        self.tmp = self.tmpdir()
-        self.db = self.redis.client()
-        self.addCleanup(self.db.close)
-
+class FleetPromisesTest(RedisTestCase):
     def enqueue(self, stream, lines):
         r = run(["enqueue", self.redis.url(stream), "-q"], input="".join(l + "\n" for l in lines), check_schema=False)
         self.assertEqual(r.rc, 0, r.describe())
