@@ -44,6 +44,18 @@ struct Job {
   std::string first_origin;
   bool as_get = false;        // a 301, 302 or 303 turned the request into a GET: no body, no -X
   std::int64_t chain_us = 0;  // transfer time of this attempt's earlier hops, which --timeout covers
+  // The next start is a hop of an attempt already counted. A flag rather than taking one off
+  // `attempts`: a hop that ends before it starts (its host given up, robots.txt, a signal) must
+  // not report an attempt too few.
+  bool hop_pending = false;
+
+  /// What a transport does as it starts the job: count an attempt, unless it is the hop of one.
+  void count_start() {
+    if (hop_pending)
+      hop_pending = false;
+    else
+      ++attempts;
+  }
 };
 
 /// What a job costs beyond its own fields and what they point to: its place in the scheduler's

@@ -148,7 +148,7 @@ Reactor::Slot& Reactor::acquire() {
 void Reactor::start(Job job) {
   Slot& slot = acquire();
   slot.job = std::move(job);
-  ++slot.job.attempts;
+  slot.job.count_start();
   slot.body_bytes = 0;
   slot.too_large = false;
   slot.body.clear();

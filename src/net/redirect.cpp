@@ -44,7 +44,7 @@ RedirectStep next_redirect(Job& job, const Record& r, int max_redirects, const R
   job.as_get = job.as_get || becomes_get(*r.status, setup);
   job.chain_us += r.total_us;
   ++job.redirects;
-  --job.attempts;  // the reactor counts the hop's start again
+  job.hop_pending = true;
   return step;
 }
 

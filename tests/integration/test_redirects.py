@@ -126,6 +126,17 @@ class TestRedirects(VolleyTestCase):
         o = self.volley("-q", "--retries", "0", u, rc=1).one()
         self.assertErrorKind(o, "connect")
 
+    def test_a_hop_to_a_host_given_up_keeps_its_attempt(self):
+        # -c 1: the dead host is given up before the redirect to it is followed, so the hop ends
+        # without a request; the URL was still requested once.
+        dead = "http://127.0.0.1:%d/" % harness.closed_port()
+        hop = self.url("/to-host?url=" + quote(dead, safe=""))
+        lines = self.volley("-q", "-c", "1", "--retries", "0", "--host-errors", "1", dead, hop, rc=1).by_url()
+        o = lines[hop]
+        self.assertErrorKind(o, "host_unreachable")
+        self.assertEqual(o["redirects"], 1)
+        self.assertEqual(o["attempts"], 1)
+
 
 if __name__ == "__main__":
     harness.main()

@@ -59,7 +59,7 @@ class FakeTransport final : public Transport {
   void start(Job job) override {
     if (m_running.size() >= m_limit) throw std::logic_error("started past the limit");
     on_start();
-    ++job.attempts;
+    job.count_start();
     starts.emplace_back(job.seq, m_now);
     auto& host = m_per_host[job.host_key];
     max_per_host[job.host_key] = std::max(max_per_host[job.host_key], ++host);

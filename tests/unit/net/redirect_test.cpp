@@ -41,11 +41,13 @@ TEST_CASE("redirect: a hop becomes the job's target, of its own host, in the sam
   CHECK(job.target == "https://B.test/x?y");
   CHECK(job.host_key == "b.test:443");
   CHECK(job.redirects == 1);
-  CHECK(job.attempts == 0);
+  CHECK(job.attempts == 1);  // the hop is part of the attempt that was redirected
+  CHECK(job.hop_pending);
   CHECK(job.other_origin);
   CHECK(job.chain_us == 1500);
   // Back on the first origin, credentials go again, as libcurl compares each hop with the first.
-  job.attempts = 1;
+  job.count_start();  // the reactor starts the hop
+  CHECK(job.attempts == 1);
   REQUIRE(next_redirect(job, redirect_to("http://a.test:80/back"), 10, get).kind == RedirectStep::Kind::follow);
   CHECK_FALSE(job.other_origin);
   CHECK(job.redirects == 2);
