@@ -136,7 +136,7 @@ void Engine::complete(Completion& c, TimePoint now) {
   }
   if (c.job.robots) return m_path.robots_known(c, now);
   if (m_path.follow_redirect(c)) return;
-  m_outlet.stamp(r, c.job, now);
+  m_outlet.stamp(r, c.job);
   if (m_worker && r.error == ErrorKind::none) {
     m_worker->submit(std::move(r));
     return;
@@ -184,7 +184,7 @@ void Engine::interrupt(std::string_view why) {
   m_transport.abort_all(m_done);
   for (auto& c : m_done) {
     if (c.job.robots) continue;
-    m_outlet.stamp(c.record, c.job, m_now);
+    m_outlet.stamp(c.record, c.job);
     c.record.message = why;
     m_outlet.emit(c.record);
   }

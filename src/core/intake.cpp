@@ -124,7 +124,7 @@ bool Intake::answer_from_store(Job& job) {
   }
   if (!row) return false;
   Record r;
-  m_outlet.stamp(r, job, m_now);
+  m_outlet.stamp(r, job);
   fill_cached(r, *row);
   m_outlet.emit(r);
   return true;

@@ -29,7 +29,7 @@ Outlet::Outlet(const Options& options, InputSource& input, JsonlWriter& writer, 
       m_progress(options.progress && !options.quiet, m_start),
       m_output_shares_progress(m_progress.enabled() && ::isatty(writer.fd())) {}
 
-void Outlet::stamp(Record& r, Job& job, TimePoint now) {
+void Outlet::stamp(Record& r, Job& job) {
   r.seq = job.seq;
   r.url = std::move(job.url);
   r.attempts = job.attempts;
@@ -39,7 +39,7 @@ void Outlet::stamp(Record& r, Job& job, TimePoint now) {
   // attempt to its very end: elapsed never claims less than the last attempt's time.total.
   if (job.first_start)
     r.elapsed_us = std::max<std::int64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(now - *job.first_start).count(), r.total_us);
+        std::chrono::duration_cast<std::chrono::microseconds>(m_now - *job.first_start).count(), r.total_us);
   r.fetched_at_ms = job.started_at_ms;
   if (job.request && !job.request->meta.empty()) r.meta = job.request->meta;
   if (m_state && job.state) m_state->stamp_and_store(r, job);
@@ -61,7 +61,7 @@ void Outlet::emit(Record& r) {
 
 void Outlet::end_unstarted(Job& job, ErrorKind kind, std::string_view why) {
   Record r;
-  stamp(r, job, m_now);
+  stamp(r, job);
   r.error = kind;
   r.message = why;
   emit(r);

@@ -32,8 +32,8 @@ class Outlet {
   Outlet(const Options& options, InputSource& input, JsonlWriter& writer, const LinePlan& plan,
          const TimePoint& now, StopCause& stop, StateSession* state);
 
-  /// What the line takes from the job, once the URL is done with at `now`.
-  void stamp(Record& r, Job& job, TimePoint now);
+  /// What the line takes from the job, once the URL is done with in this loop turn.
+  void stamp(Record& r, Job& job);
   /// Counts the line and writes it unless the status filter drops it.
   void emit(Record& r);
   /// The line of a URL that ends without a request (or without another, if it waited to be retried).
