@@ -37,9 +37,14 @@ void InputLineCount::count(std::string_view block, Scan& scan) {
   }
 }
 
-InputLineCount::InputLineCount(std::size_t arg_urls, const std::vector<std::string>& inputs) : m_args(arg_urls) {
+InputLineCount::InputLineCount(const std::vector<std::string>& args, const std::vector<std::string>& inputs) {
+  for (const auto& arg : args) {
+    Scan scan;
+    count(arg, scan);
+    m_args += scan.lines;
+  }
   std::vector<std::string> names = inputs;
-  if (names.empty() && arg_urls == 0) names.push_back("-");
+  if (names.empty() && args.empty()) names.push_back("-");
   for (const auto& name : names) {
     File f;
     struct stat st {};
@@ -106,6 +111,8 @@ void InputLineCount::step(std::size_t budget) {
     }
     if (m_offset >= f.size) {
       m_scan.in_line = false;  // a last line without '\n' ends with its file
+      if (f.owned) ::close(f.fd);
+      f.owned = false;
       ++m_file;
       m_offset = 0;
     }

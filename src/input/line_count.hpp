@@ -23,9 +23,9 @@ class InputLineCount {
   /// Counts the URL lines that begin in `block`, carrying `scan` across blocks.
   static void count(std::string_view block, Scan& scan);
 
-  /// `arg_urls`: URLs given as arguments, each one line. `inputs`: the input files, "-" stdin
-  /// (stdin too when there are neither inputs nor arguments, as InputReader reads it).
-  InputLineCount(std::size_t arg_urls, const std::vector<std::string>& inputs);
+  /// `args`: the URL arguments, each a line. `inputs`: the input files, "-" stdin (stdin too
+  /// when there are neither inputs nor arguments, as InputReader reads it).
+  InputLineCount(const std::vector<std::string>& args, const std::vector<std::string>& inputs);
   ~InputLineCount();
   InputLineCount(const InputLineCount&) = delete;
   InputLineCount& operator=(const InputLineCount&) = delete;
@@ -49,7 +49,7 @@ class InputLineCount {
   void give_up();
 
   bool m_known = true;
-  std::uint64_t m_args;
+  std::uint64_t m_args = 0;  // URL arguments that are URL lines
   std::vector<File> m_files;
   std::size_t m_file = 0;
   std::uint64_t m_offset = 0;  // in m_files[m_file]

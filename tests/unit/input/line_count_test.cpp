@@ -36,13 +36,13 @@ TEST_CASE("line_count: URL lines count, blanks and comments do not, as the reade
   }
 }
 
-TEST_CASE("line_count: files and arguments add up, and a byte order mark is no line") {
+TEST_CASE("line_count: files and arguments add up; a blank argument and a byte order mark are no lines") {
   ScratchDir dir;
   const auto a = dir.write("a.txt", "\xEF\xBB\xBFhttp://a/1\nhttp://a/2\n\n");
   const auto bom_only = dir.write("bom.txt", "\xEF\xBB\xBF\n# none\n");
   const auto b = dir.write("b.txt", "http://b/1\nhttp://b/2\nhttp://b/3");
   const auto empty = dir.write("empty.txt", "");
-  InputLineCount c(2, {a, bom_only, b, empty});
+  InputLineCount c({"http://x/", "  ", "http://y/"}, {a, bom_only, b, empty});
   CHECK(c.counting());
   CHECK(counted(c) == 7);
 }
@@ -52,14 +52,14 @@ TEST_CASE("line_count: until the count is done, the total is scaled from what wa
   std::string text;
   for (int i = 0; i < 1000; ++i) text += "http://h/" + std::to_string(1000 + i) + "\n";  // 14 bytes a line
   const auto file = dir.write("urls.txt", text);
-  InputLineCount c(0, {file});
+  InputLineCount c({}, {file});
   CHECK_FALSE(c.total());
   c.step(1);  // one block at least: all of so small a file
   REQUIRE(c.total());
   CHECK(*c.total() == 1000);
   CHECK(c.complete());
 
-  InputLineCount two(0, {file, file});
+  InputLineCount two({}, {file, file});
   two.step(1);
   REQUIRE(two.total());
   CHECK(*two.total() == 2000);
@@ -71,16 +71,16 @@ TEST_CASE("line_count: a pipe or a FIFO among the inputs leaves no total, withou
   ScratchDir dir;
   const auto file = dir.write("urls.txt", "http://a/\n");
   TestPipe pipe;
-  InputLineCount with_pipe(0, {file, pipe.path()});
+  InputLineCount with_pipe({}, {file, pipe.path()});
   CHECK_FALSE(with_pipe.counting());
   CHECK_FALSE(with_pipe.total());
 
   const std::string fifo = dir / "fifo";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-  InputLineCount with_fifo(0, {fifo});
+  InputLineCount with_fifo({}, {fifo});
   CHECK_FALSE(with_fifo.total());
 
-  InputLineCount args_only(3, {});
+  InputLineCount args_only({"http://a/", "b.test", "# not a URL", "c.test"}, {});
   CHECK(args_only.complete());
   CHECK(*args_only.total() == 3);
 }
