@@ -4,17 +4,10 @@ a percentage, an ETA and the RSS for a file input, what is known for a pipe, wit
 terminal's width; stdout keeps only JSON lines; stderr that is no terminal never sees it; -v
 logs the same figures every 10 s."""
 
-import fcntl
 import os
-import pty
 import re
-import select
-import struct
 import subprocess
 import sys
-import termios
-import time
-import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -25,40 +18,19 @@ RSS = re.compile(r"RSS \d+(\.\d)? (B|KiB|MiB|GiB)")
 
 
 class TestProgressLine(VolleyTestCase):
-    def run_on_pty(self, args, cols=120, stdin_data=None, timeout=30):
-        """volley with stderr on a pseudo-terminal `cols` wide and stdout in a file: (exit status,
-        what the terminal got, stdout's bytes)."""
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
+    def run_on_pty(self, args, cols=120, stdin_data=None):
+        """volley with stderr on a terminal `cols` wide and stdout in a file: (exit status, what
+        the terminal got, stdout's bytes)."""
         out_path = os.path.join(self.tmpdir(), "stdout")
         with open(out_path, "wb") as out:
-            p = self.spawn(args, stdin=subprocess.PIPE if stdin_data is not None else subprocess.DEVNULL,
-                           stdout=out, stderr=slave)
-        os.close(slave)
+            run = harness.PtyRun(self, args, stderr_tty=True, cols=cols, stdout=out,
+                                 stdin=subprocess.PIPE if stdin_data is not None else subprocess.DEVNULL)
         if stdin_data is not None:
-            p.stdin.write(stdin_data.encode())
-            p.stdin.close()
-        seen = b""
-        deadline = time.monotonic() + timeout
-        try:
-            while time.monotonic() < deadline:
-                ready, _, _ = select.select([master], [], [], 0.2)
-                if not ready:
-                    if p.poll() is not None:
-                        break
-                    continue
-                try:
-                    data = os.read(master, 65536)
-                except OSError:  # EIO: every end of the terminal's slave side is closed
-                    break
-                if not data:
-                    break
-                seen += data
-        finally:
-            os.close(master)
-        rc = p.wait(timeout=max(1, deadline - time.monotonic()))
+            run.proc.stdin.write(stdin_data.encode())
+            run.proc.stdin.close()
+        rc = run.wait()
         with open(out_path, "rb") as f:
-            return rc, seen.decode("utf-8", "replace"), f.read()
+            return rc, run.data.decode("utf-8", "replace"), f.read()
 
     @staticmethod
     def redraws(terminal):
