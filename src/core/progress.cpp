@@ -139,7 +139,7 @@ ProgressFigures Progress::figures(TimePoint now, const Stats& stats, std::size_t
   f.in_flight = in_flight;
   f.errors = stats.errors();
   f.elapsed_seconds = std::chrono::duration<double>(now - m_start).count();
-  // Lines --resume skipped cost nothing: counted in the rate, they would make the ETA a promise.
+  // Lines --resume skipped cost nothing: counted in the rate, they would make the ETA too short.
   f.rate = f.elapsed_seconds > 0 ? static_cast<double>(stats.done()) / f.elapsed_seconds : 0;
   f.rss_bytes = current_rss_bytes();
   return f;
