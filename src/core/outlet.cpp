@@ -26,7 +26,7 @@ Outlet::Outlet(const Options& options, InputSource& input, JsonlWriter& writer, 
       m_stop(stop),
       m_state(state),
       m_start(Clock::now()),
-      m_progress(options.progress && !options.quiet, m_start),
+      m_progress(options, m_start),
       m_output_shares_progress(m_progress.enabled() && ::isatty(writer.fd())) {}
 
 void Outlet::stamp(Record& r, Job& job) {
@@ -93,10 +93,7 @@ void Outlet::clear_progress_for_output() {
 
 std::optional<TimePoint> Outlet::next_due(TimePoint now) const {
   std::optional<TimePoint> due = m_writer.flush_due();
-  if (m_progress.enabled()) {
-    const TimePoint next_line = now + m_progress.interval();
-    if (!due || next_line < *due) due = next_line;
-  }
+  if (auto next = m_progress.next_due(now); next && (!due || *next < *due)) due = next;
   return due;
 }
 

@@ -44,7 +44,8 @@ class Outlet {
   void report_written();
   /// Whether output goes on (not a broken pipe, a failed or a blocked write).
   bool ok() const { return m_output == JsonlWriter::Status::ok; }
-  /// When the loop must wake for the outlet: a flush or the next progress line (none: nothing due).
+  /// When the loop must wake for the outlet: a flush, or the progress line's next redraw, -v log
+  /// line or step of its count (none: nothing due).
   std::optional<TimePoint> next_due(TimePoint now) const;
   void show_progress(TimePoint now, std::size_t busy) { m_progress.update(now, m_stats, busy); }
   Stats& stats() { return m_stats; }

@@ -8,17 +8,23 @@ The binary comes from the VOLLEY environment variable (absolute path); the
 programs refuse to run without it.
 """
 
+import fcntl
 import json
 import os
+import pty
 import queue
+import select
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
+import tty
 import unittest
 import uuid
 
@@ -410,6 +416,59 @@ def make_certs(directory):
         if r.returncode != 0:
             raise RuntimeError("openssl failed: %s\n%s" % (" ".join(c), r.stderr.decode()))
     return p
+
+
+class PtyRun:
+    """volley with some of its standard descriptors on one pseudo-terminal: stdin
+    (`stdin_tty`), stdout and stderr (`output_tty`), or stderr alone (`stderr_tty`), stdout
+    then going to `stdout` (a file) or a pipe. `cols`: the terminal's width (none: unset, 0)."""
+
+    def __init__(self, test, args, stdin_tty=False, output_tty=False, stderr_tty=False, raw=True,
+                 cols=None, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE):
+        self.master, slave = pty.openpty()
+        if raw:
+            tty.setraw(slave)  # no \n → \r\n translation: the bytes are volley's own
+        if cols:
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
+        test.addCleanup(self._close)
+        self.proc = test.spawn(args, stdin=slave if stdin_tty else stdin,
+                               stdout=slave if output_tty else stdout,
+                               stderr=slave if output_tty or stderr_tty else subprocess.PIPE)
+        os.close(slave)
+        self.data = b""
+
+    def _close(self):
+        if self.master >= 0:
+            os.close(self.master)
+            self.master = -1
+
+    def write(self, data):
+        os.write(self.master, data)
+
+    def wait(self, timeout=30):
+        """Reads the terminal until volley exits and the terminal has no more to say."""
+        deadline = time.monotonic() + timeout
+        exited = False
+        while time.monotonic() < deadline:
+            # Once volley has exited, what it wrote is already in the terminal: read until empty.
+            r, _, _ = select.select([self.master], [], [], 0 if exited else 0.1)
+            if r:
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:  # EIO: every slave end is closed
+                    break
+                if not chunk:
+                    break
+                self.data += chunk
+            elif exited:
+                break
+            else:
+                exited = self.proc.poll() is not None
+        try:
+            return self.proc.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise AssertionError("volley did not finish within %ss; terminal so far: %r" % (timeout, self.data[-2000:]))
 
 
 class VolleyTestCase(unittest.TestCase):
