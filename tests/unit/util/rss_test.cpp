@@ -7,14 +7,14 @@
 
 using namespace volley;
 
-TEST_CASE("rss: the resident set grows with memory touched, and the peak never falls below it") {
-  const std::uint64_t before = current_rss_bytes();
-  REQUIRE(before > 0);
+// The resident set is compared with the block alone, not with a reading before it: other tests'
+// threads may return memory meanwhile, so a difference of two readings can even shrink.
+TEST_CASE("rss: the resident set holds memory touched, and the peak never falls below it") {
   constexpr std::size_t size = 64u << 20;
   auto block = std::make_unique<char[]>(size);
   std::memset(block.get(), 1, size);
   const std::uint64_t during = current_rss_bytes();
-  CHECK(during >= before + size / 2);
+  CHECK(during >= size);
   CHECK(peak_rss_bytes() >= during - (1u << 20));
   CHECK(block[size - 1] == 1);
 }
