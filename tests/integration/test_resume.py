@@ -137,14 +137,20 @@ class TestResume(VolleyTestCase):
         self.assertEqual(failed, n // 5)
         with open(summary) as f:
             s = json.load(f)
-        self.assertEqual((s["urls"], s["fetched"], s["errors_total"], s["errors"]["connect"]), (n, n, failed, failed))
+        kinds = {}
+        for o in lines:
+            if o["error"] is not None:
+                kinds[o["error"]["kind"]] = kinds.get(o["error"]["kind"], 0) + 1
+        self.assertEqual((s["urls"], s["errors_total"]), (n, failed))
+        self.assertEqual(s["fetched"], sum(1 for o in lines if o["attempts"] > 0))
+        self.assertEqual({k: v for k, v in s["errors"].items() if v}, kinds)
         self.assertEqual(s["responses"]["2xx"], n - failed)
         self.assertEqual(s["skipped"], done_before)
         self.assertEqual(s["this_run"]["urls"], n - done_before)
         self.assertEqual(s["this_run"]["fetched"], n - done_before)
         self.assertEqual(r.rc, 1 if s["this_run"]["errors_total"] else 0)
         self.assertIn("volley: %d URLs" % n, r.stderr)
-        self.assertIn("connect=%d" % failed, r.stderr)
+        self.assertIn("errors: " + " ".join("%s=%d" % kv for kv in sorted(kinds.items())), r.stderr)
 
         # The hourly rerun of a night already done: no request, and the night's summary again.
         r = self.volley("--resume", "-i", inp, "-o", out, "--summary-json", summary, rc=0)
