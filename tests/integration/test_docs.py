@@ -314,6 +314,20 @@ class TestDocsPromises(VolleyTestCase):
             self.assertEqual(json.load(f)["errors_total"], 1)
         self.assertEqual(s.read("mail.log"), "")
 
+        # A night with 100 failures is mailed, once: the hourly rerun of that night stays quiet.
+        # (Lines refused before fetching are shard 1's, so this night runs as shard 1 of 1.)
+        os.remove(out)
+        s.write("urls.txt", "".join("not a url %d\n" % i for i in range(100)))
+        r = s.run_script(script, args=("1", "1"))
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertEqual(s.read("mail.log").count("many URLs failed"), 1, s.read("mail.log"))
+        r = s.run_script(script, args=("1", "1"))
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        with open(summary) as f:
+            self.assertEqual(json.load(f)["errors"]["invalid_url"], 100)
+        self.assertEqual(s.read("mail.log").count("many URLs failed"), 1, s.read("mail.log"))
+        os.remove(os.path.join(s.dir, "mail.log"))
+
         # volley itself fails (exit 2): that is mailed.
         os.remove(os.path.join(s.dir, "urls.txt"))
         r = s.run_script(script)
