@@ -113,7 +113,10 @@ Stats Outlet::file_stats() const {
   Stats all = *m_file;
   Record unfinished;
   unfinished.error = ErrorKind::interrupted;
-  for (auto n = m_resume->state().unfinished_count() - m_refetched; n > 0; --n) all.add(unfinished);
+  // URLs whose lines were all interrupted and that this run did not reach (a signal, --shard):
+  // an interrupted line is still their last.
+  const std::uint64_t before = m_resume->state().unfinished_count();
+  for (auto n = before > m_refetched ? before - m_refetched : 0; n > 0; --n) all.add(unfinished);
   return all;
 }
 
