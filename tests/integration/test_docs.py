@@ -41,6 +41,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -214,6 +215,10 @@ def has_redis():
     return bool(test_fleet.REDIS) and bool(shutil.which("redis-cli"))
 
 
+MISSING = [tool for tool in ("jq", "sqlite3", "flock", "bash") if not shutil.which(tool)]
+
+
+@unittest.skipIf(MISSING, "the docs' examples need %s (scripts/test.sh installs them)" % ", ".join(MISSING))
 class TestDocsRun(VolleyTestCase):
     def test_every_fence_names_a_language_and_skips_are_few(self):
         skipped = []
@@ -272,6 +277,7 @@ class TestDocsRun(VolleyTestCase):
         self.run_document("docs/output.md")
 
 
+@unittest.skipIf(MISSING, "the docs' examples need %s (scripts/test.sh installs them)" % ", ".join(MISSING))
 class TestDocsPromises(VolleyTestCase):
     """What the examples say they do, beyond exiting 0."""
 
