@@ -49,8 +49,9 @@ ctest_stage() {
   fi
 }
 
-# nginx serves the HTTP/2 integration test (Python's standard library has no HTTP/2 server).
-if ! stage "setup + build (Release)" "$logs/setup.log" env VOLLEY_EXTRA_PACKAGES="nginx" scripts/setup.sh; then
+# nginx serves the HTTP/2 integration test (Python's standard library has no HTTP/2 server); jq
+# runs the docs' examples (test_docs.py).
+if ! stage "setup + build (Release)" "$logs/setup.log" env VOLLEY_EXTRA_PACKAGES="nginx jq" scripts/setup.sh; then
   tail -n 40 "$logs/setup.log"
   echo "test.sh: 0 passed, 1 failed"
   exit 1

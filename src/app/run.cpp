@@ -10,6 +10,7 @@
 #include "output/summary_file.hpp"
 #include "queue/queue_input.hpp"
 #include "state/state_store.hpp"
+#include "util/directories.hpp"
 #include "util/same_file.hpp"
 
 #include <spdlog/spdlog.h>
@@ -50,9 +51,12 @@ int run(const Options& options) {
   std::optional<StateStore> state;
   int out_fd = STDOUT_FILENO;
   try {
-    if (!options.summary_json.empty())
-      if (std::string why = check_summary_path(options.summary_json); !why.empty())
-        throw std::runtime_error("cannot write --summary-json " + options.summary_json + ": " + why);
+    // Missing directories are made as --save makes them (util/directories.hpp says why).
+    if (!options.summary_json.empty()) {
+      std::string why = make_parent_directories(options.summary_json);
+      if (why.empty()) why = check_summary_path(options.summary_json);
+      if (!why.empty()) throw std::runtime_error("cannot write --summary-json " + options.summary_json + ": " + why);
+    }
     // Before the output is opened (and emptied): a state file in use leaves everything as it was.
     if (!options.state.empty()) state.emplace(options.state);
     wake_fd = install_signal_handlers();
@@ -60,6 +64,9 @@ int run(const Options& options) {
       input = std::make_unique<InputReader>(options.urls, options.inputs);
     else
       input = open_queue(options, out_fd);
+    if (!options.output.empty())
+      if (std::string why = make_parent_directories(options.output); !why.empty())
+        throw std::runtime_error("cannot open output " + options.output + ": " + why);
     if (options.resume) {
       resume.emplace(options.output);
       if (std::string why = resume->check_inputs_ahead(options.urls, options.inputs); !why.empty())

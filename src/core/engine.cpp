@@ -41,7 +41,7 @@ class Engine {
         m_policy{o.retries, o.retry_delay, o.retry_max_delay},
         m_health(o.host_errors),
         m_rng(std::random_device{}()),
-        m_outlet(o, input, writer, plan, m_now, m_stop, state),
+        m_outlet(o, input, writer, plan, m_now, m_stop, state, resume),
         m_path(o, m_scheduler, m_health, m_outlet, m_stop, state, m_now),
         m_intake(o, input, writer, resume, state, m_health, m_path, m_outlet, m_stop, m_now) {
     if (wake_fd >= 0 && !m_transport.watch(wake_fd, true)) m_stop.fail("cannot watch the signal descriptor");

@@ -4,6 +4,7 @@
 #include "core/stop_cause.hpp"
 #include "input/input_source.hpp"
 #include "output/line_plan.hpp"
+#include "output/resume_file.hpp"
 #include "output/summary_file.hpp"
 #include "state/state_session.hpp"
 
@@ -17,7 +18,7 @@
 namespace volley {
 
 Outlet::Outlet(const Options& options, InputSource& input, JsonlWriter& writer, const LinePlan& plan,
-               const TimePoint& now, StopCause& stop, StateSession* state)
+               const TimePoint& now, StopCause& stop, StateSession* state, const ResumeFile* resume)
     : m_options(options),
       m_input(input),
       m_writer(writer),
@@ -25,9 +26,12 @@ Outlet::Outlet(const Options& options, InputSource& input, JsonlWriter& writer, 
       m_now(now),
       m_stop(stop),
       m_state(state),
+      m_resume(resume),
       m_start(Clock::now()),
       m_progress(options, m_start),
-      m_output_shares_progress(m_progress.enabled() && ::isatty(writer.fd())) {}
+      m_output_shares_progress(m_progress.enabled() && ::isatty(writer.fd())) {
+  if (m_resume) m_file = m_resume->earlier();
+}
 
 void Outlet::stamp(Record& r, Job& job) {
   r.seq = job.seq;
@@ -50,6 +54,11 @@ void Outlet::stamp(Record& r, Job& job) {
 void Outlet::emit(Record& r) {
   if (r.error != ErrorKind::interrupted) m_written.push_back(r.seq);
   m_stats.add(r);
+  if (m_file) {
+    m_file->add(r);
+    // A URL fetched again has lines in the file only when they were interrupted: this line is its last.
+    if (m_resume->state().lines_of(r.seq)) ++m_refetched;
+  }
   if (!m_plan.keeps(r)) return;
   if (!ok()) return;
   clear_progress_for_output();
@@ -97,6 +106,17 @@ std::optional<TimePoint> Outlet::next_due(TimePoint now) const {
   return due;
 }
 
+Stats Outlet::file_stats() const {
+  Stats all = *m_file;
+  Record unfinished;
+  unfinished.error = ErrorKind::interrupted;
+  // URLs whose lines were all interrupted and that this run did not reach (a signal, --shard):
+  // an interrupted line is still their last.
+  const std::uint64_t before = m_resume->state().unfinished_count();
+  for (auto n = before > m_refetched ? before - m_refetched : 0; n > 0; --n) all.add(unfinished);
+  return all;
+}
+
 int Outlet::finish(int sig) {
   flush();
   report_written();
@@ -118,7 +138,7 @@ int Outlet::finish(int sig) {
   if (m_output == JsonlWriter::Status::blocked) spdlog::warn("output blocked: the last lines were not written");
   if (!m_options.quiet) {
     const double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
-    std::fputs(m_stats.summary(elapsed).c_str(), stderr);
+    std::fputs((m_file ? file_stats().summary(elapsed, &m_stats) : m_stats.summary(elapsed)).c_str(), stderr);
   }
   if (sig) return 128 + sig;
   return m_stats.errors() ? exit_url_errors : exit_ok;
@@ -127,7 +147,9 @@ int Outlet::finish(int sig) {
 int Outlet::write_summary_json(int status) const {
   if (m_options.summary_json.empty()) return status;
   const double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
-  const std::string why = write_file_atomically(m_options.summary_json, m_stats.summary_json(elapsed, status));
+  const std::string json =
+      m_file ? file_stats().summary_json(elapsed, status, &m_stats) : m_stats.summary_json(elapsed, status);
+  const std::string why = write_file_atomically(m_options.summary_json, json);
   if (why.empty()) return status;
   spdlog::error("cannot write --summary-json {}: {}", m_options.summary_json, why);
   return status == exit_ok || status == exit_url_errors ? exit_usage : status;

@@ -16,6 +16,7 @@
 namespace volley {
 
 class InputSource;
+class ResumeFile;
 class StateSession;
 class StopCause;
 struct LinePlan;
@@ -28,9 +29,9 @@ struct LinePlan;
 class Outlet {
  public:
   /// `now` is the loop turn's time, which the engine owns and moves on. `state`: --state's
-  /// session, or null.
+  /// session, or null. `resume`: --resume's file, whose lines the summary counts too, or null.
   Outlet(const Options& options, InputSource& input, JsonlWriter& writer, const LinePlan& plan,
-         const TimePoint& now, StopCause& stop, StateSession* state);
+         const TimePoint& now, StopCause& stop, StateSession* state, const ResumeFile* resume = nullptr);
 
   /// What the line takes from the job, once the URL is done with in this loop turn.
   void stamp(Record& r, Job& job);
@@ -60,6 +61,8 @@ class Outlet {
  private:
   void flush();
   void clear_progress_for_output();
+  /// --resume: the whole file's stats, the last line of each seq (docs/output.md, "Summary").
+  Stats file_stats() const;
 
   const Options& m_options;
   InputSource& m_input;
@@ -68,7 +71,10 @@ class Outlet {
   const TimePoint& m_now;
   StopCause& m_stop;
   StateSession* m_state;
-  Stats m_stats;
+  Stats m_stats;  // this run's: the progress line and the exit status are about it
+  const ResumeFile* m_resume;
+  std::optional<Stats> m_file;    // --resume: the file's earlier lines and this run's
+  std::uint64_t m_refetched = 0;  // --resume: URLs of this run whose earlier lines were interrupted
   TimePoint m_start;
   Progress m_progress;
   std::vector<std::uint64_t> m_written;  // seqs whose lines wait for a flush (InputSource::written)

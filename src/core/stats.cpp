@@ -43,18 +43,27 @@ double Stats::percentile(double p) const {
   return sorted[rank];
 }
 
-std::string Stats::summary(double elapsed_seconds) const {
-  std::string out;
-  char line[256];
-  std::snprintf(line, sizeof line, "volley: %llu URLs, %llu fetched in %.2fs (%.1f/s)", static_cast<unsigned long long>(m_done),
+std::string Stats::counts_line(double elapsed_seconds) const {
+  char line[160];
+  std::snprintf(line, sizeof line, "%llu URLs, %llu fetched in %.2fs (%.1f/s)", static_cast<unsigned long long>(m_done),
                 static_cast<unsigned long long>(m_fetched), elapsed_seconds,
                 elapsed_seconds > 0 ? static_cast<double>(m_fetched) / elapsed_seconds : 0.0);
-  out += line;
+  std::string out = line;
   if (const auto n = by_kind(ErrorKind::interrupted)) out += ", " + std::to_string(n) + " interrupted";
   if (m_other_shards) out += ", " + std::to_string(m_other_shards) + " left to other shards";
   if (m_skipped) out += ", " + std::to_string(m_skipped) + " skipped (done before)";
   if (m_cached) out += ", " + std::to_string(m_cached) + " cached";
+  return out;
+}
+
+std::string Stats::summary(double elapsed_seconds, const Stats* this_run) const {
+  std::string out = "volley: ";
+  if (this_run)
+    out += std::to_string(m_done) + " URLs in the output file; this run: " + this_run->counts_line(elapsed_seconds);
+  else
+    out += counts_line(elapsed_seconds);
   out += '\n';
+  char line[256];
   out += "  responses:";
   bool any = false;
   for (int c = 1; c <= 5; ++c) {
@@ -82,13 +91,15 @@ std::string Stats::summary(double elapsed_seconds) const {
   return out;
 }
 
-std::string Stats::summary_json(double elapsed_seconds, int exit_status) const {
+std::string Stats::summary_json(double elapsed_seconds, int exit_status, const Stats* this_run) const {
+  // URLs of other shards and URLs skipped are never lines of the file: only a run counts them.
+  const Stats& run = this_run ? *this_run : *this;
   nlohmann::ordered_json j;
   j["urls"] = m_done;
   j["fetched"] = m_fetched;
   j["interrupted"] = by_kind(ErrorKind::interrupted);
-  j["other_shards"] = m_other_shards;
-  j["skipped"] = m_skipped;
+  j["other_shards"] = run.m_other_shards;
+  j["skipped"] = run.m_skipped;
   j["cached"] = m_cached;
   j["errors_total"] = m_errors;
   auto& responses = j["responses"] = nlohmann::ordered_json::object();
@@ -97,6 +108,12 @@ std::string Stats::summary_json(double elapsed_seconds, int exit_status) const {
   auto& errors = j["errors"] = nlohmann::ordered_json::object();
   for (int k = 1; k < error_kind_count; ++k)
     errors[std::string(error_kind_name(static_cast<ErrorKind>(k)))] = m_kinds[k];
+  if (this_run)
+    j["this_run"] = {{"urls", run.m_done},
+                     {"fetched", run.m_fetched},
+                     {"interrupted", run.by_kind(ErrorKind::interrupted)},
+                     {"cached", run.m_cached},
+                     {"errors_total", run.m_errors}};
   j["bytes"] = m_bytes;
   if (m_samples.empty()) {
     j["time_total"] = nullptr;
@@ -104,7 +121,7 @@ std::string Stats::summary_json(double elapsed_seconds, int exit_status) const {
     j["time_total"] = {{"p50", percentile(50)}, {"p90", percentile(90)}, {"p99", percentile(99)}};
   }
   j["duration"] = elapsed_seconds;
-  j["rate"] = elapsed_seconds > 0 ? static_cast<double>(m_fetched) / elapsed_seconds : 0.0;
+  j["rate"] = elapsed_seconds > 0 ? static_cast<double>(run.m_fetched) / elapsed_seconds : 0.0;
   j["exit_status"] = exit_status;
   return j.dump() + "\n";
 }

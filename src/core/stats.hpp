@@ -38,11 +38,17 @@ class Stats {
 
   /// The stderr summary: URLs, responses by status class, errors by kind, rate, percentiles.
   /// The rate is over URLs fetched, so a run cut short does not count what never started.
-  std::string summary(double elapsed_seconds) const;
-  /// The same as one JSON object, for --summary-json (docs/output.md).
-  std::string summary_json(double elapsed_seconds, int exit_status) const;
+  /// `this_run` (--resume): these stats are the whole output file's, and this run's are a part
+  /// of them, which the first line names and the rate is over.
+  std::string summary(double elapsed_seconds, const Stats* this_run = nullptr) const;
+  /// The same as one JSON object, for --summary-json (docs/output.md); `this_run` as above, and
+  /// its counts go in a "this_run" object.
+  std::string summary_json(double elapsed_seconds, int exit_status, const Stats* this_run = nullptr) const;
 
  private:
+  /// "N URLs, N fetched in Ts (R/s)" and the counts that follow it on the summary's first line.
+  std::string counts_line(double elapsed_seconds) const;
+
   std::uint64_t m_done = 0;
   std::uint64_t m_fetched = 0;
   std::uint64_t m_errors = 0;

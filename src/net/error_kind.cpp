@@ -28,6 +28,12 @@ std::string_view error_kind_name(ErrorKind kind) {
   return "other";
 }
 
+ErrorKind error_kind_from_name(std::string_view name) {
+  for (int k = 1; k < error_kind_count; ++k)
+    if (error_kind_name(static_cast<ErrorKind>(k)) == name) return static_cast<ErrorKind>(k);
+  return ErrorKind::other;
+}
+
 ErrorKind classify(CURLcode code, const TransferFacts& facts) {
   // Our own callbacks abort with generic codes; the facts say why.
   if (facts.interrupted) return ErrorKind::interrupted;

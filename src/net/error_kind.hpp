@@ -33,6 +33,9 @@ enum class ErrorKind {
 inline constexpr int error_kind_count = static_cast<int>(ErrorKind::other) + 1;
 
 std::string_view error_kind_name(ErrorKind kind);
+/// The kind an output line names (--resume reads earlier lines back); `other` for a name this
+/// volley does not know.
+ErrorKind error_kind_from_name(std::string_view name);
 
 /// What was known of the transfer when libcurl reported `code`, beyond the code: libcurl gives
 /// one code to failures that users tell apart.

@@ -42,6 +42,43 @@ const JsonMember* member(const std::vector<JsonMember>& members, std::string_vie
   return nullptr;
 }
 
+template <class T>
+void read_number(const JsonMember* m, T& out) {
+  if (!m) return;
+  T v{};
+  const auto [end, ec] = std::from_chars(m->value.data(), m->value.data() + m->value.size(), v);
+  if (ec == std::errc() && end == m->value.data() + m->value.size()) out = v;
+}
+
+// The members the summary counts; a line written by another version may lack any of them.
+void read_outcome(const std::vector<JsonMember>& members, ResumeLine& out) {
+  long status = 0;
+  read_number(member(members, "\"status\""), status);
+  if (status > 0) out.status = status;
+  read_number(member(members, "\"size\""), out.size);
+  read_number(member(members, "\"attempts\""), out.attempts);
+  const JsonMember* cached = member(members, "\"cached\"");
+  out.cached = cached && cached->value == "true";
+  if (const JsonMember* time = member(members, "\"time\"")) {
+    if (const auto fields = json_object_members(time->value)) {
+      double total = 0;
+      read_number(member(*fields, "\"total\""), total);
+      out.total_us = static_cast<std::int64_t>(total * 1e6 + 0.5);
+    }
+  }
+}
+
+Record outcome(const ResumeLine& line) {
+  Record r;
+  r.error = line.error;
+  r.status = line.status;
+  r.size = line.size;
+  r.total_us = line.total_us;
+  r.attempts = line.attempts;
+  r.cached = line.cached;
+  return r;
+}
+
 }  // namespace
 
 std::optional<ResumeLine> parse_resume_line(std::string_view line) {
@@ -63,8 +100,9 @@ std::optional<ResumeLine> parse_resume_line(std::string_view line) {
     const JsonMember* kind = fields ? member(*fields, "\"kind\"") : nullptr;
     const auto kind_text = kind ? decode_json_string(kind->value) : std::nullopt;
     if (!kind_text) return std::nullopt;
-    out.interrupted = *kind_text == "interrupted";
+    out.error = error_kind_from_name(*kind_text);
   }
+  read_outcome(*members, out);
   return out;
 }
 
@@ -95,8 +133,9 @@ void ResumeState::add(const ResumeLine& line) {
     ++m_extra_lines[line.seq];
   } else {
     has_line |= mask;
+    ++m_seqs;
   }
-  if (!line.interrupted && !(done & mask)) {
+  if (!line.interrupted() && !(done & mask)) {
     done |= mask;
     ++m_done;
   }
@@ -149,6 +188,7 @@ void ResumeScanner::line(std::string_view text, std::uint64_t offset) {
   }
   if (auto parsed = parse_resume_line(text)) {
     m_state.add(*parsed);
+    if (!parsed->interrupted()) m_earlier.add(outcome(*parsed));
   } else {
     m_pending_bad_offset = offset;
   }

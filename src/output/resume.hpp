@@ -1,5 +1,8 @@
 #pragma once
 
+#include "core/stats.hpp"
+#include "net/error_kind.hpp"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -21,16 +24,26 @@ namespace volley {
 
 inline constexpr std::uint64_t resume_block = 1024;
 
-/// One line of an output file, as far as --resume reads it.
+/// One line of an output file, as far as --resume reads it: its seq and URL for the check, and
+/// its outcome for the summary, which describes the whole file (docs/output.md, "Summary").
 struct ResumeLine {
   std::uint64_t seq = 0;
   std::string url;  // decoded
-  bool interrupted = false;
+  ErrorKind error = ErrorKind::none;
+  std::optional<long> status;
+  std::uint64_t size = 0;
+  std::int64_t total_us = 0;  // time.total
+  int attempts = 0;
+  bool cached = false;
+
+  bool interrupted() const { return error == ErrorKind::interrupted; }
 };
 
 /// nullopt unless `line` is a JSON object with a string "url", a positive integer "seq" and an
-/// "error" that is null or an object with a string "kind" (other members are not looked at). A
-/// trailing CR is whitespace, so a file whose line ends were turned into CRLF still reads.
+/// "error" that is null or an object with a string "kind". `status`, `size`, `time.total`,
+/// `attempts` and `cached` are read when they hold what volley writes there, and left at their
+/// defaults otherwise: they only feed the summary. A trailing CR is whitespace, so a file whose
+/// line ends were turned into CRLF still reads.
 std::optional<ResumeLine> parse_resume_line(std::string_view line);
 
 /// What both sides hash for one line: FNV-1a of the URL as the output writes it (an input URL
@@ -52,6 +65,8 @@ class ResumeState {
   /// The highest seq of any line; 0 for a file without lines.
   std::uint64_t max_seq() const { return m_max_seq; }
   std::uint64_t done_count() const { return m_done; }
+  /// Seqs whose every line is `interrupted`: fetched again by the next run.
+  std::uint64_t unfinished_count() const { return m_seqs - m_done; }
   std::uint64_t line_count() const { return m_lines; }
   /// Bytes held, roughly: for the memory bound in the tests.
   std::size_t memory_bytes() const;
@@ -67,6 +82,7 @@ class ResumeState {
   std::unordered_map<std::uint64_t, std::uint32_t> m_extra_lines;  // seq -> lines past the first
   std::uint64_t m_max_seq = 0;
   std::uint64_t m_done = 0;
+  std::uint64_t m_seqs = 0;
   std::uint64_t m_lines = 0;
 };
 
@@ -110,6 +126,9 @@ class ResumeScanner {
   void finish();
 
   const ResumeState& state() const { return m_state; }
+  /// The summary's counts over the lines that stay, an `interrupted` line aside: one is the
+  /// last of its seq only until the run fetches that URL again (ResumeState::unfinished_count).
+  const Stats& earlier() const { return m_earlier; }
   /// The file's length without its partial last line (valid after finish()).
   std::uint64_t keep_bytes() const { return m_keep; }
   std::uint64_t size() const { return m_size; }
@@ -125,6 +144,7 @@ class ResumeScanner {
 
   LineSplitter m_split;
   ResumeState m_state;
+  Stats m_earlier;
   std::uint64_t m_size = 0;
   std::uint64_t m_keep = 0;
   std::uint64_t m_line_no = 0;

@@ -30,6 +30,9 @@ class ResumeFile {
   [[nodiscard]] std::string check_inputs_ahead(const std::vector<std::string>& urls, const std::vector<std::string>& inputs);
 
   bool done(std::uint64_t seq) const { return m_scanner.state().done(seq); }
+  /// The file's lines (ResumeScanner::earlier, ResumeState), for a summary of the whole file.
+  const Stats& earlier() const { return m_scanner.earlier(); }
+  const ResumeState& state() const { return m_scanner.state(); }
   ResumeCheck& check() { return m_check; }
   /// After a mismatch: the sentence for the error, from a second read of the file.
   std::string mismatch_message() const;

@@ -1,32 +1,16 @@
 #include "scrape/body_store.hpp"
 
 #include "util/atomic_file.hpp"
+#include "util/directories.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
 #include <sys/stat.h>
 
 namespace volley {
 
-namespace {
-
-// As `mkdir -p`: each missing component of `dir` is created, mode 0755 (less the umask). One that
-// exists is left as it is; one that is not a directory fails the next mkdir, or the check after.
-void make_directories(const std::string& dir) {
-  for (std::size_t slash = dir.find('/', 1);; slash = dir.find('/', slash + 1)) {
-    const std::string part = dir.substr(0, slash);
-    if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST)
-      throw std::runtime_error("cannot create --save directory " + part + ": " + std::strerror(errno));
-    if (slash == std::string::npos) return;
-  }
-}
-
-}  // namespace
-
 BodyStore::BodyStore(std::string dir) : m_dir(std::move(dir)) {
   while (m_dir.size() > 1 && m_dir.back() == '/') m_dir.pop_back();
-  make_directories(m_dir);
+  if (std::string why = make_directories(m_dir); !why.empty()) throw std::runtime_error("cannot create --save directory " + why);
   struct stat st {};
   if (::stat(m_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     throw std::runtime_error("--save " + m_dir + " is not a directory");

@@ -242,7 +242,8 @@ class TestSummaryJson(VolleyTestCase):
         self.assertEqual((s["urls"], s["exit_status"]), (1, 2))
 
     def test_unwritable_place_fails_before_fetching(self):
-        path = os.path.join(self.tmpdir(), "no", "such", "dir", "summary.json")
+        # Missing directories are created (test_output.py); a file in their way cannot be.
+        path = os.path.join(self.write_file("x", "a-file"), "dir", "summary.json")
         r = self.volley("-q", "--summary-json", path, self.url("/ok"), rc=2, parse=False)
         self.assertEqual(r.stdout, b"")
         self.assertEqual(self.path_count("/ok"), 0)

@@ -16,6 +16,9 @@ MAN_PAGE = os.path.join(ROOT, "docs", "volley.1")
 BASH_COMPLETION = os.path.join(ROOT, "completions", "volley.bash")
 ZSH_COMPLETION = os.path.join(ROOT, "completions", "_volley")
 
+# docs/*.md go beside the README in a docs/ folder of their own, so the README's links and the
+# man page's "see docs/cron.md" name them from the installed doc folder as from the source tree.
+DOC_PAGES = sorted(f for f in os.listdir(os.path.join(ROOT, "docs")) if f.endswith(".md"))
 INSTALLED = (
     "bin/volley",
     "share/man/man1/volley.1",
@@ -23,7 +26,13 @@ INSTALLED = (
     "share/zsh/vendor-completions/_volley",
     "share/doc/volley/README.md",
     "share/doc/volley/LICENSE",
-)
+) + tuple("share/doc/volley/docs/" + f for f in DOC_PAGES)
+
+
+def readme_links():
+    """The README's links to files of the source tree (docs/output.md, …)."""
+    with open(os.path.join(ROOT, "README.md")) as f:
+        return sorted(set(re.findall(r"\]\((docs/[^)#]+)", f.read())))
 
 
 def build_dir():
@@ -94,6 +103,12 @@ class InstallTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr.decode())
         for rel in INSTALLED:
             self.assertTrue(os.path.isfile(os.path.join(prefix, rel)), rel)
+        self.assertIn("cron.md", DOC_PAGES)
+        links = readme_links()
+        self.assertIn("docs/output.md", links)
+        for link in links:
+            if link.endswith(".md"):
+                self.assertTrue(os.path.isfile(os.path.join(prefix, "share/doc/volley", link)), link)
         r = subprocess.run([os.path.join(prefix, "bin", "volley"), "--version"], capture_output=True,
                            timeout=60)
         self.assertEqual(r.returncode, 0)

@@ -3,6 +3,7 @@
 creates its directory's parents, `elapsed` spans every attempt, --headers values
 have one type per name."""
 
+import json
 import os
 import signal
 import stat
@@ -51,6 +52,37 @@ class TestSaveFollowsFilters(VolleyTestCase):
         r = self.volley("--save", os.path.join(path, "sub"), self.url("/ok"), rc=2, parse=False)
         self.assertEqual(r.stdout, b"")
         self.assertIn("--save", r.stderr)
+
+
+class TestOutputDirectories(VolleyTestCase):
+    """-o and --summary-json create missing directories, as --save does (and wget): docs/cron.md's
+    script writes out/$day.jsonl on its first night."""
+
+    def test_output_and_summary_create_missing_parents(self):
+        top = self.tmpdir()
+        out = os.path.join(top, "out", "2026-12-06", "night.jsonl")
+        summary = os.path.join(top, "reports", "night.summary.json")
+        self.volley("-q", "-o", out, "--summary-json", summary, self.url("/ok"), rc=0)
+        with open(out, "rb") as f:
+            self.assertEqual(harness.parse_lines(f.read())[0]["status"], 200)
+        with open(summary) as f:
+            self.assertEqual(json.load(f)["urls"], 1)
+        old = os.umask(0)
+        os.umask(old)
+        for sub in ("out", "out/2026-12-06", "reports"):
+            self.assertEqual(stat.S_IMODE(os.stat(os.path.join(top, sub)).st_mode), 0o755 & ~old, sub)
+
+    def test_resume_creates_missing_parents(self):
+        out = os.path.join(self.tmpdir(), "out", "night.jsonl")
+        self.volley("-q", "--resume", "-o", out, self.url("/ok"), rc=0)
+        self.assertTrue(os.path.isfile(out))
+
+    def test_a_file_in_the_way_is_a_usage_error_before_fetching(self):
+        blocker = self.write_file("x", "out")
+        r = self.volley("-q", "-o", os.path.join(blocker, "night.jsonl"), self.url("/ok"), rc=2, parse=False)
+        self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
+        self.assertIn("Not a directory", r.stderr)
+        self.assertEqual(self.path_count("/ok"), 0)
 
 
 class TestElapsed(VolleyTestCase):

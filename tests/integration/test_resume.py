@@ -99,8 +99,9 @@ class TestResume(VolleyTestCase):
         with open(summary) as f:
             s = json.load(f)
         self.assertEqual(s["skipped"], len(done_before))
-        self.assertEqual(s["urls"], n - len(done_before))
-        self.assertEqual(s["fetched"], n - len(done_before))
+        # The summary describes the whole file; what this run did is a part of it.
+        self.assertEqual((s["urls"], s["fetched"]), (n, n))
+        self.assertEqual((s["this_run"]["urls"], s["this_run"]["fetched"]), (n - len(done_before),) * 2)
         self.assertIn("%d skipped" % len(done_before), r.stderr)
 
         # Nothing left to do: no request, no new line.
@@ -110,6 +111,54 @@ class TestResume(VolleyTestCase):
         self.assertEqual(self.requests_for(key, "again"), [])
         self.assertIn("0 URLs, 0 fetched", r.stderr)
         self.assertIn("%d skipped" % n, r.stderr)
+
+    def test_the_summary_of_a_resume_counts_every_line_of_the_file(self):
+        # docs/cron.md's script alerts from the summary: after a kill -9 and a --resume, and after
+        # an hourly rerun of a night already done, it must still see the whole night's errors.
+        n = 60
+        key = self.key()
+        refused = self.url("/", port=harness.closed_port())
+        urls = [refused + "?n=%d" % i if i % 5 == 0 else self.url("/delay/100?key=%s&n=%d" % (key, i))
+                for i in range(1, n + 1)]
+        inp, out = self.list_and_output(urls)
+        p = self.spawn(["-q", "-c", "4", "--retries", "0", "-i", inp, "-o", out])
+        self.wait_lines(out, 12, p)
+        p.send_signal(signal.SIGKILL)
+        p.wait(10)
+        data = read_bytes(out)
+        done_before = len(harness.parse_lines(data[:data.rfind(b"\n") + 1]))
+        self.assertLess(done_before, n, "the run was not cut short: make /delay slower")
+
+        summary = os.path.join(self.tmpdir(), "summary.json")
+        r = self.volley("--resume", "-c", "8", "--retries", "0", "-i", inp, "-o", out, "--summary-json", summary)
+        self.assertIn(r.rc, (0, 1), r.describe())
+        lines = self.check_complete(out, urls)
+        failed = sum(1 for o in lines if o["error"] is not None)
+        self.assertEqual(failed, n // 5)
+        with open(summary) as f:
+            s = json.load(f)
+        kinds = {}
+        for o in lines:
+            if o["error"] is not None:
+                kinds[o["error"]["kind"]] = kinds.get(o["error"]["kind"], 0) + 1
+        self.assertEqual((s["urls"], s["errors_total"]), (n, failed))
+        self.assertEqual(s["fetched"], sum(1 for o in lines if o["attempts"] > 0))
+        self.assertEqual({k: v for k, v in s["errors"].items() if v}, kinds)
+        self.assertEqual(s["responses"]["2xx"], n - failed)
+        self.assertEqual(s["skipped"], done_before)
+        self.assertEqual(s["this_run"]["urls"], n - done_before)
+        self.assertEqual(s["this_run"]["fetched"], n - done_before)
+        self.assertEqual(r.rc, 1 if s["this_run"]["errors_total"] else 0)
+        self.assertIn("volley: %d URLs" % n, r.stderr)
+        self.assertIn("errors: " + " ".join("%s=%d" % kv for kv in sorted(kinds.items())), r.stderr)
+
+        # The hourly rerun of a night already done: no request, and the night's summary again.
+        r = self.volley("--resume", "-i", inp, "-o", out, "--summary-json", summary, rc=0)
+        with open(summary) as f:
+            s = json.load(f)
+        self.assertEqual((s["urls"], s["errors_total"], s["skipped"]), (n, failed, n))
+        self.assertEqual((s["this_run"]["urls"], s["this_run"]["errors_total"]), (0, 0))
+        self.assertIn("this run: 0 URLs, 0 fetched", r.stderr)
 
     def test_interrupted_lines_are_fetched_again_and_the_last_line_per_seq_wins(self):
         n = 40
@@ -124,8 +173,15 @@ class TestResume(VolleyTestCase):
         first = read_lines(out)
         interrupted = {o["seq"] for o in first if is_interrupted(o)}
         self.assertTrue(interrupted, "SIGTERM left no interrupted line")
-        self.volley("--resume", "-c", "8", "--retries", "0", "-i", inp, "-o", out, "-H", "X-Run: resume", rc=0)
+        summary = os.path.join(self.tmpdir(), "summary.json")
+        self.volley("--resume", "-c", "8", "--retries", "0", "-i", inp, "-o", out, "-H", "X-Run: resume",
+                    "--summary-json", summary, rc=0)
         lines = self.check_complete(out, urls, allow_interrupted=True)
+        # The summary takes the last line of each seq, as a consumer does: an interrupted line
+        # fetched again since is not counted.
+        with open(summary) as f:
+            s = json.load(f)
+        self.assertEqual((s["urls"], s["interrupted"], s["errors_total"]), (n, 0, 0))
         # The interrupted lines stay where they were; each got a line of its own after them.
         self.assertEqual(lines[:len(first)], first)
         self.assertEqual(len(self.requests_for(key, "resume")), len(interrupted))

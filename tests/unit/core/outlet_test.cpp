@@ -2,6 +2,13 @@
 
 #include "core/engine.hpp"
 #include "core/engine_parts.hpp"
+#include "output/resume_file.hpp"
+#include "scratch_dir.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
 
 #include <catch2/catch.hpp>
 
@@ -83,4 +90,35 @@ TEST_CASE("outlet: the exit status: a failure, a signal, or whether any URL fail
     b.stop.fail("cannot read the input");
     CHECK(b.outlet->finish(0) == exit_usage);
   }
+}
+
+TEST_CASE("outlet: a --resume summary counts the file's last line of each seq, and this run apart") {
+  ScratchDir d;
+  const auto line = [](int seq, const char* error) {
+    return "{\"url\":\"http://a.test/" + std::to_string(seq) + "\",\"seq\":" + std::to_string(seq) +
+           ",\"status\":null,\"error\":" + error + "}\n";
+  };
+  const std::string interrupted = R"({"kind":"interrupted","message":"m"})";
+  const auto file = d.write("out.jsonl", line(1, "null") + line(2, interrupted.c_str()) + line(3, interrupted.c_str()));
+  Options o;
+  o.summary_json = d / "summary.json";
+  EngineParts b(o);
+  ResumeFile resume(file);
+  Outlet outlet(b.options, b.input, *b.writer, b.plan, b.now, b.stop, nullptr, &resume);
+  Record again = response(2, 200);  // seq 2 fetched again; seq 3 not reached before the run ended
+  again.attempts = 1;
+  outlet.emit(again);
+  outlet.stats().add_skipped();
+  CHECK(outlet.write_summary_json(0) == 0);
+  std::ifstream in(d / "summary.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto j = nlohmann::json::parse(text.str());
+  CHECK(j["urls"] == 3);
+  CHECK(j["interrupted"] == 1);  // seq 3's line; seq 2's interrupted line is no longer its last
+  CHECK(j["errors_total"] == 1);
+  CHECK(j["responses"]["2xx"] == 1);
+  CHECK(j["skipped"] == 1);
+  CHECK(j["this_run"]["urls"] == 1);
+  CHECK(j["this_run"]["errors_total"] == 0);
 }

@@ -126,6 +126,34 @@ TEST_CASE("stats: URLs --resume skipped are no lines and no fetches, and the sum
   CHECK(Stats().summary(1.0).find("skipped") == std::string::npos);
 }
 
+TEST_CASE("stats: a --resume summary counts the whole file, with this run's counts apart") {
+  Stats run;
+  Record ok = response(200, 1000);
+  ok.attempts = 1;
+  run.add(ok);
+  run.add_skipped();
+  run.add_skipped();
+  Stats file;
+  Record failed;
+  failed.attempts = 1;
+  failed.error = ErrorKind::timeout;
+  file.add(failed);
+  file.add(response(200, 1000));
+  file.add(ok);
+  const std::string text = file.summary(2.0, &run);
+  CHECK(text.substr(0, text.find('\n')) ==
+        "volley: 3 URLs in the output file; this run: 1 URLs, 1 fetched in 2.00s (0.5/s), 2 skipped (done before)");
+  CHECK(text.find("timeout=1") != std::string::npos);
+  const auto j = nlohmann::json::parse(file.summary_json(2.0, 0, &run));
+  CHECK(j["urls"] == 3);
+  CHECK(j["errors_total"] == 1);
+  CHECK(j["skipped"] == 2);
+  CHECK(j["rate"] == Approx(0.5));
+  CHECK(j["this_run"] == nlohmann::json::parse(
+                             R"({"urls":1,"fetched":1,"interrupted":0,"cached":0,"errors_total":0})"));
+  CHECK_FALSE(nlohmann::json::parse(run.summary_json(2.0, 0)).contains("this_run"));
+}
+
 TEST_CASE("stats: cached lines count as URLs and cached, not as fetched or responses") {
   Stats s;
   Record cached;

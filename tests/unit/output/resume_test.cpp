@@ -39,13 +39,42 @@ TEST_CASE("resume: a line gives its seq, its URL decoded and whether it was inte
   REQUIRE(l);
   CHECK(l->seq == 12);
   CHECK(l->url == "http://a/\xc3\xa9\"");
-  CHECK_FALSE(l->interrupted);
+  CHECK_FALSE(l->interrupted());
   l = parse_resume_line(R"({"url":"u","seq":3,"error":{"kind":"interrupted","message":"SIGTERM"}})");
   REQUIRE(l);
-  CHECK(l->interrupted);
+  CHECK(l->interrupted());
   l = parse_resume_line(R"({"url":"u","seq":3,"error":{"kind":"dns","message":"x"}})" "\r");
   REQUIRE(l);
-  CHECK_FALSE(l->interrupted);
+  CHECK_FALSE(l->interrupted());
+}
+
+TEST_CASE("resume: a line gives the outcome the summary counts, and defaults for what it lacks") {
+  auto l = parse_resume_line(R"({"url":"u","seq":1,"status":404,"size":12,"time":{"dns":0.1,"total":0.25},)"
+                             R"("attempts":2,"error":null,"cached":true})");
+  REQUIRE(l);
+  CHECK(l->error == ErrorKind::none);
+  CHECK(l->status == 404);
+  CHECK(l->size == 12);
+  CHECK(l->total_us == 250000);
+  CHECK(l->attempts == 2);
+  CHECK(l->cached);
+  l = parse_resume_line(R"({"url":"u","seq":1,"status":null,"error":{"kind":"connect","message":"m"}})");
+  REQUIRE(l);
+  CHECK(l->error == ErrorKind::connect);
+  CHECK_FALSE(l->status);
+  CHECK((l->size == 0 && l->total_us == 0 && l->attempts == 0 && !l->cached));
+  l = parse_resume_line(R"({"url":"u","seq":1,"error":{"kind":"from_a_later_volley","message":"m"}})");
+  REQUIRE(l);
+  CHECK(l->error == ErrorKind::other);
+}
+
+TEST_CASE("resume: the summary's earlier counts leave interrupted lines to the run") {
+  const auto s = scan(line(1, url_of(1)) + line(2, url_of(2), "interrupted") + line(3, url_of(3), "dns") +
+                      line(4, url_of(4), "interrupted") + line(4, url_of(4)));
+  CHECK(s.earlier().done() == 3);
+  CHECK(s.earlier().by_kind(ErrorKind::dns) == 1);
+  CHECK(s.earlier().by_kind(ErrorKind::interrupted) == 0);
+  CHECK(s.state().unfinished_count() == 1);  // seq 2; seq 4 was fetched again already
 }
 
 TEST_CASE("resume: what is not a whole line of volley's does not parse") {
