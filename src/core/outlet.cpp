@@ -6,6 +6,7 @@
 #include "output/line_plan.hpp"
 #include "output/summary_file.hpp"
 #include "state/state_session.hpp"
+#include "util/rss.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -121,7 +122,7 @@ int Outlet::finish(int sig) {
   if (m_output == JsonlWriter::Status::blocked) spdlog::warn("output blocked: the last lines were not written");
   if (!m_options.quiet) {
     const double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
-    std::fputs(m_stats.summary(elapsed).c_str(), stderr);
+    std::fputs(m_stats.summary(elapsed, peak_rss_bytes()).c_str(), stderr);
   }
   if (sig) return 128 + sig;
   return m_stats.errors() ? exit_url_errors : exit_ok;
@@ -130,7 +131,7 @@ int Outlet::finish(int sig) {
 int Outlet::write_summary_json(int status) const {
   if (m_options.summary_json.empty()) return status;
   const double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
-  const std::string why = write_file_atomically(m_options.summary_json, m_stats.summary_json(elapsed, status));
+  const std::string why = write_file_atomically(m_options.summary_json, m_stats.summary_json(elapsed, status, peak_rss_bytes()));
   if (why.empty()) return status;
   spdlog::error("cannot write --summary-json {}: {}", m_options.summary_json, why);
   return status == exit_ok || status == exit_url_errors ? exit_usage : status;

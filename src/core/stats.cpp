@@ -1,5 +1,7 @@
 #include "core/stats.hpp"
 
+#include "util/rss.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -43,11 +45,11 @@ double Stats::percentile(double p) const {
   return sorted[rank];
 }
 
-std::string Stats::summary(double elapsed_seconds) const {
+std::string Stats::summary(double elapsed_seconds, std::uint64_t peak_rss) const {
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "volley: %llu URLs, %llu fetched in %.2fs (%.1f/s)", static_cast<unsigned long long>(m_done),
-                static_cast<unsigned long long>(m_fetched), elapsed_seconds,
+  std::snprintf(line, sizeof line, "volley: %llu URL%s, %llu fetched in %.2fs (%.1f/s)", static_cast<unsigned long long>(m_done),
+                m_done == 1 ? "" : "s", static_cast<unsigned long long>(m_fetched), elapsed_seconds,
                 elapsed_seconds > 0 ? static_cast<double>(m_fetched) / elapsed_seconds : 0.0);
   out += line;
   if (const auto n = by_kind(ErrorKind::interrupted)) out += ", " + std::to_string(n) + " interrupted";
@@ -79,10 +81,11 @@ std::string Stats::summary(double elapsed_seconds) const {
                   percentile(99));
     out += line;
   }
+  out += "  peak RSS: " + human_bytes(peak_rss) + "\n";
   return out;
 }
 
-std::string Stats::summary_json(double elapsed_seconds, int exit_status) const {
+std::string Stats::summary_json(double elapsed_seconds, int exit_status, std::uint64_t peak_rss) const {
   nlohmann::ordered_json j;
   j["urls"] = m_done;
   j["fetched"] = m_fetched;
@@ -105,6 +108,7 @@ std::string Stats::summary_json(double elapsed_seconds, int exit_status) const {
   }
   j["duration"] = elapsed_seconds;
   j["rate"] = elapsed_seconds > 0 ? static_cast<double>(m_fetched) / elapsed_seconds : 0.0;
+  j["peak_rss_bytes"] = peak_rss;
   j["exit_status"] = exit_status;
   return j.dump() + "\n";
 }

@@ -36,11 +36,12 @@ class Stats {
   /// p in [0,100] of time.total, in seconds; 0 when nothing finished.
   double percentile(double p) const;
 
-  /// The stderr summary: URLs, responses by status class, errors by kind, rate, percentiles.
+  /// The stderr summary: URLs, responses by status class, errors by kind, rate, percentiles, and
+  /// `peak_rss`, the process's peak resident set in bytes, which the caller reads as it writes.
   /// The rate is over URLs fetched, so a run cut short does not count what never started.
-  std::string summary(double elapsed_seconds) const;
+  std::string summary(double elapsed_seconds, std::uint64_t peak_rss) const;
   /// The same as one JSON object, for --summary-json (docs/output.md).
-  std::string summary_json(double elapsed_seconds, int exit_status) const;
+  std::string summary_json(double elapsed_seconds, int exit_status, std::uint64_t peak_rss) const;
 
  private:
   std::uint64_t m_done = 0;
