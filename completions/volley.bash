@@ -14,7 +14,7 @@ _volley() {
       COMPREPLY=($(compgen -d -- "$cur"))
       return
       ;;
-    -c | --concurrency | --per-host | --per-host-delay | --host-errors | --read-ahead | --rate | --shard | -X | --method | -H | --header | -d | --data | \
+    -c | --concurrency | --per-host | --per-host-delay | --host-errors | --read-ahead | --max-memory | --rate | --shard | -X | --method | -H | --header | -d | --data | \
       -A | --user-agent | --resolve | -x | --proxy | --timeout | --connect-timeout | \
       --stall-timeout | --retries | --retry-delay | --retry-max-delay | --max-redirects | \
       --max-body | --extract | --match-status | --filter-status | --max-age | --queue | --group | \
@@ -34,7 +34,7 @@ _volley() {
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "
       --help --version --input --output --append --resume --concurrency --per-host --per-host-delay --host-errors
-      --read-ahead --robots --rate --shard --method --header --data
+      --read-ahead --max-memory --robots --rate --shard --method --header --data
       --user-agent --resolve --proxy --insecure --cacert --capath --http1.1 --timeout
       --connect-timeout --stall-timeout --retries --retry-delay --retry-max-delay --max-redirects
       --max-body --title --links --links=all --extract --hash --headers --save --match-status

@@ -117,6 +117,8 @@ void declare_flow_flags(CLI::App& app, Options& o, FlagText& text) {
       ->check(CLI::Range(0, 1000000));
   app.add_option("--read-ahead", o.read_ahead, "URLs read ahead at most while every queued one waits on its host (and 32 MiB of them)")
       ->check(CLI::Range(1, 10000000));
+  app.add_option("--max-memory", text.max_memory, "Read no URL ahead while RSS is near SIZE (suffixes k, M, G; 0: no cap)")
+      ->check([](const std::string& s) { return parse_size(s) ? std::string() : "not a size: " + s; });
   app.add_option("--rate", o.rate, "New requests per second at most, fractions allowed (0: no cap)")
       ->check(check_rate);
   app.add_option("--shard", text.shard, "Fetch only the hosts of shard K of N (K/N, 1 <= K <= N): split a list over N runs")
@@ -244,6 +246,7 @@ std::string check_request_flags(const Options& o, bool method_given) {
 
 void apply_flag_text(const FlagText& text, Options& o) {
   o.max_body = *parse_size(text.max_body);
+  if (!text.max_memory.empty()) o.max_memory = *parse_size(text.max_memory);
   o.shard = *parse_shard(text.shard);
   if (!text.max_age.empty()) o.max_age_ms = parse_duration_ms(text.max_age);
 }

@@ -21,6 +21,7 @@ struct FlagText {
   std::string max_body = "10M";
   std::string shard = "1/1";
   std::string max_age;
+  std::string max_memory;
 };
 
 /// Declares every flag of a run on `app`, in --help's order, each writing into `o` or `text`.

@@ -21,6 +21,7 @@ struct Options {
   int per_host = 0;   // 0: no cap
   double rate = 0;    // new requests per second; 0: no cap
   std::size_t read_ahead = 100000;  // URLs held unstarted at most (Scheduler::wants_more)
+  std::uint64_t max_memory = 0;     // --max-memory: resident set to stay under, by back-pressure; 0: none
   double per_host_delay = 0;        // seconds between two starts on one host:port
   int host_errors = 8;              // unreachable attempts in a row that give a host up; 0: never
   Shard shard;  // --shard K/N; 1/1 fetches every host

@@ -1,6 +1,7 @@
 #include "app/run.hpp"
 
 #include "core/engine.hpp"
+#include "core/memory_cap.hpp"
 #include "core/signals.hpp"
 #include "input/input_reader.hpp"
 #include "net/reactor.hpp"
@@ -11,6 +12,7 @@
 #include "queue/queue_input.hpp"
 #include "state/state_store.hpp"
 #include "util/directories.hpp"
+#include "util/rss.hpp"
 #include "util/same_file.hpp"
 
 #include <spdlog/spdlog.h>
@@ -21,6 +23,23 @@
 #include <unistd.h>
 
 namespace volley {
+
+namespace {
+
+// --max-memory holds back only the read-ahead: a fixed part that alone does not fit would have
+// the run fail later, or hold its RSS above the cap whatever it reads, so it ends here instead.
+void check_memory_fit(const Options& options, bool keeps_bodies) {
+  if (options.max_memory == 0) return;
+  const std::uint64_t baseline = current_rss_bytes();
+  const std::uint64_t needed = fixed_memory_bytes(baseline, options.concurrency, keeps_bodies, options.max_body);
+  spdlog::debug("--max-memory {}: the fixed part is {} ({} at start)", human_bytes(options.max_memory),
+                human_bytes(needed), human_bytes(baseline));
+  if (needed > options.max_memory)
+    throw std::runtime_error(
+        memory_too_small_message(options.max_memory, needed, options.concurrency, keeps_bodies, options.max_body));
+}
+
+}  // namespace
 
 int run(const Options& options) {
   int wake_fd = -1;
@@ -47,10 +66,15 @@ int run(const Options& options) {
     return exit_usage;
   }
   std::unique_ptr<InputSource> input;
+  LinePlan plan;
   std::optional<ResumeFile> resume;
   std::optional<StateStore> state;
   int out_fd = STDOUT_FILENO;
   try {
+    // First of all: a flag's value that the plan or --max-memory refuses leaves every file as it
+    // was, and makes no directory.
+    plan = plan_lines(options);
+    check_memory_fit(options, plan.has_body_work());
     // Missing directories are made as --save makes them (util/directories.hpp says why).
     if (!options.summary_json.empty()) {
       std::string why = make_parent_directories(options.summary_json);
@@ -77,14 +101,6 @@ int run(const Options& options) {
     }
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
-    return exit_usage;
-  }
-  LinePlan plan;
-  try {
-    plan = plan_lines(options);
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    if (out_fd != STDOUT_FILENO) ::close(out_fd);
     return exit_usage;
   }
   JsonlWriter writer(out_fd, plan.fields);

@@ -3,6 +3,7 @@
 #include "core/backoff.hpp"
 #include "core/host_health.hpp"
 #include "core/intake.hpp"
+#include "core/memory_cap.hpp"
 #include "core/outlet.hpp"
 #include "core/scheduler.hpp"
 #include "core/stop_cause.hpp"
@@ -13,6 +14,7 @@
 #include "robots/robots_path.hpp"
 #include "scrape/body_worker.hpp"
 #include "state/state_session.hpp"
+#include "util/rss.hpp"
 #include "util/wall_time.hpp"
 
 #include <spdlog/spdlog.h>
@@ -43,7 +45,8 @@ class Engine {
         m_rng(std::random_device{}()),
         m_outlet(o, input, writer, plan, m_now, m_stop, state, resume),
         m_path(o, m_scheduler, m_health, m_outlet, m_stop, state, m_now),
-        m_intake(o, input, writer, resume, state, m_health, m_path, m_outlet, m_stop, m_now) {
+        m_intake(o, input, writer, resume, state, m_health, m_path, m_outlet, m_stop, m_now),
+        m_memory(o.max_memory, current_rss_bytes) {
     if (wake_fd >= 0 && !m_transport.watch(wake_fd, true)) m_stop.fail("cannot watch the signal descriptor");
     if (plan.has_body_work()) {
       m_worker.emplace(plan);
@@ -63,7 +66,11 @@ class Engine {
   void collect_from_worker(bool wait);
   std::size_t busy() const { return m_transport.in_flight() + (m_worker ? m_worker->pending() : 0); }
   bool has_room() const { return busy() < m_transport.limit(); }
-  bool wants_input() const { return m_scheduler.wants_more(has_room(), m_path.held()); }
+  // --max-memory is asked last: it reads the resident set now and then, and only a read matters.
+  bool wants_input() {
+    return m_scheduler.wants_more(has_room(), m_path.held()) &&
+           m_memory.allows_reading(m_now, busy(), m_scheduler.held() + m_path.held(), m_transport.limit());
+  }
   void interrupt(std::string_view why);
   std::optional<Duration> wait_limit(TimePoint now) const;
 
@@ -77,6 +84,7 @@ class Engine {
   Outlet m_outlet;
   RobotsPath m_path;
   Intake m_intake;
+  MemoryCap m_memory;
   std::optional<BodyWorker> m_worker;
   std::vector<Completion> m_done;
   std::vector<Record> m_finished;

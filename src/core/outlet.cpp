@@ -7,6 +7,7 @@
 #include "output/resume_file.hpp"
 #include "output/summary_file.hpp"
 #include "state/state_session.hpp"
+#include "util/rss.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -138,7 +139,9 @@ int Outlet::finish(int sig) {
   if (m_output == JsonlWriter::Status::blocked) spdlog::warn("output blocked: the last lines were not written");
   if (!m_options.quiet) {
     const double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
-    std::fputs((m_file ? file_stats().summary(elapsed, &m_stats) : m_stats.summary(elapsed)).c_str(), stderr);
+    const std::uint64_t peak = peak_rss_bytes();
+    std::fputs((m_file ? file_stats().summary(elapsed, peak, &m_stats) : m_stats.summary(elapsed, peak)).c_str(),
+               stderr);
   }
   if (sig) return 128 + sig;
   return m_stats.errors() ? exit_url_errors : exit_ok;
@@ -147,8 +150,9 @@ int Outlet::finish(int sig) {
 int Outlet::write_summary_json(int status) const {
   if (m_options.summary_json.empty()) return status;
   const double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
-  const std::string json =
-      m_file ? file_stats().summary_json(elapsed, status, &m_stats) : m_stats.summary_json(elapsed, status);
+  const std::uint64_t peak = peak_rss_bytes();
+  const std::string json = m_file ? file_stats().summary_json(elapsed, status, peak, &m_stats)
+                                  : m_stats.summary_json(elapsed, status, peak);
   const std::string why = write_file_atomically(m_options.summary_json, json);
   if (why.empty()) return status;
   spdlog::error("cannot write --summary-json {}: {}", m_options.summary_json, why);

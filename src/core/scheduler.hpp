@@ -41,6 +41,8 @@ class Scheduler {
   /// `held_elsewhere`: URLs read and waiting outside the scheduler (on their robots.txt), which
   /// count as queued ones that cannot start.
   bool wants_more(bool slots_free = false, std::size_t held_elsewhere = 0) const;
+  /// Jobs held unstarted: queued, and retries waiting for their time.
+  std::size_t held() const { return m_queued + m_deferred.size(); }
   /// Bytes of the jobs held unstarted, as job_bytes() counts them.
   std::size_t held_bytes() const { return m_held_bytes; }
   void push(Job job);

@@ -1,5 +1,7 @@
 #include "core/stats.hpp"
 
+#include "util/rss.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -45,8 +47,8 @@ double Stats::percentile(double p) const {
 
 std::string Stats::counts_line(double elapsed_seconds) const {
   char line[160];
-  std::snprintf(line, sizeof line, "%llu URLs, %llu fetched in %.2fs (%.1f/s)", static_cast<unsigned long long>(m_done),
-                static_cast<unsigned long long>(m_fetched), elapsed_seconds,
+  std::snprintf(line, sizeof line, "%llu URL%s, %llu fetched in %.2fs (%.1f/s)", static_cast<unsigned long long>(m_done),
+                m_done == 1 ? "" : "s", static_cast<unsigned long long>(m_fetched), elapsed_seconds,
                 elapsed_seconds > 0 ? static_cast<double>(m_fetched) / elapsed_seconds : 0.0);
   std::string out = line;
   if (const auto n = by_kind(ErrorKind::interrupted)) out += ", " + std::to_string(n) + " interrupted";
@@ -56,10 +58,11 @@ std::string Stats::counts_line(double elapsed_seconds) const {
   return out;
 }
 
-std::string Stats::summary(double elapsed_seconds, const Stats* this_run) const {
+std::string Stats::summary(double elapsed_seconds, std::uint64_t peak_rss, const Stats* this_run) const {
   std::string out = "volley: ";
   if (this_run)
-    out += std::to_string(m_done) + " URLs in the output file; this run: " + this_run->counts_line(elapsed_seconds);
+    out += std::to_string(m_done) + (m_done == 1 ? " URL" : " URLs") +
+           " in the output file; this run: " + this_run->counts_line(elapsed_seconds);
   else
     out += counts_line(elapsed_seconds);
   out += '\n';
@@ -88,10 +91,12 @@ std::string Stats::summary(double elapsed_seconds, const Stats* this_run) const 
                   percentile(99));
     out += line;
   }
+  out += "  peak RSS: " + human_bytes(peak_rss) + "\n";
   return out;
 }
 
-std::string Stats::summary_json(double elapsed_seconds, int exit_status, const Stats* this_run) const {
+std::string Stats::summary_json(double elapsed_seconds, int exit_status, std::uint64_t peak_rss,
+                                const Stats* this_run) const {
   // URLs of other shards and URLs skipped are never lines of the file: only a run counts them.
   const Stats& run = this_run ? *this_run : *this;
   nlohmann::ordered_json j;
@@ -122,6 +127,7 @@ std::string Stats::summary_json(double elapsed_seconds, int exit_status, const S
   }
   j["duration"] = elapsed_seconds;
   j["rate"] = elapsed_seconds > 0 ? static_cast<double>(run.m_fetched) / elapsed_seconds : 0.0;
+  j["peak_rss_bytes"] = peak_rss;
   j["exit_status"] = exit_status;
   return j.dump() + "\n";
 }

@@ -39,11 +39,13 @@ class Stats {
   /// The stderr summary: URLs, responses by status class, errors by kind, rate, percentiles.
   /// The rate is over URLs fetched, so a run cut short does not count what never started.
   /// `this_run` (--resume): these stats are the whole output file's, and this run's are a part
-  /// of them, which the first line names and the rate is over.
-  std::string summary(double elapsed_seconds, const Stats* this_run = nullptr) const;
+  /// of them, which the first line names and the rate is over. `peak_rss`, the process's peak
+  /// resident set in bytes, which the caller reads as it writes.
+  std::string summary(double elapsed_seconds, std::uint64_t peak_rss, const Stats* this_run = nullptr) const;
   /// The same as one JSON object, for --summary-json (docs/output.md); `this_run` as above, and
   /// its counts go in a "this_run" object.
-  std::string summary_json(double elapsed_seconds, int exit_status, const Stats* this_run = nullptr) const;
+  std::string summary_json(double elapsed_seconds, int exit_status, std::uint64_t peak_rss,
+                           const Stats* this_run = nullptr) const;
 
  private:
   /// "N URLs, N fetched in Ts (R/s)" and the counts that follow it on the summary's first line.

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace volley {
 
@@ -24,6 +25,12 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
   if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   if (value > (std::numeric_limits<std::uint64_t>::max() >> shift)) return std::nullopt;
   return value << shift;
+}
+
+std::string size_text(std::uint64_t bytes) {
+  for (const auto& [shift, suffix] : {std::pair{30, 'G'}, std::pair{20, 'M'}, std::pair{10, 'k'}})
+    if (bytes != 0 && bytes % (std::uint64_t{1} << shift) == 0) return std::to_string(bytes >> shift) + suffix;
+  return std::to_string(bytes);
 }
 
 long seconds_to_ms(double seconds) {

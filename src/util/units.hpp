@@ -2,12 +2,16 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace volley {
 
 /// "10M" → 10485760. Suffixes k, M, G (powers of 1024, either case); no suffix means bytes.
 std::optional<std::uint64_t> parse_size(std::string_view text);
+/// parse_size's inverse, for messages that quote a size back as a flag takes it: the largest
+/// suffix that divides `bytes` exactly ("10M", "1536k", "1G"), else bytes ("1000").
+std::string size_text(std::uint64_t bytes);
 
 /// The largest value a flag in seconds takes (a week), and the smallest --rate other than 0 (one
 /// request a day): past them a value is a mistake, and past them lie doubles that overflow the

@@ -80,7 +80,7 @@ class TestShard(VolleyTestCase):
             hosts_seen[k] = {self.header(rec, "Host").split(":")[0].lower() for rec in self.requests_seen()}
             written = len(shard_lines[k])
             left = len(lines) - written
-            m = re.search(r"(\d+) URLs, .*?(?:, (\d+) left to other shards)?$", r.stderr.splitlines()[0])
+            m = re.search(r"(\d+) URLs?, .*?(?:, (\d+) left to other shards)?$", r.stderr.splitlines()[0])
             self.assertIsNotNone(m, r.stderr)
             self.assertEqual(int(m.group(1)), written, r.stderr)
             self.assertEqual(int(m.group(2) or 0), left, r.stderr)

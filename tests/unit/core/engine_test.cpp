@@ -541,6 +541,51 @@ TEST_CASE("engine: one busy host at the head of the list does not idle the slots
   CHECK(t.max_per_host["a.test:80"] == 4);
 }
 
+// The URLs read so far, and at each start how many were read and not yet finished: what the
+// engine held, queued or in flight.
+class CountingInput final : public InputSource {
+ public:
+  explicit CountingInput(std::vector<std::string> urls) : m_reader(std::move(urls), {}) {}
+  Status next(InputItem& out) override {
+    const Status s = m_reader.next(out);
+    if (s == Status::item) ++read;
+    return s;
+  }
+  int wait_fd() const override { return m_reader.wait_fd(); }
+  std::size_t read = 0;
+
+ private:
+  InputReader m_reader;
+};
+
+// The most URLs held at once by a run of 3,000 URLs of one host at --per-host 1, -c 10.
+std::size_t most_held(std::uint64_t max_memory) {
+  Options o;
+  o.concurrency = 10;
+  o.per_host = 1;
+  o.max_memory = max_memory;
+  FakeTransport t(10);
+  CountingInput input(urls(3000));
+  std::size_t most = 0;
+  t.on_start = [&] { most = std::max(most, input.read - t.finishes.size()); };
+  ScratchDir dir;
+  const std::string path = dir / "out.jsonl";
+  CHECK(run_into(o, input, JsonlWriter::open_output(path), t, {}) == exit_ok);
+  std::istringstream lines(file_text(path));
+  std::size_t n = 0;
+  for (std::string line; std::getline(lines, line);) ++n;
+  CHECK(n == 3000);
+  return most;
+}
+
+TEST_CASE("engine: above --max-memory's mark nothing is read ahead, yet the run goes on to its end") {
+  // A cap of one byte: the resident set is always above the mark, the worst case. The engine
+  // reads only to fill free slots, never more than -c URLs held, and every URL gets its line.
+  CHECK(most_held(1) <= 10);
+  // Without it, the read-ahead window fills with the host's URLs.
+  CHECK(most_held(0) >= 2990);
+}
+
 TEST_CASE("engine: --per-host-delay spaces each host's starts while other hosts go on") {
   Options o;
   o.per_host_delay = 0.5;

@@ -1,7 +1,12 @@
 #include "core/stats.hpp"
 
+#include "doc_text.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
 
 using namespace volley;
 
@@ -28,7 +33,7 @@ TEST_CASE("stats: counts responses by class and errors by kind") {
   CHECK(s.by_class(5) == 1);
   CHECK(s.errors() == 1);
   CHECK(s.by_kind(ErrorKind::timeout) == 1);
-  const std::string text = s.summary(2.0);
+  const std::string text = s.summary(2.0, 0);
   CHECK(text.find("4 URLs") != std::string::npos);
   CHECK(text.find("timeout=1") != std::string::npos);
   CHECK(text.find("2xx=1") != std::string::npos);
@@ -64,7 +69,7 @@ TEST_CASE("stats: the rate counts URLs fetched, not those interrupted or refused
   s.add(refused);
   CHECK(s.done() == 5);
   CHECK(s.fetched() == 1);
-  const std::string text = s.summary(2.0);
+  const std::string text = s.summary(2.0, 0);
   CHECK(text.find("volley: 5 URLs, 1 fetched in 2.00s (0.5/s), 3 interrupted\n") == 0);
 }
 
@@ -78,7 +83,7 @@ TEST_CASE("stats: the JSON summary holds every count a monitor needs") {
   failed.error = ErrorKind::dns;
   failed.attempts = 3;
   s.add(failed);
-  const auto j = nlohmann::json::parse(s.summary_json(4.0, 1));
+  const auto j = nlohmann::json::parse(s.summary_json(4.0, 1, 0));
   CHECK(j["urls"] == 2);
   CHECK(j["fetched"] == 2);
   CHECK(j["interrupted"] == 0);
@@ -92,7 +97,7 @@ TEST_CASE("stats: the JSON summary holds every count a monitor needs") {
   CHECK(j["duration"] == Approx(4.0));
   CHECK(j["rate"] == Approx(0.5));
   CHECK(j["exit_status"] == 1);
-  CHECK(nlohmann::json::parse(Stats().summary_json(0, 0))["time_total"].is_null());
+  CHECK(nlohmann::json::parse(Stats().summary_json(0, 0, 0))["time_total"].is_null());
 }
 
 TEST_CASE("stats: URLs left to other shards are no lines, and the summary says how many") {
@@ -102,10 +107,10 @@ TEST_CASE("stats: URLs left to other shards are no lines, and the summary says h
   s.add_other_shard();
   CHECK(s.done() == 1);
   CHECK(s.other_shards() == 2);
-  const std::string first = s.summary(1.0).substr(0, s.summary(1.0).find('\n'));
-  CHECK(first.starts_with("volley: 1 URLs,"));
+  const std::string first = s.summary(1.0, 0).substr(0, s.summary(1.0, 0).find('\n'));
+  CHECK(first.starts_with("volley: 1 URL,"));
   CHECK(first.ends_with(", 2 left to other shards"));
-  CHECK(Stats().summary(1.0).find("other shards") == std::string::npos);
+  CHECK(Stats().summary(1.0, 0).find("other shards") == std::string::npos);
 }
 
 TEST_CASE("stats: URLs --resume skipped are no lines and no fetches, and the summary says how many") {
@@ -117,13 +122,13 @@ TEST_CASE("stats: URLs --resume skipped are no lines and no fetches, and the sum
   CHECK(s.done() == 1);
   CHECK(s.fetched() == 1);
   CHECK(s.skipped() == 3);
-  const std::string first = s.summary(2.0).substr(0, s.summary(2.0).find('\n'));
-  CHECK(first == "volley: 1 URLs, 1 fetched in 2.00s (0.5/s), 3 skipped (done before)");
-  const auto j = nlohmann::json::parse(s.summary_json(2.0, 0));
+  const std::string first = s.summary(2.0, 0).substr(0, s.summary(2.0, 0).find('\n'));
+  CHECK(first == "volley: 1 URL, 1 fetched in 2.00s (0.5/s), 3 skipped (done before)");
+  const auto j = nlohmann::json::parse(s.summary_json(2.0, 0, 0));
   CHECK(j["skipped"] == 3);
   CHECK(j["urls"] == 1);
   CHECK(j["rate"] == Approx(0.5));
-  CHECK(Stats().summary(1.0).find("skipped") == std::string::npos);
+  CHECK(Stats().summary(1.0, 0).find("skipped") == std::string::npos);
 }
 
 TEST_CASE("stats: a --resume summary counts the whole file, with this run's counts apart") {
@@ -169,8 +174,35 @@ TEST_CASE("stats: cached lines count as URLs and cached, not as fetched or respo
   CHECK(s.cached() == 1);
   CHECK(s.fetched() == 1);
   CHECK(s.by_class(2) == 1);
-  CHECK(s.summary(1.0).find(", 1 cached") != std::string::npos);
-  const auto j = nlohmann::json::parse(s.summary_json(1.0, 0));
+  CHECK(s.summary(1.0, 0).find(", 1 cached") != std::string::npos);
+  const auto j = nlohmann::json::parse(s.summary_json(1.0, 0, 0));
   CHECK(j["cached"] == 1);
   CHECK(j["bytes"] == 0);
+}
+
+TEST_CASE("stats: one URL is one URL in the summary, any other number URLs") {
+  Stats s;
+  CHECK(s.summary(1.0, 0).starts_with("volley: 0 URLs, 0 fetched"));
+  s.add(response(200, 1000));
+  CHECK(s.summary(1.0, 0).starts_with("volley: 1 URL, 0 fetched"));
+  s.add(response(200, 1000));
+  CHECK(s.summary(1.0, 0).starts_with("volley: 2 URLs, 0 fetched"));
+}
+
+TEST_CASE("stats: the summary gives the peak RSS it is handed, in human units on stderr and bytes in JSON") {
+  Stats s;
+  s.add(response(200, 1000));
+  const std::uint64_t peak = 18u * 1024 * 1024 + 400 * 1024;
+  const std::string text = s.summary(1.0, peak);
+  CHECK(text.ends_with("  peak RSS: 18.4 MiB\n"));
+  CHECK(nlohmann::json::parse(s.summary_json(1.0, 0, peak))["peak_rss_bytes"] == peak);
+}
+
+TEST_CASE("stats: docs/output.md's --summary-json table names every key of the JSON summary, in its order") {
+  const auto j = nlohmann::ordered_json::parse(Stats().summary_json(1.0, 0, 0));
+  std::vector<std::string> keys;
+  for (const auto& item : j.items()) keys.push_back(item.key());
+  std::vector<std::string> documented;
+  for (const auto& [name, meaning] : doc_table_rows("output.md", "## Summary")) documented.push_back(name);
+  CHECK(documented == keys);
 }

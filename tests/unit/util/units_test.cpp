@@ -23,6 +23,16 @@ TEST_CASE("units: sizes take k, M and G suffixes in powers of 1024") {
   CHECK_FALSE(parse_size("99999999999999999999G"));
 }
 
+TEST_CASE("units: size_text writes a size as parse_size reads it, with the largest exact suffix") {
+  CHECK(size_text(0) == "0");
+  CHECK(size_text(1000) == "1000");
+  CHECK(size_text(1024) == "1k");
+  CHECK(size_text(1536u << 10) == "1536k");
+  CHECK(size_text(40u << 20) == "40M");
+  CHECK(size_text(3ull << 30) == "3G");
+  for (const char* text : {"512", "1k", "10M", "2G", "1536k"}) CHECK(parse_size(size_text(*parse_size(text))) == parse_size(text));
+}
+
 TEST_CASE("units: seconds become milliseconds without rounding a limit down to none") {
   CHECK(seconds_to_ms(0) == 0);
   CHECK(seconds_to_ms(1.5) == 1500);
