@@ -37,7 +37,7 @@ class HelpFormatter : public CLI::Formatter {
 
   // `-c, --concurrency`, as man pages write it: CLI11 leaves out the space.
   std::string make_option_name(const CLI::Option* opt, bool is_positional) const override {
-    if (is_positional) return opt->get_name(true, false) + "...";
+    if (is_positional) return opt->get_name(true, false) + (opt->get_items_expected_max() > 1 ? "..." : "");
     std::string names;
     for (const auto& s : opt->get_snames()) names += (names.empty() ? "-" : ", -") + s;
     for (const auto& l : opt->get_lnames()) names += (names.empty() ? "--" : ", --") + l;
