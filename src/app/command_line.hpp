@@ -11,7 +11,8 @@
 namespace volley {
 
 // The parts of reading the command line that are more than declaring flags to CLI11: parse_flags
-// (flags.hpp) rewrites --links before app.parse(), main.cpp moves `-` to the inputs after it.
+// (flags.hpp) rewrites --links before app.parse() and words its errors, main.cpp moves `-` to the
+// inputs and hides -u's password after it.
 
 /// `--links` takes an optional value, `a` or `all`, written `--links=all` or `--links all`; any
 /// other word after it (a URL) is not its value. CLI11 cannot say "only these words", so the

@@ -117,7 +117,8 @@ std::string check_user(const std::string& text) {
 
 // Each function declares one group of --help, the man page's OPTIONS subsections in their order:
 // option_defaults() puts every flag declared after it in that group, so a new flag is one line in
-// its group's function. A flag of curl's that means the same here is another name of volley's.
+// its group's function; one that takes a value names it with option_text ("N", "FILE"), which is
+// what --help shows. A flag of curl's that means the same here is another name of volley's.
 
 void declare_io_flags(CLI::App& app, Options& o) {
   app.option_defaults()->group("Input and output");
@@ -186,7 +187,7 @@ void declare_request_flags(CLI::App& app, Options& o) {
   app.add_flag_callback("-I,--head", [&o] { o.method = "HEAD"; }, "Send HEAD requests, as -X HEAD does")
       ->excludes(method)
       ->excludes(data);
-  app.add_option("-H,--header", o.headers, "Extra header; repeatable")->allow_extra_args(false)->option_text("'NAME: VALUE'");
+  app.add_option("-H,--header", o.headers, "Extra header; repeatable")->allow_extra_args(false)->option_text("'Name: value'");
   app.add_option("-A,--user-agent", o.user_agent, "User-Agent header")->option_text("NAME");
   app.add_option("-u,--user", o.user, "Basic authentication, sent to each URL's own host only (never shown)")
       ->check(check_user)
