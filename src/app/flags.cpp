@@ -183,11 +183,12 @@ void declare_state_flags(CLI::App& app, Options& o, FlagText& text) {
 void declare_request_flags(CLI::App& app, Options& o) {
   app.option_defaults()->group("Requests");
   auto* method = app.add_option("-X,--method", o.method, "HTTP method (default GET, or POST with -d)")->option_text("METHOD");
-  auto* data = app.add_option("-d,--data", o.data, "Request body (implies POST); @FILE reads it from FILE")->option_text("DATA");
-  app.add_flag_callback("-I,--head", [&o] { o.method = "HEAD"; }, "Send HEAD requests, as -X HEAD does")
-      ->excludes(method)
-      ->excludes(data);
+  auto* head = app.add_flag_callback("-I,--head", [&o] { o.method = "HEAD"; }, "Send HEAD requests, as -X HEAD does")
+                   ->excludes(method);
   app.add_option("-H,--header", o.headers, "Extra header; repeatable")->allow_extra_args(false)->option_text("'Name: value'");
+  app.add_option("-d,--data", o.data, "Request body (implies POST); @FILE reads it from FILE")
+      ->option_text("DATA")
+      ->excludes(head);
   app.add_option("-A,--user-agent", o.user_agent, "User-Agent header")->option_text("NAME");
   app.add_option("-u,--user", o.user, "Basic authentication, sent to each URL's own host only (never shown)")
       ->check(check_user)
@@ -196,9 +197,9 @@ void declare_request_flags(CLI::App& app, Options& o) {
       ->allow_extra_args(false)
       ->check(check_resolve)
       ->option_text("HOST:PORT:ADDR");
+  app.add_option("-x,--proxy", o.proxy, "Proxy URL (default: the *_proxy environment, as curl)")->option_text("URL");
   auto* v4 = app.add_flag_callback("-4,--ipv4", [&o] { o.ip_version = 4; }, "Resolve names to IPv4 addresses only");
   app.add_flag_callback("-6,--ipv6", [&o] { o.ip_version = 6; }, "Resolve names to IPv6 addresses only")->excludes(v4);
-  app.add_option("-x,--proxy", o.proxy, "Proxy URL (default: the *_proxy environment, as curl)")->option_text("URL");
   app.add_flag("--http1.1", o.http11, "Use HTTP/1.1 only (default: HTTP/2 where TLS offers it)");
   app.add_flag("--compressed")->description("Accepted for curl's sake: volley always asks for every encoding libcurl decodes");
 }
