@@ -1,6 +1,9 @@
 #include "app/command_line.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
+#include <utility>
 
 namespace volley {
 
@@ -72,6 +75,89 @@ std::optional<std::string> closest_flag(std::string_view typed, const std::vecto
   }
   if (begun && typed.size() >= 3) return "--" + *begun;
   return std::nullopt;
+}
+
+namespace {
+
+// curl's flags whose meaning does not carry over, with what volley has instead. Those that do
+// carry over are volley's own flags (flags.cpp): -s, -S, -L, --compressed, -m, -I, --retry, -u,
+// -4, -6, -V.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 25> curl_hints{{
+    {"--request", "did you mean -X/--method?"},
+    {"--max-redirs", "did you mean --max-redirects?"},
+    {"--max-filesize", "did you mean --max-body?"},
+    {"--data-raw", "did you mean -d/--data? (it sends its bytes as they are)"},
+    {"--data-binary", "did you mean -d/--data? (it sends its bytes as they are)"},
+    {"--data-ascii", "did you mean -d/--data? (it sends its bytes as they are)"},
+    {"--parallel-max", "did you mean -c/--concurrency?"},
+    {"--parallel", "volley always fetches in parallel: -c N says how many at once"},
+    {"-Z", "volley always fetches in parallel: -c N says how many at once"},
+    {"--connect-to", "did you mean --resolve?"},
+    {"--include", "did you mean --headers? (they go into each JSON line)"},
+    {"--referer", "send it with -H 'Referer: URL'"},
+    {"-e", "send it with -H 'Referer: URL'"},
+    {"--cookie", "send it with -H 'Cookie: NAME=VALUE'"},
+    {"-b", "send it with -H 'Cookie: NAME=VALUE'"},
+    {"--fail", "every line has its status: --match-status and --filter-status choose the lines"},
+    {"-f", "every line has its status: --match-status and --filter-status choose the lines"},
+    {"--write-out", "every line is JSON already: pick its fields with jq"},
+    {"-w", "every line is JSON already: pick its fields with jq"},
+    {"--remote-name", "did you mean --save DIR? (each body as DIR/<seq>.body)"},
+    {"-O", "did you mean --save DIR? (each body as DIR/<seq>.body)"},
+    {"--output-dir", "did you mean --save DIR? (each body as DIR/<seq>.body)"},
+    {"--http2", "volley speaks HTTP/2 wherever TLS offers it (--http1.1 turns that off)"},
+    {"--limit-rate", "volley caps requests, not bytes: --rate N is new requests per second"},
+    {"--url", "give URLs as arguments, with -i FILE or on standard input"},
+}};
+
+std::string_view flag_name(std::string_view typed) { return typed.substr(0, typed.find('=')); }
+
+void blank(char* text) { std::memset(text, '*', std::strlen(text)); }
+
+bool ends_with(std::string_view text, std::string_view tail) {
+  return text.size() >= tail.size() && text.substr(text.size() - tail.size()) == tail;
+}
+
+}  // namespace
+
+std::optional<std::string> curl_flag_hint(std::string_view typed) {
+  const std::string_view name = flag_name(typed);
+  for (const auto& [flag, hint] : curl_hints)
+    if (flag == name) return std::string(hint);
+  return std::nullopt;
+}
+
+std::string unknown_flag_message(std::string_view typed, const std::vector<std::string>& flags) {
+  const std::string text = "unknown flag " + std::string(typed.substr(0, typed.find('=', 2)));
+  if (auto hint = curl_flag_hint(typed)) return text + "; " + *hint;
+  if (auto meant = closest_flag(typed, flags)) return text + "; did you mean " + *meant + "?";
+  return text + " (volley --help lists the flags)";
+}
+
+std::optional<std::string> flag_taken_as_url(const std::vector<std::string>& args,
+                                             const std::vector<std::string>& urls) {
+  const auto dashes = std::find(args.begin(), args.end(), "--");
+  const auto after = dashes == args.end() ? 0 : static_cast<std::size_t>(args.end() - dashes - 1);
+  const std::size_t before = urls.size() - std::min(after, urls.size());
+  for (std::size_t i = 0; i < before; ++i)
+    if (urls[i].size() > 1 && urls[i].front() == '-') return urls[i];
+  return std::nullopt;
+}
+
+void hide_user_value(int argc, char** argv, std::string_view user) {
+  if (user.empty()) return;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") return;
+    const bool short_u = arg.size() >= 2 && arg[0] == '-' && arg[1] != '-' && arg.back() == 'u';  // -u, -su
+    if ((short_u || arg == "--user") && i + 1 < argc && argv[i + 1] == user) {
+      blank(argv[++i]);
+    } else if (arg.size() > user.size() && arg[0] == '-' && ends_with(arg, user)) {
+      const std::string_view head = arg.substr(0, arg.size() - user.size());
+      const bool short_group = head.size() >= 2 && head[1] != '-' && head.back() == 'u';
+      if (short_group || head == "--user=") blank(argv[i] + head.size());
+    }
+  }
 }
 
 }  // namespace volley

@@ -28,7 +28,8 @@ struct FlagText {
 void declare_flags(CLI::App& app, Options& o, FlagText& text);
 
 /// Parses argv (argv[0] included) into what declare_flags bound. nullopt to go on, else the exit
-/// status: 0 after --help or --version, exit_usage after a flag error, which it has logged.
+/// status: 0 after --help or --version, exit_usage after a flag error, which it has logged (a
+/// token beginning with `-` that CLI11 took for a URL is one: flag_taken_as_url).
 [[nodiscard]] std::optional<int> parse_flags(CLI::App& app, int argc, char** argv);
 
 /// -X, -H and -A held to the rules request objects are (-X only when `method_given`): empty, or

@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
   CLI::App app{"volley: fetch many URLs concurrently, one JSON line per URL", "volley"};
   declare_flags(app, o, text);
   if (auto status = parse_flags(app, argc, argv)) return *status;
+  hide_user_value(argc, argv, o.user);
   take_stdin_from_urls(o);
   const FlagFacts facts{text.shard != "1/1", ::isatty(STDIN_FILENO) != 0, closed.out};
   if (auto conflict = check_flag_rules(o, facts)) {

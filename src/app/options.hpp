@@ -40,6 +40,8 @@ struct Options {
   std::vector<std::string> headers;
   std::optional<std::string> data;  // already loaded when given as @file
   std::string user_agent = "volley/" VOLLEY_VERSION;
+  std::string user;     // -u USER:PASSWORD, basic authentication; empty: none. Never logged.
+  int ip_version = 0;   // -4 or -6: resolve names to that family only; 0: either
   std::vector<std::string> resolve;
   std::string proxy;
   bool insecure = false;

@@ -86,6 +86,11 @@ void EasySetup::configure(CURL* e) {
   if (m_headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, m_headers);
   if (m_resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, m_resolve);
   apply_setup(e, decide_request(o.method, o.data, nullptr));
+  if (!o.user.empty()) {
+    curl_easy_setopt(e, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt(e, CURLOPT_USERPWD, o.user.c_str());
+  }
+  if (o.ip_version) curl_easy_setopt(e, CURLOPT_IPRESOLVE, o.ip_version == 4 ? CURL_IPRESOLVE_V4 : CURL_IPRESOLVE_V6);
   if (!o.proxy.empty()) {
     curl_easy_setopt(e, CURLOPT_PROXY, o.proxy.c_str());
   } else if (!m_proxy_from_env) {
@@ -128,6 +133,9 @@ bool EasySetup::apply_headers(CURL* e, const Job& job, curl_slist*& list) const 
 
 void EasySetup::apply_hop(CURL* e, const Job& job) const {
   if (job.as_get) apply_setup(e, RequestSetup{});
+  // libcurl drops -u's credentials only on the redirects it follows itself; a hop the engine
+  // follows is a transfer of its own, which would carry them to any host (as curl -L does not).
+  if (job.other_origin) curl_easy_setopt(e, CURLOPT_USERPWD, nullptr);
   if (m_options.timeout <= 0) return;
   // 0 would mean "no timeout": a chain that used it all gets the shortest one instead.
   const long left_ms = seconds_to_ms(m_options.timeout) - static_cast<long>(job.chain_us / 1000);

@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """The command line as a user meets it: a terminal for stdout and stderr, bare `volley` at a
-prompt, `-` and `--links all`, flag errors, status classes, -v logs and --summary-json."""
+prompt, `-` and `--links all`, flag errors, status classes, -v logs and --summary-json, curl's
+flags, and --help."""
 
+import base64
 import calendar
+import http.server
 import json
 import os
 import re
 import signal
+import socket
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -249,6 +254,187 @@ class TestSummaryJson(VolleyTestCase):
         self.assertEqual(self.path_count("/ok"), 0)
         self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
         self.assertIn("--summary-json", r.stderr)
+
+
+MAN_PAGE = os.path.join(harness.HERE, "..", "..", "docs", "volley.1")
+
+
+def man_option_groups():
+    """The subsection titles of the man page's OPTIONS section, in their order."""
+    groups, inside = [], False
+    with open(MAN_PAGE) as f:
+        for line in f:
+            if line.startswith(".SH "):
+                inside = line.strip() == ".SH OPTIONS"
+            elif inside and line.startswith(".SS "):
+                groups.append(line[4:].strip())
+    return groups
+
+
+class Ipv6OnlyServer:
+    """A server on ::1 alone, answering 200 to any GET."""
+
+    class Server(http.server.ThreadingHTTPServer):
+        address_family = socket.AF_INET6
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "3")
+            self.end_headers()
+            self.wfile.write(b"v6\n")
+
+        def log_message(self, *args):
+            pass
+
+    def __init__(self):
+        self.server = self.Server(("::1", 0), self.Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+
+class TestCurlHabits(VolleyTestCase):
+    SECRET = "s3cr3t-pw-7731"
+
+    def test_grouped_short_flags_as_curl_reads_them(self):
+        for args in (["-sL"], ["-sS"], ["-sLm", "10"], ["-sLm10"], ["--silent", "--location", "--compressed"]):
+            r = self.volley(*args, self.url("/ok"), rc=0)
+            self.assertOk(r.one(), msg=str(args))
+            self.assertEqual(r.stderr, "", args)
+
+    def test_max_time_is_the_timeout(self):
+        for args in (["-m", "0.5"], ["--max-time", "0.5"], ["-sm0.5"]):
+            o = self.volley("--retries", "0", *args, self.url("/delay/5000?k=%s" % self.key()), rc=1).one()
+            self.assertErrorKind(o, "timeout", str(args))
+            self.assertLess(o["elapsed"], 4, args)
+
+    def test_head_sends_a_head_request(self):
+        for flag in ("-I", "--head"):
+            self.srv.state.reset()
+            o = self.volley("-q", flag, self.url("/ok"), rc=0).one()
+            self.assertOk(o)
+            self.assertEqual(o["size"], 0)
+            self.assertEqual([r["method"] for r in self.requests_seen(path="/ok")], ["HEAD"], flag)
+
+    def test_head_with_another_method_or_a_body_is_a_flag_error(self):
+        for args in (["-I", "-X", "GET"], ["-I", "-d", "x"]):
+            r = self.volley(*args, self.url("/ok"), rc=2, parse=False)
+            self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
+        self.assertEqual(self.requests_seen(), [])
+
+    def test_retry_is_retries(self):
+        o = self.volley("-q", "--retry", "1", "--retry-delay", "0", self.url("/flaky/%s/5" % self.key()), rc=0).one()
+        self.assertEqual((o["status"], o["attempts"]), (503, 2))
+
+    def test_short_version(self):
+        r = self.volley("-V", rc=0, parse=False)
+        self.assertTrue(r.stdout.startswith(b"volley "), r.stdout)
+        self.assertEqual(r.stdout, self.volley("--version", rc=0, parse=False).stdout)
+
+    def assertNoSecret(self, where, text):
+        text = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+        encoded = base64.b64encode(("alice:" + self.SECRET).encode()).decode()
+        self.assertNotIn(self.SECRET, text, where)
+        self.assertNotIn(encoded, text, where)
+
+    def test_user_sends_basic_auth_to_its_host_only_and_never_shows_it(self):
+        d = self.tmpdir()
+        summary = os.path.join(d, "summary.json")
+        other = "http://other.test:%d/echo" % self.port
+        urls = [self.url("/echo"), self.url("/redirect/1"), self.url("/to-host?url=" + other),
+                "http://127.0.0.1:%d/" % harness.closed_port(), self.url("/status/500")]
+        r = self.volley("-v", "--retries", "1", "--retry-delay", "0", "--resolve", "other.test:%d:127.0.0.1" % self.port,
+                        "-u", "alice:" + self.SECRET, "--summary-json", summary, "--headers", *urls, rc=1)
+        auth = "Basic " + base64.b64encode(("alice:" + self.SECRET).encode()).decode()
+        for path in ("/redirect/1", "/redirect/0", "/to-host", "/status/500"):
+            for rec in self.requests_seen(path=path):
+                self.assertEqual(self.header(rec, "Authorization"), auth, path)
+        echoed = self.requests_seen(path="/echo")
+        first = [rec for rec in echoed if rec["host"].startswith("127.0.0.1")]
+        hop = [rec for rec in echoed if rec["host"].startswith("other.test")]
+        self.assertEqual(self.header(first[0], "Authorization"), auth)
+        self.assertEqual(len(hop), 1)
+        self.assertIsNone(self.header(hop[0], "Authorization"), "the credentials went to another host")
+        self.assertEqual(len(r.lines), len(urls))
+        self.assertNoSecret("stdout", r.stdout)
+        self.assertNoSecret("stderr", r.stderr)
+        with open(summary) as f:
+            self.assertNoSecret("--summary-json", f.read())
+
+    def test_user_never_shows_in_flag_errors(self):
+        for args in (["-c", "0"], ["--bogus"], ["-4", "-6"], ["--max-age", "1h"], ["-7"]):
+            r = self.volley("-u", "alice:" + self.SECRET, *args, self.url("/ok"), rc=2, parse=False)
+            self.assertNoSecret(str(args), r.stderr)
+        r = self.volley("-u", self.SECRET, self.url("/ok"), rc=2, parse=False)
+        self.assertNoSecret("no colon", r.stderr)
+        self.assertIn("USER:PASSWORD", r.stderr)
+
+    def test_user_is_hidden_from_ps(self):
+        for spelling in (["-u", "alice:" + self.SECRET], ["--user=alice:" + self.SECRET]):
+            key = self.key()  # the killed run's request is still in flight on the server
+            p = self.spawn(["-q"] + spelling + [self.url("/delay/10000?key=%s" % key)])
+            self.wait_inflight(1, key=key)
+            with open("/proc/%d/cmdline" % p.pid, "rb") as f:
+                cmdline = f.read()
+            p.kill()
+            p.wait(10)
+            self.assertIn(b"/delay/10000", cmdline)
+            self.assertNoSecret("/proc/PID/cmdline", cmdline)
+
+    def test_ipv4_and_ipv6_restrict_name_resolution(self):
+        # dual.test has both addresses; the server listens on 127.0.0.1 only.
+        dual = ["--resolve", "dual.test:%d:127.0.0.1,::1" % self.port, "--retries", "0"]
+        url = "http://dual.test:%d/ok" % self.port
+        self.assertOk(self.volley("-q", "-4", *dual, url, rc=0).one())
+        self.assertErrorKind(self.volley("-q", "-6", *dual, url, rc=1).one(), "connect")
+        try:
+            v6 = Ipv6OnlyServer()
+        except OSError:
+            self.skipTest("no IPv6 loopback")
+        self.addCleanup(v6.close)
+        dual = ["--resolve", "dual.test:%d:127.0.0.1,::1" % v6.port, "--retries", "0"]
+        url = "http://dual.test:%d/" % v6.port
+        self.assertOk(self.volley("-q", "-6", *dual, url, rc=0).one())
+        self.assertErrorKind(self.volley("-q", "--ipv4", *dual, url, rc=1).one(), "connect")
+
+
+class TestFlagLikeTokens(VolleyTestCase):
+    def test_a_token_with_a_dash_is_never_a_url(self):
+        for token in ("-7", "-1.5", "---x", "-Z"):
+            r = self.volley(token, self.url("/ok"), rc=2, parse=False, input="")
+            self.assertEqual(r.stdout, b"")
+            self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
+            self.assertIn("unknown flag " + token, r.stderr)
+        self.assertEqual(self.requests_seen(), [])
+
+    def test_curl_names_volley_lacks_get_a_hint(self):
+        for args, hint in ((["--request", "POST"], "did you mean -X/--method?"),
+                           (["--max-redirs", "3"], "did you mean --max-redirects?"),
+                           (["-Z"], "-c N")):
+            r = self.volley(*args, self.url("/ok"), rc=2, parse=False, input="")
+            self.assertIn(hint, r.stderr)
+
+
+class TestHelp(VolleyTestCase):
+    def test_help_is_grouped_plain_and_narrow(self):
+        text = self.volley("--help", rc=0, parse=False).stdout.decode()
+        for line in text.splitlines():
+            self.assertLessEqual(len(line), 100, line)
+            for clutter in ("INT", "FLOAT", "TEXT", "Needs:", "Excludes:", "=[]", "REQUIRED"):
+                self.assertNotIn(clutter, line)
+        groups = man_option_groups()
+        self.assertGreaterEqual(len(groups), 8)
+        headers = [line[:-1] for line in text.splitlines() if line and not line.startswith(" ") and line.endswith(":")]
+        self.assertEqual([h for h in headers if h != "Arguments"], groups)
+        self.assertIn("volley enqueue", text)
+        self.assertIn("volley enqueue --help", text)
+        self.assertRegex(text, r"--concurrency N +Transfers in flight at most \(default 50\)")
 
 
 if __name__ == "__main__":

@@ -90,6 +90,23 @@ class DocsTest(unittest.TestCase):
         self.assertEqual(r.stdout.decode().split("\n")[:2], ["--concurrency", "--links=a --links=all"],
                          r.stderr.decode())
 
+    def test_bash_completion_of_enqueue_offers_its_own_flags(self):
+        def complete(*words):
+            script = ('source "%s"; COMP_WORDS=(%s); COMP_CWORD=%d; _volley; echo "${COMPREPLY[*]}"'
+                      % (BASH_COMPLETION, " ".join(words), len(words) - 1))
+            r = subprocess.run(["bash", "-c", script], capture_output=True, timeout=60)
+            self.assertEqual(r.stderr, b"")
+            return r.stdout.decode().split()
+        self.assertEqual(complete("volley", "enqueue", "--sh"), ["--shards"])
+        self.assertEqual(complete("volley", "enqueue", "redis://q/s", "--sh"), ["--shards"])
+        self.assertEqual(complete("volley", "--sha"), ["--shard"])
+        self.assertEqual(complete("volley", "enqueue", "--shards", "4"), [])
+        r = harness.run(["enqueue", "--help"], parse=False)
+        # The flags its entries begin with, not those their descriptions mention.
+        enqueue_flags = set(re.findall(r"(?m)^ +(?:-\w, ?)?(--[a-z0-9][a-z0-9.-]*[a-z0-9])", r.stdout.decode()))
+        self.assertIn("--shards", enqueue_flags)
+        self.assertEqual(set(complete("volley", "enqueue", "--")), enqueue_flags)
+
 
 class InstallTest(unittest.TestCase):
     def setUp(self):

@@ -78,3 +78,18 @@ inline std::vector<std::vector<std::string>> man_section_bold_words(const std::s
   }
   return paragraphs;
 }
+
+/// The titles of the subsections (`.SS`) of the man page docs/volley.1's section `.SH name`, in
+/// their order.
+inline std::vector<std::string> man_subsections(const std::string& name) {
+  std::ifstream in(std::string(VOLLEY_DOCS) + "/volley.1");
+  if (!in) throw std::runtime_error("cannot read docs/volley.1");
+  std::vector<std::string> titles;
+  std::string line;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (line.starts_with(".SH ")) inside = line == ".SH " + name;
+    if (inside && line.starts_with(".SS ")) titles.push_back(line.substr(4));
+  }
+  return titles;
+}

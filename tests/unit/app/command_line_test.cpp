@@ -80,3 +80,55 @@ TEST_CASE("command_line: a far miss, an ambiguous start or a short flag names no
   CHECK_FALSE(closest_flag("--=3", flags));
   CHECK_FALSE(closest_flag("concurency", flags));
 }
+
+TEST_CASE("command_line: an unknown flag is named with curl's meaning, a near miss, or --help") {
+  const std::vector<std::string> flags{"concurrency", "method", "max-redirects", "max-body", "title", "save"};
+  const std::vector<std::pair<std::string, std::string>> rows{
+      {"--request", "unknown flag --request; did you mean -X/--method?"},
+      {"--request=PUT", "unknown flag --request; did you mean -X/--method?"},
+      {"--max-redirs=3", "unknown flag --max-redirs; did you mean --max-redirects?"},
+      {"--max-filesize", "unknown flag --max-filesize; did you mean --max-body?"},
+      {"--data-binary", "unknown flag --data-binary; did you mean -d/--data? (it sends its bytes as they are)"},
+      {"-Z", "unknown flag -Z; volley always fetches in parallel: -c N says how many at once"},
+      {"-O", "unknown flag -O; did you mean --save DIR? (each body as DIR/<seq>.body)"},
+      {"--cookie", "unknown flag --cookie; send it with -H 'Cookie: NAME=VALUE'"},
+      {"--titel", "unknown flag --titel; did you mean --title?"},
+      {"--concurency=5", "unknown flag --concurency; did you mean --concurrency?"},
+      {"--zzzzzzzz", "unknown flag --zzzzzzzz (volley --help lists the flags)"},
+      {"-7", "unknown flag -7 (volley --help lists the flags)"},
+  };
+  for (const auto& [typed, message] : rows) CHECK(unknown_flag_message(typed, flags) == message);
+  CHECK_FALSE(curl_flag_hint("--silent"));  // volley's own now: no hint needed
+  CHECK_FALSE(curl_flag_hint("--max-time"));
+  CHECK_FALSE(curl_flag_hint("--requests"));
+}
+
+TEST_CASE("command_line: a URL argument that begins with - is a flag taken for one, unless after --") {
+  CHECK(flag_taken_as_url({"-7", "u"}, {"-7", "u"}) == "-7");
+  CHECK(flag_taken_as_url({"u", "---x"}, {"u", "---x"}) == "---x");
+  CHECK_FALSE(flag_taken_as_url({"-", "u"}, {"-", "u"}));
+  CHECK_FALSE(flag_taken_as_url({"--rate", "-1", "u"}, {"u"}));  // a flag's value is no URL
+  CHECK_FALSE(flag_taken_as_url({"u", "--", "-x", "-7"}, {"u", "-x", "-7"}));
+  CHECK(flag_taken_as_url({"-7", "--", "-x"}, {"-7", "-x"}) == "-7");
+  CHECK_FALSE(flag_taken_as_url({"--", "--"}, {"--"}));
+  CHECK_FALSE(flag_taken_as_url({}, {}));
+}
+
+TEST_CASE("command_line: -u's value is hidden from ps in every spelling") {
+  const std::vector<std::pair<Args, Args>> rows{
+      {{"volley", "-u", "al:pw", "u"}, {"volley", "-u", "*****", "u"}},
+      {{"volley", "--user", "al:pw", "u"}, {"volley", "--user", "*****", "u"}},
+      {{"volley", "--user=al:pw", "u"}, {"volley", "--user=*****", "u"}},
+      {{"volley", "-ual:pw", "u"}, {"volley", "-u*****", "u"}},
+      {{"volley", "-sual:pw"}, {"volley", "-su*****"}},
+      {{"volley", "-su", "al:pw"}, {"volley", "-su", "*****"}},
+      {{"volley", "al:pw", "-u", "al:pw"}, {"volley", "al:pw", "-u", "*****"}},  // a URL stays
+      {{"volley", "--", "-u", "al:pw"}, {"volley", "--", "-u", "al:pw"}},
+  };
+  for (auto [given, hidden] : rows) {
+    std::vector<char*> argv;
+    for (auto& arg : given) argv.push_back(arg.data());
+    hide_user_value(static_cast<int>(argv.size()), argv.data(), "al:pw");
+    CHECK(given == hidden);
+  }
+}
