@@ -4,6 +4,7 @@
 import json
 import os
 import random
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -55,6 +56,28 @@ class TestPriority(VolleyTestCase):
         self.assertEqual(order[0], 1, order)  # the highest priority starts first
         second_hi = order.index(2)
         self.assertEqual(sorted(order[1:second_hi]), list(range(4, 12)), order)
+
+    def test_the_documented_sort_orders_a_whole_list(self):
+        # docs/behaviour.md, "Priority": the jq line as the document gives it. With a window of
+        # 4 URLs the list as written starts out of order; sorted, it starts in priority order.
+        doc = os.path.join(harness.HERE, "..", "..", "docs", "behaviour.md")
+        with open(doc, encoding="utf-8") as f:
+            text = f.read()
+        section = text[text.index("## Priority"):text.index("## Retries and the read-ahead window")]
+        command = next(line.strip() for line in section.splitlines() if line.strip().startswith("jq "))
+        d = self.tmpdir()
+        items = [{"url": self.url("/ok?i=%d" % i), "priority": i // 3} for i in range(1, 21)]
+        del items[4]["priority"]  # absent: 0, with 1 and 2
+        with open(os.path.join(d, "list.jsonl"), "w") as f:
+            f.writelines(json.dumps(o) + "\n" for o in items)
+        subprocess.run(["sh", "-c", command], cwd=d, check=True, timeout=30)
+        expected = [i for _, i in sorted((-o.get("priority", 0), i) for i, o in enumerate(items, 1))]
+
+        self.volley("-q", "-c", "1", "--read-ahead", "4", "-i", os.path.join(d, "list.jsonl"), rc=0)
+        self.assertNotEqual(self.arrivals(), expected)
+        self.srv.state.reset()
+        self.volley("-q", "-c", "1", "--read-ahead", "4", "-i", os.path.join(d, "sorted.jsonl"), rc=0)
+        self.assertEqual(self.arrivals(), expected)
 
 
 if __name__ == "__main__":
