@@ -9,7 +9,7 @@ usage: scripts/bench.sh [--quick] [--runs N] [--scenario N[,N...]] [--out FILE]
 
   --quick         small version of every scenario, 1 run each (under a minute)
   --runs N        runs per tool, alternated round-robin (default 3; 1 with --quick)
-  --scenario N    run only scenario N (1-10; repeatable or comma-separated)
+  --scenario N    run only scenario N (1-10, 13; repeatable or comma-separated)
   --out FILE      also write the Markdown report, with a machine header, to FILE
 
 Scenarios:
@@ -27,6 +27,9 @@ Scenarios:
   10 --state: scenario 1's workload on an empty store and again over the same URLs
      (every answer a 304), against volley without --state; and the peak RSS of
      --state at 1,000,000 URLs (full mode only)
+  13 priority: 100,000 request objects over 1,000 hosts (h1.localhost…h1000.localhost),
+     c=200, with random priorities against the same objects without (--quick: 10,000
+     over 100 hosts)
 
 Environment: VOLLEY=path of the binary (default build/volley, built with
 scripts/setup.sh when missing); VOLLEY_BASELINE=path of another volley binary
@@ -60,9 +63,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7 8 9 10)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7 8 9 10 13)
 for s in "${SCENARIOS[@]}"; do
-  [[ $s =~ ^([1-9]|10)$ ]] || die "unknown scenario '$s' (1-10)"
+  [[ $s =~ ^([1-9]|10|13)$ ]] || die "unknown scenario '$s' (1-10, 13)"
 done
 if [ -z "$RUNS" ]; then
   if [ "$QUICK" = 1 ]; then RUNS=1; else RUNS=3; fi
@@ -81,9 +84,11 @@ fi
 # --- sizes -------------------------------------------------------------------
 if [ "$QUICK" = 1 ]; then
   N1=2000 N3=2000 N4=4000 N5=50000 N5_SMALL=10000 N6=2000 N_BASE=1000 N7=500 N7_BIG=10 N8=200 N9=2000
+  N13=10000 H13=100
   WRK_SECS=1 TOOL_TIMEOUT=60
 else
   N1=20000 N3=5000 N4=20000 N5=1000000 N5_SMALL=10000 N6=5000 N_BASE=2000 N7=5000 N7_BIG=100 N8=5000 N9=20000
+  N13=100000 H13=1000
   WRK_SECS=5 TOOL_TIMEOUT=900
 fi
 CURL_MAX_PARALLEL=300 # curl silently caps --parallel-max here
@@ -592,6 +597,31 @@ scenario_10() {
   fi
   report 10
   rm -f "$TMP"/state-*.db*
+}
+
+# Priority's cost: the same request objects with and without "priority", over many hosts, so
+# that the scheduler's ready set holds many and every pick reorders it. Names under .localhost
+# are loopback to libcurl (7.78+) without a lookup: a thousand hosts on one nginx port.
+scenario_13() {
+  local plain=$TMP/lists/s13plain ranked=$TMP/lists/s13ranked sorted=$TMP/lists/s13sorted
+  seq 1 "$N13" | awk -v p="$PORT" -v h="$H13" '{
+      printf "{\"url\":\"http://h%d.localhost:%s/f100?i=%d\"}\n", ($1 - 1) % h + 1, p, $1 }' >"$plain"
+  seq 1 "$N13" | awk -v p="$PORT" -v h="$H13" 'BEGIN { srand(13) } {
+      printf "{\"url\":\"http://h%d.localhost:%s/f100?i=%d\",\"priority\":%d\n",
+        ($1 - 1) % h + 1, p, $1, int(rand() * 2001) - 1000 }' >"$ranked.tmp"
+  # The same objects without the field, in the order their priorities start them: the hosts
+  # follow one another as with priorities, so only the scheduler's work differs.
+  awk -F',"priority":' '{ print $2 "\t" $1 "}" }' "$ranked.tmp" | sort -s -t"$(printf '\t')" -k1,1nr |
+    cut -f2 >"$sorted"
+  sed 's/$/}/' "$ranked.tmp" >"$ranked"
+  rm -f "$ranked.tmp"
+  meta 13 title "priority: $(fmt_n "$N13") request objects over $(fmt_n "$H13") hosts, c=200, with random priorities against none"
+  meta 13 note "volley: the objects without \`priority\`, sorted by the priorities they had (the start order the priorities give); volley, input order: the same, as generated (host 1, 2, …, $(fmt_n "$H13"), 1, …)."
+  meta 13 note "bar: CPU per request with priorities within 10% of volley's, i.e. volley ÷ tool CPU/req at least 0.91."
+  meta 13 note "priorities uniform in -1,000…1,000. A random host order reuses fewer connections than the input order, whose next URL at c=200 is mostly of the host that just answered: that is the input order's row, not the scheduler."
+  round_robin 13 "volley|volley|$sorted|$N13|200" "volley, input order|volley|$plain|$N13|200" \
+    "volley, random priorities|volley|$ranked|$N13|200"
+  report 13
 }
 
 started=$(date +%s)

@@ -97,7 +97,11 @@ void Engine::read_input() {
 }
 
 // Records in the body worker count against the cap: that bounds the bodies held in memory.
+// Nothing starts while the input is paused at its per-turn bound with room in the window: the
+// lines already there are read first (the next turn, without waiting), so the URL that starts is
+// the most important of all the window may hold. A pipe with nothing for now holds nothing up.
 void Engine::start_transfers(TimePoint now) {
+  if (m_intake.must_not_wait()) return;
   std::optional<std::int64_t> wall;  // read once per turn that starts something
   while (has_room()) {
     std::optional<Job> job = m_scheduler.next(now);

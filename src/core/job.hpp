@@ -25,6 +25,8 @@ struct StateEntry;
 /// One URL on its way through the stages; a retry is the same Job again.
 struct Job {
   std::uint64_t seq = 0;
+  /// A request object's "priority": higher starts first among the URLs that may start (default 0).
+  std::int32_t priority = 0;
   std::string url;       // as read, trimmed
   std::string target;    // what libcurl fetches
   std::string host_key;  // "host:port"

@@ -21,19 +21,61 @@ bool Scheduler::wants_more(bool slots_free, std::size_t held_elsewhere) const {
   return slots_free && m_ready.empty() && held < m_read_ahead;
 }
 
-void Scheduler::mark_ready(Host& h) {
-  if (!h.ready && !h.waiting && !h.queue.empty() && has_room(h)) {
-    h.ready = true;
+void Scheduler::update_ready(Host& h) {
+  if (h.waiting || h.queue.empty() || !has_room(h)) return ready_erase(h);
+  h.head = StartRank::of(h.queue.front());
+  if (h.ready_at == not_ready) {
     m_ready.push_back(&h);
+    h.ready_at = m_ready.size() - 1;
   }
+  sift_up(h.ready_at);
+  sift_down(h.ready_at);
+}
+
+void Scheduler::ready_erase(Host& h) {
+  const std::size_t i = h.ready_at;
+  if (i == not_ready) return;
+  h.ready_at = not_ready;
+  Host* last = m_ready.back();
+  m_ready.pop_back();
+  if (last == &h) return;
+  place(last, i);
+  sift_up(i);
+  sift_down(last->ready_at);
+}
+
+void Scheduler::sift_up(std::size_t i) {
+  Host* h = m_ready[i];
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / 2;
+    if (!(h->head < m_ready[parent]->head)) break;
+    place(m_ready[parent], i);
+    i = parent;
+    ++m_ready_steps;
+  }
+  place(h, i);
+}
+
+void Scheduler::sift_down(std::size_t i) {
+  Host* h = m_ready[i];
+  for (;;) {
+    std::size_t first = 2 * i + 1;
+    if (first >= m_ready.size()) break;
+    if (first + 1 < m_ready.size() && m_ready[first + 1]->head < m_ready[first]->head) ++first;
+    if (!(m_ready[first]->head < h->head)) break;
+    place(m_ready[first], i);
+    i = first;
+    ++m_ready_steps;
+  }
+  place(h, i);
 }
 
 void Scheduler::push(Job job) {
   m_held_bytes += job_bytes(job);
   Host& h = m_hosts[job.host_key];
-  h.queue.push_back(std::move(job));
+  h.queue.push(std::move(job));
   ++m_queued;
-  mark_ready(h);
+  update_ready(h);
 }
 
 void Scheduler::defer(Job job, TimePoint due) {
@@ -46,10 +88,9 @@ void Scheduler::hold_until(Host& h, const std::string& host_key, TimePoint until
   h.waiting = true;
   h.not_before = until;
   m_host_timers.push(HostTimer{until, host_key});
+  ready_erase(h);
 }
 
-// A paused host may still be listed in m_ready: next() drops it there rather than searching the
-// list on every 429.
 void Scheduler::pause_host(const std::string& host_key, TimePoint until) {
   hold_until(m_hosts[host_key], host_key, until);
 }
@@ -70,13 +111,9 @@ std::vector<Job> Scheduler::take_host(const std::string& host_key) {
   std::vector<Job> jobs;
   if (auto it = m_hosts.find(host_key); it != m_hosts.end()) {
     Host& h = it->second;
-    for (auto& job : h.queue) jobs.push_back(std::move(job));
     m_queued -= h.queue.size();
-    h.queue.clear();
-    if (h.ready) {
-      std::erase(m_ready, &h);
-      h.ready = false;
-    }
+    h.queue.take_all(jobs);
+    ready_erase(h);
     forget_if_unused(it);
   }
   // Once per dead host, over the retries waiting: no index by host to keep up on every retry.
@@ -100,9 +137,9 @@ void Scheduler::release_due(TimePoint now) {
     Job job = std::move(const_cast<Deferred&>(m_deferred.top()).job);
     m_deferred.pop();
     Host& h = m_hosts[job.host_key];
-    h.queue.push_front(std::move(job));
+    h.queue.push(std::move(job));
     ++m_queued;
-    mark_ready(h);
+    update_ready(h);
   }
   while (!m_host_timers.empty() && m_host_timers.top().at <= now) {
     const std::string key = std::move(const_cast<HostTimer&>(m_host_timers.top()).host_key);
@@ -110,29 +147,22 @@ void Scheduler::release_due(TimePoint now) {
     auto it = m_hosts.find(key);
     if (it == m_hosts.end() || !it->second.waiting || it->second.not_before > now) continue;
     it->second.waiting = false;
-    mark_ready(it->second);
+    update_ready(it->second);
     forget_if_unused(it);
   }
 }
 
 std::optional<Job> Scheduler::next(TimePoint now) {
   release_due(now);
-  while (!m_ready.empty() && m_ready.front()->waiting) {
-    m_ready.front()->ready = false;
-    m_ready.pop_front();
-  }
   if (m_ready.empty()) return std::nullopt;
   if (!m_rate.try_acquire(now)) return std::nullopt;
   Host& h = *m_ready.front();
-  m_ready.pop_front();
-  h.ready = false;
-  Job job = std::move(h.queue.front());
-  h.queue.pop_front();
+  Job job = h.queue.pop();
   --m_queued;
   m_held_bytes -= job_bytes(job);
   ++h.in_flight;
   if (const Duration delay = delay_of(job.host_key); delay > Duration::zero()) hold_until(h, job.host_key, now + delay);
-  mark_ready(h);
+  update_ready(h);
   return job;
 }
 
@@ -140,7 +170,7 @@ void Scheduler::release_host(const std::string& host_key) {
   auto it = m_hosts.find(host_key);
   if (it == m_hosts.end()) return;
   --it->second.in_flight;
-  mark_ready(it->second);
+  update_ready(it->second);
   forget_if_unused(it);
 }
 
@@ -148,7 +178,7 @@ void Scheduler::release_host(const std::string& host_key) {
 // in memory (a forgotten host would lose its pacing).
 void Scheduler::forget_if_unused(std::unordered_map<std::string, Host>::iterator it) {
   const Host& h = it->second;
-  if (h.in_flight == 0 && h.queue.empty() && !h.ready && !h.waiting) m_hosts.erase(it);
+  if (h.in_flight == 0 && h.queue.empty() && h.ready_at == not_ready && !h.waiting) m_hosts.erase(it);
 }
 
 std::optional<TimePoint> Scheduler::next_wakeup(TimePoint now) const {
@@ -164,8 +194,7 @@ std::optional<TimePoint> Scheduler::next_wakeup(TimePoint now) const {
 
 std::vector<Job> Scheduler::take_all() {
   std::vector<Job> jobs;
-  for (auto& [key, h] : m_hosts)
-    for (auto& job : h.queue) jobs.push_back(std::move(job));
+  for (auto& [key, h] : m_hosts) h.queue.take_all(jobs);
   while (!m_deferred.empty()) {
     jobs.push_back(std::move(const_cast<Deferred&>(m_deferred.top()).job));
     m_deferred.pop();

@@ -2,9 +2,10 @@
 
 #include "core/clock.hpp"
 #include "core/job.hpp"
+#include "core/job_queue.hpp"
 #include "core/rate_limiter.hpp"
 
-#include <deque>
+#include <cstdint>
 #include <optional>
 #include <queue>
 #include <string>
@@ -13,12 +14,16 @@
 
 namespace volley {
 
-/// Decides which queued URL starts next: per-host queues served round-robin, so a host at its
-/// --per-host cap never holds back the others; a global --rate; a host's pacing (--per-host-delay)
-/// and back-off (a 429 or 503 with Retry-After); and retries waiting for their time. Nothing that
-/// waits holds a slot. The global concurrency cap is the caller's (the reactor's capacity).
-/// Hosts are keyed "host:port", so the per-host cap, pacing and back-off are per host:port.
-/// Pure: time is passed in, nothing here touches the network.
+/// Decides which queued URL starts next: of the URLs that may start now, the first in start order
+/// (StartRank: the highest priority, then retries and redirect hops, then input order). As in
+/// Mercator's frontier, each host keeps its own queue in that order, and only the hosts that may
+/// start one now (below the --per-host cap, not pacing, not backing off) stand in the ready set,
+/// a heap on their first URL's rank: a host held back never keeps a free slot from another, and
+/// picking costs O(log hosts + log URLs). Also a global --rate, a host's pacing
+/// (--per-host-delay) and back-off (a 429 or 503 with Retry-After), and retries waiting for their
+/// time. Nothing that waits holds a slot. The global concurrency cap is the caller's (the
+/// reactor's capacity). Hosts are keyed "host:port", so the per-host cap, pacing and back-off are
+/// per host:port. Pure: time is passed in, nothing here touches the network.
 class Scheduler {
  public:
   /// URLs read ahead while some host could start one: enough to keep every slot busy across many
@@ -46,7 +51,8 @@ class Scheduler {
   /// Bytes of the jobs held unstarted, as job_bytes() counts them.
   std::size_t held_bytes() const { return m_held_bytes; }
   void push(Job job);
-  /// A retry: queued again (ahead of its host's new URLs) once `due` has passed.
+  /// A retry or a redirect hop: queued again once `due` has passed, with its priority, ahead of
+  /// the URLs of that priority not yet started.
   void defer(Job job, TimePoint due);
   /// Back-off: none of the host's URLs, queued or to come, starts before `until`.
   void pause_host(const std::string& host_key, TimePoint until);
@@ -65,14 +71,18 @@ class Scheduler {
   std::optional<TimePoint> next_wakeup(TimePoint now) const;
 
   bool idle() const { return m_queued == 0 && m_deferred.empty(); }
+  /// Moves made in the ready set so far: what a test of the cost of picking counts.
+  std::uint64_t ready_steps() const { return m_ready_steps; }
   /// Removes every job not started (for an interrupted run).
   std::vector<Job> take_all();
 
  private:
+  static constexpr std::size_t not_ready = static_cast<std::size_t>(-1);
   struct Host {
-    std::deque<Job> queue;
+    JobQueue queue;
+    StartRank head;  // of queue.front(), while in m_ready
     int in_flight = 0;
-    bool ready = false;    // listed in m_ready (or, once paused, until next() drops it)
+    std::size_t ready_at = not_ready;  // its place in m_ready
     bool waiting = false;  // not before not_before: a timer in m_host_timers stands for it
     TimePoint not_before{};
   };
@@ -89,7 +99,16 @@ class Scheduler {
   };
 
   bool has_room(const Host& h) const { return m_per_host <= 0 || h.in_flight < m_per_host; }
-  void mark_ready(Host& h);
+  /// Puts the host in m_ready, moves it there or takes it out, as it may start a URL now and as
+  /// its first URL ranks; after any change to its queue, in_flight or waiting.
+  void update_ready(Host& h);
+  void ready_erase(Host& h);
+  void sift_up(std::size_t i);
+  void sift_down(std::size_t i);
+  void place(Host* h, std::size_t i) {
+    m_ready[i] = h;
+    h->ready_at = i;
+  }
   void hold_until(Host& h, const std::string& host_key, TimePoint until);
   void release_due(TimePoint now);
   void forget_if_unused(std::unordered_map<std::string, Host>::iterator it);
@@ -105,7 +124,11 @@ class Scheduler {
   std::size_t m_held_bytes = 0;  // of the jobs queued and deferred
   RateLimiter m_rate;
   std::unordered_map<std::string, Host> m_hosts;
-  std::deque<Host*> m_ready;  // hosts with queued jobs and room, in round-robin order
+  // Hosts that may start a URL now (queued jobs, room, not waiting): a heap on Host::head, the
+  // host whose first URL starts first on top. Each host knows its place, so a host that changes
+  // moves in O(log hosts) rather than being searched for.
+  std::vector<Host*> m_ready;
+  std::uint64_t m_ready_steps = 0;
   std::size_t m_queued = 0;
   std::priority_queue<Deferred, std::vector<Deferred>, std::greater<>> m_deferred;
   std::uint64_t m_defer_order = 0;

@@ -65,6 +65,7 @@ InputReader::Status InputReader::next(InputItem& out) {
     out.job.target = std::move(parsed.target);
     out.job.host_key = std::move(parsed.host_key);
     out.job.attempts = 0;
+    out.job.priority = parsed.priority;
     out.job.request = std::move(parsed.request);
     out.error = parsed.error;
     out.message = std::move(parsed.message);

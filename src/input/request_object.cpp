@@ -1,9 +1,11 @@
 #include "input/request_object.hpp"
 
 #include "net/http_headers.hpp"
+#include "util/ascii.hpp"
 #include "util/json_text.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace volley {
 
@@ -37,6 +39,20 @@ std::string read_headers(std::string_view h, RequestOverrides& o) {
     return {};
   }
   return "\"headers\" must be an object or an array";
+}
+
+// Only an integer as written (no fraction, no exponent): 1.0 or 1e2 would ask which numbers count
+// as whole, and a JSON reader that parses doubles rounds 1e20 rather than refusing it.
+std::string read_priority(std::string_view v, std::int32_t& out) {
+  const std::string why = "\"priority\" must be an integer from " + std::to_string(-max_priority) + " to " +
+                          std::to_string(max_priority);
+  const std::string_view digits = v.starts_with('-') ? v.substr(1) : v;
+  if (digits.empty() || digits.size() > 7 || !std::all_of(digits.begin(), digits.end(), is_ascii_digit)) return why;
+  std::int32_t n = 0;
+  std::from_chars(v.data(), v.data() + v.size(), n);
+  if (n < -max_priority || n > max_priority) return why;
+  out = n;
+  return {};
 }
 
 }  // namespace
@@ -73,6 +89,10 @@ std::string parse_request_object(std::string_view line, RequestObject& out) {
     if (std::any_of(fields.begin(), it, [&](const auto& f) { return f.first == key; }))
       return "key \"" + key + "\" appears twice";
     if (key == "url") continue;
+    if (key == "priority") {
+      if (auto err = read_priority(value, out.priority); !err.empty()) return err;
+      continue;
+    }
     out.has_overrides = true;
     if (key == "method") {
       const auto method = decode_json_string(value);

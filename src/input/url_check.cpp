@@ -69,6 +69,7 @@ ParsedLine parse_input_line(std::string_view line) {
       return fail(std::move(p), ErrorKind::invalid_input, std::move(err));
     }
     p.url = std::move(object.url);
+    p.priority = object.priority;
     if (object.has_overrides) p.request = std::make_shared<const RequestOverrides>(std::move(object.overrides));
   } else {
     p.url = trimmed;

@@ -18,6 +18,7 @@ struct ParsedLine {
   ErrorKind error = ErrorKind::none;
   std::string message;
   std::shared_ptr<const RequestOverrides> request;  // set by a request object with more than a URL
+  std::int32_t priority = 0;                         // a request object's "priority"
 };
 
 inline constexpr std::size_t max_url_length = 64 * 1024;

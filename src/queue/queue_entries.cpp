@@ -85,6 +85,7 @@ std::optional<InputItem> entry_item(const StreamEntry& entry, std::uint64_t seq,
   item.job.target = std::move(parsed.target);
   item.job.host_key = std::move(parsed.host_key);
   item.job.request = std::move(parsed.request);
+  item.job.priority = parsed.priority;
   item.error = parsed.error;
   item.message = std::move(parsed.message);
   if (item.error == ErrorKind::none && deliveries > max_deliveries) {

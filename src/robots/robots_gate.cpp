@@ -23,6 +23,7 @@ RobotsGate::Admission RobotsGate::admit(Job& job) {
     fetch.target = target->robots_url;
     fetch.host_key = job.host_key;
     fetch.robots = true;
+    fetch.priority = job.priority;  // the URLs it holds up start no sooner than it does
     fetch.other_origin = job.other_origin;  // asked for by a redirect: no credentials either
   }
   origin.waiting.push_back(Waiting{std::move(job), std::move(target->path_and_query)});

@@ -88,6 +88,15 @@ TEST_CASE("input_reader: arguments come first, then files; seq counts URLs, erro
   for (std::size_t i = 0; i < items.size(); ++i) CHECK(items[i].job.seq == i + 1);
 }
 
+TEST_CASE("input_reader: each item carries its own line's priority, 0 for a plain URL") {
+  // The engine reads into one item all turn long: a priority must not stay behind for the next.
+  InputReader reader({R"({"url":"http://a/1","priority":5})", "http://a/2", R"({"url":"http://a/3","priority":-1})"}, {});
+  InputItem item;
+  std::vector<int> priorities;
+  while (reader.next(item) == InputReader::Status::item) priorities.push_back(item.job.priority);
+  CHECK(priorities == std::vector<int>{5, 0, -1});
+}
+
 TEST_CASE("input_reader: an over-long line is one error and the next line is read") {
   ScratchDir dir;
   const std::string path = dir.write("list.txt", "http://a/" + std::string(3 * max_line_length, 'x') + "\nhttp://b/\n");

@@ -139,3 +139,36 @@ TEST_CASE("url_check: a password in userinfo is hidden, the rest kept as written
   CHECK(redact_password("http://h/?u=a:b@c") == "http://h/?u=a:b@c");
   CHECK(redact_password("h:1@x") == "h:1@x");
 }
+
+TEST_CASE("request_object: a priority is an integer from -1,000,000 to 1,000,000, 0 when absent") {
+  RequestObject r;
+  REQUIRE(parse_request_object(R"({"url":"http://a/"})", r).empty());
+  CHECK(r.priority == 0);
+  for (const auto& [text, value] : std::vector<std::pair<std::string, int>>{
+           {"7", 7}, {"-3", -3}, {"0", 0}, {"-0", 0}, {"1000000", 1000000}, {"-1000000", -1000000}}) {
+    RequestObject p;
+    REQUIRE(parse_request_object(R"({"url":"http://a/","priority":)" + text + "}", p).empty());
+    CHECK(p.priority == value);
+    // A priority alone is no override of the request: no RequestOverrides is made for it.
+    CHECK_FALSE(p.has_overrides);
+  }
+}
+
+TEST_CASE("request_object: a priority that is not an integer in range is refused, its url and meta kept") {
+  for (const char* value : {R"("5")", "1.5", "1e20", "1e2", "1.0", "true", "null", "[1]", "1000001", "-1000001",
+                            "99999999999999999999999"}) {
+    const std::string line = std::string(R"({"url":"http://a/","priority":)") + value + R"(,"meta":7})";
+    RequestObject r;
+    CHECK(parse_request_object(line, r) == "\"priority\" must be an integer from -1000000 to 1000000");
+    const ParsedLine p = parse_input_line(line);
+    CHECK(p.error == ErrorKind::invalid_input);
+    CHECK(p.url == "http://a/");
+    REQUIRE(p.request);
+    CHECK(p.request->meta == "7");
+  }
+}
+
+TEST_CASE("request_object: an input line's priority reaches its parsed line") {
+  CHECK(parse_input_line(R"({"url":"http://a/","priority":-12})").priority == -12);
+  CHECK(parse_input_line("http://a/").priority == 0);
+}

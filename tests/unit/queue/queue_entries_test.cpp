@@ -87,6 +87,16 @@ TEST_CASE("queue_entries: an entry's line is judged as an input line is, and poi
   CHECK(huge->job.url.size() <= max_line_length);
 }
 
+TEST_CASE("queue_entries: a request object's priority stays on its entry and reaches the job") {
+  // Redis Streams keep no order but their own: the priority travels in the line, and orders what
+  // a worker holds.
+  const auto item = entry_item({"1-0", std::string(R"({"url":"http://a/","priority":40})")}, 1, 1, 5);
+  REQUIRE(item);
+  CHECK(item->job.priority == 40);
+  const auto bad = entry_item({"1-1", std::string(R"({"url":"http://a/","priority":"high"})")}, 2, 1, 5);
+  CHECK(bad->error == ErrorKind::invalid_input);
+}
+
 TEST_CASE("queue_entries: the ack book releases each held id once") {
   AckBook book;
   book.hold(1, "1-0");

@@ -48,6 +48,15 @@ TEST_CASE("robots_gate: an origin's URLs wait for its robots.txt, fetched once")
   CHECK(gate.held() == 4);
 }
 
+TEST_CASE("robots_gate: the robots.txt fetch takes the priority of the URL that asked for it") {
+  RobotsGate gate("volley");
+  Job urgent = url_job(1, "http://a.test/x");
+  urgent.priority = 500;
+  const auto a = gate.admit(urgent);
+  REQUIRE(a.fetch);
+  CHECK(a.fetch->priority == 500);
+}
+
 TEST_CASE("robots_gate: the verdict releases the waiting URLs, and later ones are decided at once") {
   RobotsGate gate("volley");
   Job j1 = url_job(1, "http://a.test/private/1");

@@ -63,6 +63,29 @@ TEST_CASE("robots_path: a hop goes ahead of its host's URLs not started, as a ch
   CHECK(hop->target == "http://a.test/new");
 }
 
+TEST_CASE("robots_path: a redirect hop keeps its URL's priority") {
+  EngineParts p;
+  Job moved = url_job(1, "/moved");
+  moved.priority = 7;
+  p.path->admit(std::move(moved));
+  std::optional<Job> first = p.scheduler.next(p.now);
+  REQUIRE(first);
+  first->count_start();  // as the transport does
+  p.scheduler.release_host(first->host_key);
+  for (std::uint64_t seq = 2; seq <= 4; ++seq) {
+    Job other = url_job(seq, "/" + std::to_string(seq));
+    other.priority = seq == 4 ? 9 : 0;
+    p.path->admit(std::move(other));
+  }
+  Completion c{std::move(*first), Record{}};
+  c.record.status = 301;
+  c.record.redirect_url = "http://a.test/new";
+  REQUIRE(p.path->follow_redirect(c));
+  std::vector<std::uint64_t> order;
+  while (auto j = p.scheduler.next(p.now)) order.push_back(j->seq);
+  CHECK(order == std::vector<std::uint64_t>{4, 1, 2, 3});
+}
+
 TEST_CASE("robots_path: with --robots a URL waits for its origin's robots.txt, whose verdict releases or ends it") {
   EngineParts p(robots_on());
   p.path->admit(url_job(1, "/private/a"));
