@@ -4,7 +4,8 @@
     summarize.py RESULTS.tsv META.tsv SCENARIO
 
 RESULTS.tsv rows: scenario tool run urls conc wall user sys rss_kb lines ok rc
-META.tsv rows:    scenario key value   (title, ideal, note, cpu_base, rss_small)
+META.tsv rows:    scenario key value   (title, ideal, note, cpu_base, rss_small, cpu_ratio
+                  "A|B|bar": A's CPU per request over B's, at most bar; rss_limit "A|MiB")
 Ratios use each tool's medians over its runs; "volley" is the reference row.
 """
 import collections
@@ -135,6 +136,18 @@ def main():
             out.append(f"- volley peak RSS at {num(ref['urls'])} URLs ÷ at {num(sm['urls'])} URLs: "
                        f"**{ref['rss_mib'] / sm['rss_mib']:.2f}** "
                        f"({num(ref['rss_mib'], 1)} MiB vs {num(sm['rss_mib'], 1)} MiB)")
+    for spec in meta.get("cpu_ratio", []):
+        a, b, bar = spec.split("|")
+        if a in st and b in st and st[b]["cpu_us"]:
+            ratio = st[a]["cpu_us"] / st[b]["cpu_us"]
+            out.append(f"- {a} ÷ {b}, CPU/req: **{ratio:.2f}** ({us(st[a]['cpu_us'])} µs vs "
+                       f"{us(st[b]['cpu_us'])} µs; bar ≤ {bar}: {'met' if ratio <= float(bar) else 'MISSED'})")
+    for spec in meta.get("rss_limit", []):
+        a, limit = spec.split("|")
+        if a in st:
+            rss = st[a]["rss_mib"]
+            out.append(f"- {a}, peak RSS: **{num(rss, 1)} MiB** "
+                       f"(bar < {limit} MiB: {'met' if rss < float(limit) else 'MISSED'})")
     for note in meta.get("note", []):
         out.append(f"- {note}")
     for w in warnings:
