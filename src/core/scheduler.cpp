@@ -128,6 +128,7 @@ std::optional<Job> Scheduler::next(TimePoint now) {
   h.ready = false;
   Job job = std::move(h.queue.front());
   h.queue.pop_front();
+  job.host_drained = h.queue.empty();
   --m_queued;
   m_held_bytes -= job_bytes(job);
   ++h.in_flight;

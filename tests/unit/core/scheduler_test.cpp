@@ -382,3 +382,21 @@ TEST_CASE("job_bytes: counts a job's strings, its request object and a fixed ove
   with_body.request = request;
   CHECK(job_bytes(with_body) >= job_bytes(plain) + 50000);
 }
+
+TEST_CASE("scheduler: a job started with nothing else of its host queued is marked its host's last") {
+  Scheduler s(1, 0, 100);
+  s.push(job(1, "a"));
+  s.push(job(2, "a"));
+  s.push(job(3, "b"));
+  const auto a1 = s.next(t0);
+  const auto b = s.next(t0);
+  REQUIRE(a1);
+  REQUIRE(b);
+  CHECK_FALSE(a1->host_drained);  // a's second URL waits for the per-host cap, and reuses its connection
+  CHECK(b->host_drained);
+  CHECK_FALSE(s.next(t0));
+  s.release_host("a:80");
+  const auto a2 = s.next(t0);
+  REQUIRE(a2);
+  CHECK(a2->host_drained);
+}
