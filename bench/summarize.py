@@ -4,7 +4,10 @@
     summarize.py RESULTS.tsv META.tsv SCENARIO
 
 RESULTS.tsv rows: scenario tool run urls conc wall user sys rss_kb lines ok rc
-META.tsv rows:    scenario key value   (title, ideal, note, cpu_base, rss_small)
+META.tsv rows:    scenario key value   (title, ideal, note, cpu_base, rss_small, cpu_ratio
+                  "A|B|bar": A's CPU per request over B's, at most bar; rss_limit "A|MiB";
+                  per_line TOOL: its CPU per request counts the lines it wrote, for a run
+                  stopped before its end)
 Ratios use each tool's medians over its runs; "volley" is the reference row.
 """
 import collections
@@ -35,15 +38,16 @@ def load(results_path, meta_path, scen):
     return rows, meta
 
 
-def stats(runs):
+def stats(runs, per_line=False):
     urls = runs[0]["urls"]
     rps = [r["urls"] / r["wall"] if r["wall"] > 0 else float("inf") for r in runs]
     cpu = statistics.median(r["cpu"] for r in runs)
+    done = min(r["lines"] for r in runs) if per_line else urls
     return {
         "urls": urls, "conc": runs[0]["conc"], "n": len(runs),
         "rps": statistics.median(rps), "rps_min": min(rps), "rps_max": max(rps),
         "wall": statistics.median(r["wall"] for r in runs),
-        "cpu": cpu, "cpu_us": cpu / urls * 1e6 if urls else 0.0,
+        "cpu": cpu, "cpu_us": cpu / done * 1e6 if done else 0.0,
         "rss_mib": max(r["rss"] for r in runs) / 1024,
         "lines": min(r["lines"] for r in runs),
         "bad": max(r["lines"] - r["ok"] for r in runs),
@@ -69,7 +73,8 @@ def main():
     if not rows:
         print(f"## Scenario {scen}\n\n(no measurements)\n")
         return
-    st = {tool: stats(runs) for tool, runs in rows.items()}
+    per_line = set(meta.get("per_line", []))
+    st = {tool: stats(runs, tool in per_line) for tool, runs in rows.items()}
     ideal = float(meta["ideal"][0]) if meta.get("ideal") else None
     ref = st.get(REF)
     # wrk measures a fixed duration, not the URL list: no line count for it.
@@ -135,6 +140,18 @@ def main():
             out.append(f"- volley peak RSS at {num(ref['urls'])} URLs ÷ at {num(sm['urls'])} URLs: "
                        f"**{ref['rss_mib'] / sm['rss_mib']:.2f}** "
                        f"({num(ref['rss_mib'], 1)} MiB vs {num(sm['rss_mib'], 1)} MiB)")
+    for spec in meta.get("cpu_ratio", []):
+        a, b, bar = spec.split("|")
+        if a in st and b in st and st[b]["cpu_us"]:
+            ratio = st[a]["cpu_us"] / st[b]["cpu_us"]
+            out.append(f"- {a} ÷ {b}, CPU/req: **{ratio:.2f}** ({us(st[a]['cpu_us'])} µs vs "
+                       f"{us(st[b]['cpu_us'])} µs; bar ≤ {bar}: {'met' if ratio <= float(bar) else 'MISSED'})")
+    for spec in meta.get("rss_limit", []):
+        a, limit = spec.split("|")
+        if a in st:
+            rss = st[a]["rss_mib"]
+            out.append(f"- {a}, peak RSS: **{num(rss, 1)} MiB** "
+                       f"(bar < {limit} MiB: {'met' if rss < float(limit) else 'MISSED'})")
     for note in meta.get("note", []):
         out.append(f"- {note}")
     for w in warnings:

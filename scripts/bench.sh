@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks volley against curl --parallel, wget2, xargs -P curl and aiohttp on
-# a private nginx bound to 127.0.0.1-127.0.0.50 (loopback only). See --help.
+# a private nginx bound to 127.0.0.1-127.0.0.50 (loopback only; scenario 11 binds one
+# more port on 0.0.0.0, see there). See --help.
 set -euo pipefail
 
 usage() {
@@ -9,7 +10,7 @@ usage: scripts/bench.sh [--quick] [--runs N] [--scenario N[,N...]] [--out FILE]
 
   --quick         small version of every scenario, 1 run each (under a minute)
   --runs N        runs per tool, alternated round-robin (default 3; 1 with --quick)
-  --scenario N    run only scenario N (1-10, 13; repeatable or comma-separated)
+  --scenario N    run only scenario N (1-11, 13; repeatable or comma-separated)
   --out FILE      also write the Markdown report, with a machine header, to FILE
 
 Scenarios:
@@ -27,6 +28,10 @@ Scenarios:
   10 --state: scenario 1's workload on an empty store and again over the same URLs
      (every answer a 304), against volley without --state; and the peak RSS of
      --state at 1,000,000 URLs (full mode only)
+  11 many hosts: 5,000, 20,000 and 100,000 URLs, each its own 127.x.y.z host, c=100,
+     volley and curl --parallel: CPU per URL and peak RSS at each size (--quick: 1,000
+     and 5,000; the largest size runs once per tool). nginx answers them on a port bound
+     to 0.0.0.0 for the length of the run, as no narrower bind covers all of 127/8
   13 priority: 100,000 request objects over 1,000 hosts (h1.localhost…h1000.localhost),
      c=200, with random priorities against the same objects without (--quick: 10,000
      over 100 hosts)
@@ -63,9 +68,11 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7 8 9 10 13)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7 8 9 10 11 13)
+HOSTS_SCENARIO=0
 for s in "${SCENARIOS[@]}"; do
-  [[ $s =~ ^([1-9]|10|13)$ ]] || die "unknown scenario '$s' (1-10, 13)"
+  [[ $s =~ ^([1-9]|1[013])$ ]] || die "unknown scenario '$s' (1-11, 13)"
+  [ "$s" != 11 ] || HOSTS_SCENARIO=1
 done
 if [ -z "$RUNS" ]; then
   if [ "$QUICK" = 1 ]; then RUNS=1; else RUNS=3; fi
@@ -84,14 +91,17 @@ fi
 # --- sizes -------------------------------------------------------------------
 if [ "$QUICK" = 1 ]; then
   N1=2000 N3=2000 N4=4000 N5=50000 N5_SMALL=10000 N6=2000 N_BASE=1000 N7=500 N7_BIG=10 N8=200 N9=2000
+  N11=(1000 5000)
   N13=10000 H13=100
   WRK_SECS=1 TOOL_TIMEOUT=60
 else
   N1=20000 N3=5000 N4=20000 N5=1000000 N5_SMALL=10000 N6=5000 N_BASE=2000 N7=5000 N7_BIG=100 N8=5000 N9=20000
+  N11=(5000 20000 100000)
   N13=100000 H13=1000
   WRK_SECS=5 TOOL_TIMEOUT=900
 fi
 CURL_MAX_PARALLEL=300 # curl silently caps --parallel-max here
+CURL_HOSTS_CAP=300    # seconds for curl at scenario 11's largest size, which it would take hours over
 DELAY=0.1             # seconds, the /delay location's echo_sleep
 
 # --- packages ----------------------------------------------------------------
@@ -167,11 +177,13 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
   -keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>"$TMP/openssl.log" ||
   die "openssl: $(cat "$TMP/openssl.log")"
 
-read -r PORT TLS_PORT TLS_NEW_PORT < <("$PY" -c '
+# The last port is scenario 11's, free on every address since nginx binds it to 0.0.0.0.
+read -r PORT TLS_PORT TLS_NEW_PORT HOSTS_PORT < <("$PY" -c '
 import socket
-socks = [socket.socket() for _ in range(3)]
-for s in socks:
+socks = [socket.socket() for _ in range(4)]
+for s in socks[:3]:
     s.bind(("127.0.0.1", 0))
+socks[3].bind(("0.0.0.0", 0))
 print(*(s.getsockname()[1] for s in socks))
 ')
 
@@ -225,8 +237,15 @@ EOF
     ssl_session_tickets off;
     root $TMP/www;
   }
-}
 EOF
+  # Scenario 11: one port for every 127.x.y.z (Linux routes all of 127/8 to loopback). A bind
+  # to one address accepts only connections to that address, so this one is 0.0.0.0, only while
+  # scenario 11 is chosen: on an offline bench machine that is acceptable, and the URLs still
+  # target only 127/8.
+  if [ "$HOSTS_SCENARIO" = 1 ]; then
+    echo "  server { listen 0.0.0.0:$HOSTS_PORT backlog=4096; root $TMP/www; }"
+  fi
+  echo "}"
 } >"$TMP/nginx.conf"
 
 nginx -e "$TMP/nginx-error.log" -c "$TMP/nginx.conf" -p "$TMP/" >"$TMP/nginx.out" 2>&1 &
@@ -234,7 +253,8 @@ NGINX_PID=$!
 ready=0
 for _ in $(seq 1 100); do
   if curl -sf -o /dev/null "http://127.0.0.50:$PORT/f100" &&
-    curl -sf -o /dev/null --cacert "$TMP/cert.pem" "https://127.0.0.1:$TLS_PORT/delay"; then
+    curl -sf -o /dev/null --cacert "$TMP/cert.pem" "https://127.0.0.1:$TLS_PORT/delay" &&
+    { [ "$HOSTS_SCENARIO" = 0 ] || curl -sf -o /dev/null "http://127.254.253.252:$HOSTS_PORT/f100"; }; then
     ready=1
     break
   fi
@@ -264,8 +284,20 @@ meta() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$META"; }
 make_list() {
   seq 1 "$2" | awk -v s="$3" -v p="$4" -v path="$5" -v h="$6" \
     '{ print s "://127.0.0." (($1 - 1) % h + 1) ":" p path "?i=" $1 }' >"$1"
-  # curl applies -o to one URL only: a config gives every URL its own output.
+  curl_config "$1"
+}
+
+# curl applies -o to one URL only: a config gives every URL its own output.
+curl_config() {
   awk '{ print "url = \"" $0 "\"\noutput = \"/dev/null\"" }' "$1" >"$1.curl"
+}
+
+# make_hosts_list FILE N PORT — URL k on a host of its own, 127.x.y.z with z in 1-254 and x from
+# 1 (up to 16.6 million hosts), all of them answered by scenario 11's port.
+make_hosts_list() {
+  seq 0 $(($2 - 1)) | awk -v p="$3" \
+    '{ printf "http://127.%d.%d.%d:%s/f100\n", int($1 / 65024) + 1, int($1 / 254) % 256, $1 % 254 + 1, p }' >"$1"
+  curl_config "$1"
 }
 
 # shell_words ARG... — the command as one would type it, for the report.
@@ -597,6 +629,36 @@ scenario_10() {
   fi
   report 10
   rm -f "$TMP"/state-*.db*
+}
+
+# Each URL its own host: what a link checker or the first level of a crawl over many sites asks.
+# libcurl 7.88's caches cost time per URL in the number of hosts seen (docs/benchmarks.md, "Many
+# hosts"); the bars: volley's CPU per URL at the largest size at most 1.5x that at the smallest,
+# below curl's at every size, and peak RSS under 64 MiB at the largest.
+scenario_11() {
+  local n list label specs=() small=${N11[0]} large=${N11[-1]}
+  meta 11 title "many hosts: each URL its own 127.x.y.z host, $(fmt_n "$small") to $(fmt_n "$large") URLs, c=100"
+  for n in "${N11[@]}"; do
+    list=$TMP/lists/s11-$n
+    make_hosts_list "$list" "$n" "$HOSTS_PORT"
+    meta 11 cpu_ratio "volley $(fmt_n "$n") hosts|curl --parallel $(fmt_n "$n") hosts|1"
+    # The largest size takes curl minutes: once per tool, after the others' rounds.
+    [ "$QUICK" = 0 ] && [ "$n" = "$large" ] && continue
+    specs+=("volley $(fmt_n "$n") hosts|volley|$list|$n|100" "curl --parallel $(fmt_n "$n") hosts|curl|$list|$n|100")
+  done
+  meta 11 cpu_ratio "volley $(fmt_n "$large") hosts|volley $(fmt_n "$small") hosts|1.5"
+  meta 11 rss_limit "volley $(fmt_n "$large") hosts|64"
+  meta 11 note "nginx answers every 127.x.y.z on one port bound to 0.0.0.0; each URL is /f100 (100 bytes) on a host of its own."
+  round_robin 11 "${specs[@]}"
+  if [ "$QUICK" = 0 ]; then
+    list=$TMP/lists/s11-$large
+    label="curl --parallel $(fmt_n "$large") hosts"
+    meta 11 note "$(fmt_n "$large") hosts: one run per tool; curl's is stopped after $CURL_HOSTS_CAP s, and its CPU µs/req counts the URLs it finished, the first and cheapest."
+    meta 11 per_line "$label"
+    run_tool 11 1 "volley $(fmt_n "$large") hosts" volley "$list" "$large" 100
+    TOOL_TIMEOUT=$CURL_HOSTS_CAP run_tool 11 1 "$label" curl "$list" "$large" 100
+  fi
+  report 11
 }
 
 # Priority's cost: the same request objects with and without "priority", over many hosts, so

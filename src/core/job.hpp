@@ -50,6 +50,9 @@ struct Job {
   // `attempts`: a hop that ends before it starts (its host given up, robots.txt, a signal) must
   // not report an attempt too few.
   bool hop_pending = false;
+  // Nothing else of its host was queued when the scheduler started it: its connection and its
+  // host's DNS entry are not kept for later (EasySetup::keep_host).
+  bool host_drained = false;
 
   /// What a transport does as it starts the job: count an attempt, unless it is the hop of one.
   void count_start() {

@@ -158,6 +158,7 @@ std::optional<Job> Scheduler::next(TimePoint now) {
   if (!m_rate.try_acquire(now)) return std::nullopt;
   Host& h = *m_ready.front();
   Job job = h.queue.pop();
+  job.host_drained = h.queue.empty();
   --m_queued;
   m_held_bytes -= job_bytes(job);
   ++h.in_flight;

@@ -62,7 +62,8 @@ class Scheduler {
   /// Removes every job of the host not started, queued or waiting to be retried (a dead host).
   std::vector<Job> take_host(const std::string& host_key);
 
-  /// A job allowed to start at `now`, counted against its host until release_host() is called.
+  /// A job allowed to start at `now`, counted against its host until release_host() is called;
+  /// Job::host_drained says whether it leaves nothing of its host queued.
   std::optional<Job> next(TimePoint now);
   void release_host(const std::string& host_key);
 

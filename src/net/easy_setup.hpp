@@ -36,6 +36,11 @@ class EasySetup {
   /// (net/redirect.hpp), and what is left of the attempt's --timeout, which covers the whole
   /// chain as when libcurl followed it.
   void apply_hop(CURL* e, const Job& job) const;
+  /// Whether a transfer's connection and its host's DNS entry are kept for later: yes, as libcurl
+  /// does by default, unless nothing else of its host is queued (Job::host_drained). Then the
+  /// connection closes when the transfer ends and the DNS cache is emptied, which keeps libcurl
+  /// 7.88's caches, and its cost per transfer, from growing with the hosts seen.
+  static void keep_host(CURL* e, bool keep);
   /// --robots' fetch of /robots.txt: a GET whatever -X or -d ask, following up to five redirects
   /// (RFC 9309 2.3.1.2) whatever --max-redirects says.
   static void apply_robots(CURL* e);

@@ -36,6 +36,7 @@ struct Reactor::Slot {
   bool own_headers = false;               // CURLOPT_HTTPHEADER is request_headers: restore after use
   bool customised = false;                // options differ from configure()'s: reset after use
   bool busy = false;                      // added to the multi handle
+  bool keeps_host = true;                 // EasySetup::keep_host as last set (libcurl's default)
   char errbuf[CURL_ERROR_SIZE] = {};
 };
 
@@ -158,6 +159,11 @@ void Reactor::start(Job job) {
   if (slot.hash) slot.hash->reset();
   slot.errbuf[0] = '\0';
   apply_job(slot);
+  // A robots.txt fetch is followed by the URLs of its origin that it held back (robots/robots_gate.hpp).
+  if (const bool keep = !slot.job.host_drained || slot.job.robots; keep != slot.keeps_host) {
+    EasySetup::keep_host(slot.easy, keep);
+    slot.keeps_host = keep;
+  }
   curl_easy_setopt(slot.easy, CURLOPT_URL, slot.job.target.c_str());
   if (spdlog::should_log(spdlog::level::debug))
     spdlog::debug("start #{} attempt {} {}", slot.job.seq, slot.job.attempts, redact_password(slot.job.target));
@@ -381,6 +387,7 @@ void Reactor::complete_transfer(Slot& slot, CURLcode code, std::vector<Completio
     curl_easy_reset(slot.easy);
     configure(slot);
     slot.customised = false;
+    slot.keeps_host = true;
   }
   c.job = std::move(slot.job);
   if (spdlog::should_log(spdlog::level::debug))

@@ -504,4 +504,21 @@ TEST_CASE("scheduler: picking moves O(log hosts) in the ready set, however many 
     CHECK(j->host_key == done.host_key);
   }
   CHECK(s.ready_steps() - at_cap <= 1000 * 2 * 2);
+
+TEST_CASE("scheduler: a job started with nothing else of its host queued is marked its host's last") {
+  Scheduler s(1, 0, 100);
+  s.push(job(1, "a"));
+  s.push(job(2, "a"));
+  s.push(job(3, "b"));
+  const auto a1 = s.next(t0);
+  const auto b = s.next(t0);
+  REQUIRE(a1);
+  REQUIRE(b);
+  CHECK_FALSE(a1->host_drained);  // a's second URL waits for the per-host cap, and reuses its connection
+  CHECK(b->host_drained);
+  CHECK_FALSE(s.next(t0));
+  s.release_host("a:80");
+  const auto a2 = s.next(t0);
+  REQUIRE(a2);
+  CHECK(a2->host_drained);
 }
