@@ -504,6 +504,7 @@ TEST_CASE("scheduler: picking moves O(log hosts) in the ready set, however many 
     CHECK(j->host_key == done.host_key);
   }
   CHECK(s.ready_steps() - at_cap <= 1000 * 2 * 2);
+}
 
 TEST_CASE("scheduler: a job started with nothing else of its host queued is marked its host's last") {
   Scheduler s(1, 0, 100);
