@@ -12,6 +12,7 @@
 #include <thread>
 
 #include <poll.h>
+#include <sched.h>
 
 using namespace volley;
 
@@ -273,4 +274,20 @@ TEST_CASE("body_worker: threads_for is at least one, and never more than the con
   CHECK(many >= 1);
   CHECK(many <= std::max(1u, std::thread::hardware_concurrency()));
   CHECK(BodyWorker::threads_for(2) <= 2);
+}
+
+TEST_CASE("body_worker: threads_for counts the CPUs of the affinity mask, as taskset narrows it") {
+  // sched_setaffinity(0, …) narrows the calling thread alone, which is what threads_for reads.
+  cpu_set_t before;
+  REQUIRE(::sched_getaffinity(0, sizeof before, &before) == 0);
+  int first = 0;
+  while (!CPU_ISSET(first, &before)) ++first;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  REQUIRE(::sched_setaffinity(0, sizeof one, &one) == 0);
+  const unsigned narrowed = BodyWorker::threads_for(100);
+  REQUIRE(::sched_setaffinity(0, sizeof before, &before) == 0);
+  CHECK(narrowed == 1);
+  CHECK(BodyWorker::threads_for(100) == static_cast<unsigned>(CPU_COUNT(&before)));
 }
