@@ -4,8 +4,9 @@
     summarize.py RESULTS.tsv META.tsv SCENARIO
 
 RESULTS.tsv rows: scenario tool run urls conc wall user sys rss_kb lines ok rc
-META.tsv rows:    scenario key value   (title, ideal, note, cpu_base, rss_small)
-Ratios use each tool's medians over its runs; "volley" is the reference row.
+META.tsv rows:    scenario key value   (title, ideal, note, cpu_base, rss_small, ref)
+Ratios use each tool's medians over its runs; "volley" is the reference row, or the row a "ref"
+meta names.
 """
 import collections
 import statistics
@@ -71,7 +72,8 @@ def main():
         return
     st = {tool: stats(runs) for tool, runs in rows.items()}
     ideal = float(meta["ideal"][0]) if meta.get("ideal") else None
-    ref = st.get(REF)
+    ref_name = meta["ref"][0] if meta.get("ref") else REF
+    ref = st.get(ref_name)
     # wrk measures a fixed duration, not the URL list: no line count for it.
     no_lines = set(meta.get("no_lines", []))
 
@@ -79,7 +81,7 @@ def main():
     if ideal:
         head.append(f"wall ÷ ideal ({ideal:g} s)")
     head += ["CPU s", "CPU µs/req", "peak RSS MiB", "lines (all 200?)"]
-    no_ratio = set(meta.get("no_ratio", [])) | {REF}
+    no_ratio = set(meta.get("no_ratio", [])) | {ref_name}
     show_ratio = ref is not None and any(t not in no_ratio for t in st)
     if show_ratio:
         head += ["volley ÷ tool req/s", "volley ÷ tool CPU/req"]
