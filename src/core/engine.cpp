@@ -46,7 +46,9 @@ class Engine {
         m_intake(o, input, writer, resume, state, m_health, m_path, m_outlet, m_stop, m_now) {
     if (wake_fd >= 0 && !m_transport.watch(wake_fd, true)) m_stop.fail("cannot watch the signal descriptor");
     if (plan.has_body_work()) {
-      m_worker.emplace(plan, BodyWorker::threads_for(m_transport.limit()));
+      const unsigned threads = BodyWorker::threads_for(m_transport.limit());
+      spdlog::debug("body work on {} thread(s)", threads);
+      m_worker.emplace(plan, threads);
       if (!m_transport.watch(m_worker->wake_fd(), true)) m_stop.fail("cannot watch the body worker");
     }
   }
