@@ -522,8 +522,8 @@ scenario_6() {
 }
 
 # The cost of --title --links: the same pages fetched plain and scraped; the CPU difference per
-# request is the parse cost per page (extraction runs on the body worker threads, whose CPU the
-# process's own is counted with).
+# request is the parse cost per page (extraction runs on the body worker threads; the process's
+# CPU includes theirs).
 scenario_7() {
   local list=$TMP/lists/s7 big=$TMP/lists/s7big
   make_list "$list" "$N7" http "$PORT" /page100k.html 1
