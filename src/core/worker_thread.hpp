@@ -9,14 +9,13 @@
 
 namespace volley {
 
-/// The thread of a stage that works beside the loop (the body workers, the state writer, the queue
-/// input), or several threads running the same body (the body workers, one per core). They start
-/// with SIGINT, SIGTERM and SIGHUP blocked: they belong to the loop's thread, whose blocked write
-/// or wait only a signal handled there ends with EINTR (core/signals.hpp). The loop wakes the
-/// threads through a condition variable, the threads wake the loop through an eventfd, and the
-/// destructor asks the body to return and joins every thread, so an owner cannot forget any of
-/// these. Declared last in its owner, it is destroyed, and so joined, before the members the body
-/// uses.
+/// The thread of a stage that works beside the loop (the state writer, the queue input), or several
+/// threads running the same body (the body workers, one per CPU). They start with SIGINT, SIGTERM
+/// and SIGHUP blocked: they belong to the loop's thread, whose blocked write or wait only a signal
+/// handled there ends with EINTR (core/signals.hpp). The loop wakes the threads through a condition
+/// variable, the threads wake the loop through an eventfd, and the destructor asks the body to
+/// return and joins every thread, so an owner cannot forget any of these. Declared last in its
+/// owner, it is destroyed, and so joined, before the members the body uses.
 ///
 /// mutex() guards the owner's shared state and the stop request alike, for all the threads; the
 /// body waits with wait(), wait_for() or wait_until(), which also return once a stop was asked for.
