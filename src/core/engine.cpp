@@ -191,7 +191,7 @@ void Engine::interrupt(std::string_view why) {
     m_outlet.emit(c.record);
   }
   // Complete responses still queued for the body worker end here, keeping their status; only
-  // the one being worked on is waited for.
+  // those being worked on (one per thread at most) are waited for.
   if (m_worker) {
     m_finished.clear();
     m_worker->cancel(m_finished);
