@@ -4,11 +4,12 @@
     summarize.py RESULTS.tsv META.tsv SCENARIO
 
 RESULTS.tsv rows: scenario tool run urls conc wall user sys rss_kb lines ok rc
-META.tsv rows:    scenario key value   (title, ideal, note, cpu_base, rss_small, cpu_ratio
+META.tsv rows:    scenario key value   (title, ideal, note, cpu_base, rss_small, ref, cpu_ratio
                   "A|B|bar": A's CPU per request over B's, at most bar; rss_limit "A|MiB";
                   per_line TOOL: its CPU per request counts the lines it wrote, for a run
                   stopped before its end)
-Ratios use each tool's medians over its runs; "volley" is the reference row.
+Ratios use each tool's medians over its runs; "volley" is the reference row, or the row a "ref"
+meta names.
 """
 import collections
 import statistics
@@ -76,7 +77,8 @@ def main():
     per_line = set(meta.get("per_line", []))
     st = {tool: stats(runs, tool in per_line) for tool, runs in rows.items()}
     ideal = float(meta["ideal"][0]) if meta.get("ideal") else None
-    ref = st.get(REF)
+    ref_name = meta["ref"][0] if meta.get("ref") else REF
+    ref = st.get(ref_name)
     # wrk measures a fixed duration, not the URL list: no line count for it.
     no_lines = set(meta.get("no_lines", []))
 
@@ -84,7 +86,7 @@ def main():
     if ideal:
         head.append(f"wall ÷ ideal ({ideal:g} s)")
     head += ["CPU s", "CPU µs/req", "peak RSS MiB", "lines (all 200?)"]
-    no_ratio = set(meta.get("no_ratio", [])) | {REF}
+    no_ratio = set(meta.get("no_ratio", [])) | {ref_name}
     show_ratio = ref is not None and any(t not in no_ratio for t in st)
     if show_ratio:
         head += ["volley ÷ tool req/s", "volley ÷ tool CPU/req"]

@@ -10,7 +10,7 @@ usage: scripts/bench.sh [--quick] [--runs N] [--scenario N[,N...]] [--out FILE]
 
   --quick         small version of every scenario, 1 run each (under a minute)
   --runs N        runs per tool, alternated round-robin (default 3; 1 with --quick)
-  --scenario N    run only scenario N (1-11, 13; repeatable or comma-separated)
+  --scenario N    run only scenario N (1-13; repeatable or comma-separated)
   --out FILE      also write the Markdown report, with a machine header, to FILE
 
 Scenarios:
@@ -32,13 +32,16 @@ Scenarios:
      volley and curl --parallel: CPU per URL and peak RSS at each size (--quick: 1,000
      and 5,000; the largest size runs once per tool). nginx answers them on a port bound
      to 0.0.0.0 for the length of the run, as no narrower bind covers all of 127/8
+  12 link extraction at network speed: a static site of 5,000 pages of ~50 KiB of
+     nested markup, 10 links each; volley fetch only and --links --title over the
+     list (c=50), against wget2 -r crawling the same site (--max-threads 50)
   13 priority: 100,000 request objects over 1,000 hosts (h1.localhost…h1000.localhost),
      c=200, with random priorities against the same objects without (--quick: 10,000
      over 100 hosts)
 
 Environment: VOLLEY=path of the binary (default build/volley, built with
 scripts/setup.sh when missing); VOLLEY_BASELINE=path of another volley binary
-(an earlier build) adds it as a tool to scenarios 1 and 2, so a change is
+(an earlier build) adds it as a tool to scenarios 1, 2 and 12, so a change is
 measured against what came before in the same run.
 EOF
 }
@@ -68,10 +71,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7 8 9 10 11 13)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7 8 9 10 11 12 13)
 HOSTS_SCENARIO=0
 for s in "${SCENARIOS[@]}"; do
-  [[ $s =~ ^([1-9]|1[013])$ ]] || die "unknown scenario '$s' (1-11, 13)"
+  [[ $s =~ ^([1-9]|1[0-3])$ ]] || die "unknown scenario '$s' (1-13)"
   [ "$s" != 11 ] || HOSTS_SCENARIO=1
 done
 if [ -z "$RUNS" ]; then
@@ -92,11 +95,13 @@ fi
 if [ "$QUICK" = 1 ]; then
   N1=2000 N3=2000 N4=4000 N5=50000 N5_SMALL=10000 N6=2000 N_BASE=1000 N7=500 N7_BIG=10 N8=200 N9=2000
   N11=(1000 5000)
+  N12=500
   N13=10000 H13=100
   WRK_SECS=1 TOOL_TIMEOUT=60
 else
   N1=20000 N3=5000 N4=20000 N5=1000000 N5_SMALL=10000 N6=5000 N_BASE=2000 N7=5000 N7_BIG=100 N8=5000 N9=20000
   N11=(5000 20000 100000)
+  N12=5000
   N13=100000 H13=1000
   WRK_SECS=5 TOOL_TIMEOUT=900
 fi
@@ -389,6 +394,12 @@ run_tool() {
     volley-scrape)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         "$VOLLEY" -q -c "$conc" -i "$list" --title --links=all "${tls[@]}" ;;
+    volley-links)
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$VOLLEY" -q --links --title -c "$conc" -i "$list" ;;
+    volley-baseline-links)
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$VOLLEY_BASELINE" -q --links --title -c "$conc" -i "$list" ;;
     curl)
       local pc=$((conc > CURL_MAX_PARALLEL ? CURL_MAX_PARALLEL : conc))
       # -s alone does not silence curl 7.88's parallel progress meter.
@@ -400,6 +411,15 @@ run_tool() {
       measure "$scen" "$label" "$run" "$urls" "$conc" csv "$out" -- \
         wget2 --no-config --no-hsts --no-hpkp --no-ocsp --no-netrc -q -O /dev/null \
         --max-threads "$conc" --stats-site="csv:$out" "${wtls[@]}" -i "$list" ;;
+    wget2-recursive)
+      # The crawl starts at the list's first URL and finds the rest through the links; the pages
+      # it writes go to a directory emptied before each run, outside the measured time.
+      rm -rf "$TMP/wget2-r"
+      measure "$scen" "$label" "$run" "$urls" "$conc" csv "$out" -- \
+        wget2 --no-config --no-hsts --no-hpkp --no-ocsp --no-netrc -q -r -l inf --no-robots \
+        --no-host-directories -P "$TMP/wget2-r" --max-threads "$conc" --stats-site="csv:$out" \
+        "$(head -n1 "$list")"
+      rm -rf "$TMP/wget2-r" ;;
     xargs)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         xargs -P "$conc" -n 1 -a "$list" curl -s -o /dev/null -w '%{json}\n' "${tls[@]}" ;;
@@ -539,7 +559,8 @@ scenario_6() {
 }
 
 # The cost of --title --links: the same pages fetched plain and scraped; the CPU difference per
-# request is the parse cost per page (extraction runs on the reactor's thread).
+# request is the parse cost per page (extraction runs on the body worker threads; the process's
+# CPU includes theirs).
 scenario_7() {
   local list=$TMP/lists/s7 big=$TMP/lists/s7big
   make_list "$list" "$N7" http "$PORT" /page100k.html 1
@@ -659,6 +680,63 @@ scenario_11() {
     TOOL_TIMEOUT=$CURL_HOSTS_CAP run_tool 11 1 "$label" curl "$list" "$large" 100
   fi
   report 11
+}
+
+# site_pages DIR N: N pages of ~50 KiB of nested markup, DIR/p0.html … DIR/p<N-1>.html. Page i
+# links to page i+1, so a crawl from page 0 reaches every page, and to 9 pages spread by
+# multiplication, so the crawl is a few levels deep rather than a chain; half the links are
+# relative. Deterministic: the same N makes the same bytes.
+site_pages() {
+  "$PY" - "$1" "$2" <<'PY'
+import os, sys
+out, n = sys.argv[1], int(sys.argv[2])
+words = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
+         "incididunt ut labore et dolore magna aliqua").split()
+os.makedirs(out, exist_ok=True)
+for i in range(n):
+    targets = [(i + 1) % n] + [(i * 7919 + k * 104729 + 13) % n for k in range(1, 10)]
+    parts = ['<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+             f'<title>Page {i} &amp; its items</title></head>\n'
+             f'<body class="page" data-page="{i}">\n<div id="main" class="container">\n']
+    length, j = len(parts[0]), 0
+    while length < 50 * 1024 or j < 10 * len(targets):
+        text = " ".join(words[(i + j + w) % len(words)] for w in range(24))
+        block = (f'<div class="section s{j % 7}" id="sec-{j}" data-index="{j}">'
+                 f'<div class="row"><span class="label" title="Item {j} of page {i}">Item {j}</span>'
+                 f'<p class="text" style="margin:0">{text} <span class="em">{words[j % len(words)]}</span> '
+                 f'{text}</p>')
+        if j % 10 == 0 and j // 10 < len(targets):
+            t = targets[j // 10]
+            href = f"/site/p{t}.html" if t % 2 else f"p{t}.html"
+            block += f'<p class="more"><a href="{href}" class="link" rel="related">Page {t}</a></p>'
+        block += "</div></div>\n"
+        parts.append(block)
+        length += len(block)
+        j += 1
+    parts.append("</div></body></html>\n")
+    with open(os.path.join(out, f"p{i}.html"), "w", encoding="utf-8") as f:
+        f.write("".join(parts))
+PY
+}
+
+# Link extraction against the network: the same site fetched plain, fetched with --links --title
+# (every page parsed), and crawled by wget2 -r, which parses every page for its links to find the
+# next ones and writes each to a file.
+scenario_12() {
+  local list=$TMP/lists/s12 label="volley --links --title"
+  [ -f "$TMP/www/site/p$((N12 - 1)).html" ] || site_pages "$TMP/www/site" "$N12"
+  seq 0 $((N12 - 1)) | awk -v p="$PORT" '{ print "http://127.0.0.1:" p "/site/p" $1 ".html" }' >"$list"
+  meta 12 title "link extraction: a site of $(fmt_n "$N12") pages of ~50 KiB (nested div/span/p with attributes, 10 links each), c=50"
+  meta 12 ref "$label"
+  meta 12 no_ratio "volley fetch only"
+  meta 12 note "bar: $label at least as fast as wget2 -r in pages/s (req/s), i.e. volley ÷ tool req/s at least 1 on the wget2 row."
+  meta 12 note "volley reads the list of every page; wget2 -r starts at page 0 and finds the others through the links (-l inf --no-robots --no-host-directories, files written under \$TMP, --max-threads 50)."
+  meta 12 note "volley runs process_body on $(nproc) worker thread(s) here (one per CPU); volley (baseline) is VOLLEY_BASELINE with the same flags."
+  local base=()
+  [ -z "${VOLLEY_BASELINE:-}" ] || base=("volley (baseline) --links --title|volley-baseline-links|$list|$N12|50")
+  round_robin 12 "volley fetch only|volley|$list|$N12|50" "$label|volley-links|$list|$N12|50" "${base[@]}" \
+    "wget2 -r|wget2-recursive|$list|$N12|50"
+  report 12
 }
 
 # Priority's cost: the same request objects with and without "priority", over many hosts, so

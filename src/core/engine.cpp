@@ -49,7 +49,9 @@ class Engine {
         m_memory(o.max_memory, current_rss_bytes) {
     if (wake_fd >= 0 && !m_transport.watch(wake_fd, true)) m_stop.fail("cannot watch the signal descriptor");
     if (plan.has_body_work()) {
-      m_worker.emplace(plan);
+      const unsigned threads = BodyWorker::threads_for(m_transport.limit());
+      spdlog::debug("body work on {} thread(s)", threads);
+      m_worker.emplace(plan, threads);
       if (!m_transport.watch(m_worker->wake_fd(), true)) m_stop.fail("cannot watch the body worker");
     }
   }
@@ -201,7 +203,7 @@ void Engine::interrupt(std::string_view why) {
     m_outlet.emit(c.record);
   }
   // Complete responses still queued for the body worker end here, keeping their status; only
-  // the one being worked on is waited for.
+  // those being worked on (one per thread at most) are waited for.
   if (m_worker) {
     m_finished.clear();
     m_worker->cancel(m_finished);

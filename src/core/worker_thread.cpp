@@ -1,5 +1,6 @@
 #include "core/worker_thread.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdint>
@@ -22,15 +23,22 @@ WorkerThread::~WorkerThread() {
   ::close(m_loop_fd);
 }
 
-// The new thread inherits the mask in force when it is created; the caller's own is put back.
-void WorkerThread::start(std::function<void()> body) {
+// A new thread inherits the mask in force when it is created; the caller's own is put back. A
+// thread that cannot be created throws std::system_error, after which the destructor joins those
+// that were.
+void WorkerThread::start(std::function<void()> body, unsigned threads) {
   sigset_t block, old;
   sigemptyset(&block);
   sigaddset(&block, SIGINT);
   sigaddset(&block, SIGTERM);
   sigaddset(&block, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &block, &old);
-  m_thread = std::thread(std::move(body));
+  try {
+    for (unsigned i = 0; i < std::max(threads, 1u); ++i) m_threads.emplace_back(body);
+  } catch (...) {
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    throw;
+  }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
@@ -56,7 +64,8 @@ void WorkerThread::request_stop() {
 
 void WorkerThread::stop() {
   request_stop();
-  if (m_thread.joinable()) m_thread.join();
+  for (std::thread& t : m_threads)
+    if (t.joinable()) t.join();
 }
 
 }  // namespace volley

@@ -5,6 +5,7 @@
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 import unittest
@@ -78,6 +79,22 @@ class TestExtraction(VolleyTestCase):
         o = self.volley("-q", "--title", "--links", "--max-body", "2M", self.url("/bomb"), rc=1).one()
         self.assertErrorKind(o, "body_too_large")
         self.assertLess(time.monotonic() - start, 20)
+
+
+class TestBodyWorkerThreads(VolleyTestCase):
+    def threads_logged(self, args, **kw):
+        p = self.spawn(["-v", "--title"] + args + [self.url("/ok")], **kw)
+        _, err = p.communicate(timeout=harness.DEFAULT_TIMEOUT)
+        m = re.search(r"body work on (\d+) thread", err.decode("utf-8", "replace"))
+        self.assertIsNotNone(m, err.decode("utf-8", "replace"))
+        return int(m.group(1))
+
+    def test_one_thread_per_cpu_of_the_affinity_mask_at_most_c(self):
+        cpus = sorted(os.sched_getaffinity(0))
+        self.assertEqual(self.threads_logged([]), min(len(cpus), 50))
+        self.assertEqual(self.threads_logged(["-c", "1"]), 1)
+        # As taskset -c does: the child's mask, set between fork and exec.
+        self.assertEqual(self.threads_logged([], preexec_fn=lambda: os.sched_setaffinity(0, {cpus[0]})), 1)
 
 
 class TestHeadersAndSave(VolleyTestCase):

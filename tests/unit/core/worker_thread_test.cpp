@@ -95,3 +95,33 @@ TEST_CASE("worker_thread: SIGINT, SIGTERM and SIGHUP are blocked on the thread, 
   CHECK_FALSE(sigismember(&after, SIGINT));
   CHECK_FALSE(sigismember(&after, SIGTERM));
 }
+
+TEST_CASE("worker_thread: several threads run the body, each with the signals blocked, and stop joins them all") {
+  WorkerThread worker;
+  int started = 0;
+  int blocked = 0;
+  int returned = 0;
+  worker.start(
+      [&] {
+        const sigset_t inside = current_mask();
+        std::unique_lock lock(worker.mutex());
+        ++started;
+        if (sigismember(&inside, SIGINT) && sigismember(&inside, SIGTERM) && sigismember(&inside, SIGHUP)) ++blocked;
+        worker.wake_loop();
+        worker.wait(lock, [] { return false; });
+        ++returned;
+      },
+      3);
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  for (;;) {
+    std::unique_lock lock(worker.mutex());
+    if (started == 3 || std::chrono::steady_clock::now() > deadline) break;
+    lock.unlock();
+    readable(worker.loop_fd(), 100);
+    worker.clear_loop();
+  }
+  worker.stop();
+  CHECK(started == 3);
+  CHECK(blocked == 3);
+  CHECK(returned == 3);
+}
