@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <unordered_set>
 
 namespace volley {
 
@@ -262,6 +263,8 @@ class Tokenizer {
     m_tag.end = end;
     m_tag.self_closing = false;
     m_tag.attributes.clear();
+    m_names.clear();
+    m_pending_name.clear();
     const std::size_t n = m_s.size();
     std::size_t i = at;
     for (; i < n; ++i) {
@@ -311,14 +314,22 @@ class Tokenizer {
       }
       // An attribute name: its first character may be any but those above, even '=' or a quote.
       // gumbo drops a NUL there (it lands in a buffer it then clears) rather than write U+FFFD.
-      const std::size_t name_start = c == '\0' ? i + 1 : i;
-      ++i;
-      while (i < n && !is_space(m_s[i]) && m_s[i] != '/' && m_s[i] != '>' && m_s[i] != '=') ++i;
-      HtmlTag::Attribute attr{m_s.substr(name_start, i - name_start), {}};
+      std::string name = std::move(m_pending_name);
+      m_pending_name.clear();
+      if (c != '\0') name += ascii_lower(c);
+      for (++i; i < n && !is_space(m_s[i]) && m_s[i] != '/' && m_s[i] != '>' && m_s[i] != '='; ++i) {
+        if (m_s[i] == '\0') name += replacement;
+        else name += ascii_lower(m_s[i]);
+      }
+      const bool repeated = is_repeat(name);
+      HtmlTag::Attribute attr{repeated ? std::string() : name, {}};
       while (i < n && is_space(m_s[i])) ++i;  // after attribute name
       if (i >= n) return npos;
       if (m_s[i] != '=') {
-        m_tag.attributes.push_back(attr);
+        // gumbo forgets to clear its name buffer after a repeated name, so a repeat without a
+        // value becomes the start of the next attribute's name ("<a x x href=y>" has "xhref").
+        if (repeated) m_pending_name = std::move(name);
+        else m_tag.attributes.push_back(std::move(attr));
         continue;  // '/', '>' or the next attribute's name, each read as above
       }
       ++i;
@@ -329,20 +340,32 @@ class Tokenizer {
         const std::size_t close = m_s.find(c, i + 1);
         if (close == npos) return npos;
         attr.value = m_s.substr(i + 1, close - i - 1);
-        m_tag.attributes.push_back(attr);
+        if (!repeated) m_tag.attributes.push_back(std::move(attr));
         i = close + 1;  // after attribute value (quoted): anything but space, '/', '>' starts a name
         continue;
       }
       if (c == '>') {  // "a=>": an empty value, and the tag ends
-        m_tag.attributes.push_back(attr);
+        if (!repeated) m_tag.attributes.push_back(std::move(attr));
         return i + 1;
       }
       const std::size_t value_start = i;
       while (i < n && !is_space(m_s[i]) && m_s[i] != '>') ++i;
       if (i >= n) return npos;
       attr.value = m_s.substr(value_start, i - value_start);
-      m_tag.attributes.push_back(attr);
+      if (!repeated) m_tag.attributes.push_back(std::move(attr));
     }
+  }
+
+  // Whether the current tag already has an attribute `name`, remembering it if not. A linear
+  // search for the usual few attributes, a hash set past that (a tag may have 80,000).
+  bool is_repeat(const std::string& name) {
+    constexpr std::size_t few = 16;
+    if (m_tag.attributes.size() < few)
+      return std::any_of(m_tag.attributes.begin(), m_tag.attributes.end(),
+                         [&](const HtmlTag::Attribute& a) { return a.name == name; });
+    if (m_names.empty())
+      for (const auto& a : m_tag.attributes) m_names.insert(a.name);
+    return !m_names.insert(name).second;
   }
 
   // Where "</name" followed by a space, '/' or '>' starts at or after `from`, or the end.
@@ -449,13 +472,15 @@ class Tokenizer {
   std::string_view m_s;
   HtmlTokenSink& m_sink;
   HtmlTag m_tag;
+  std::unordered_set<std::string> m_names;  // the current tag's attribute names so far
+  std::string m_pending_name;               // see attributes()
 };
 
 }  // namespace
 
 std::optional<std::string> HtmlTag::attribute(std::string_view lower_name) const {
   for (const Attribute& a : attributes) {
-    if (!ascii_iequals(a.name, lower_name)) continue;
+    if (a.name != lower_name) continue;
     if (is_plain(a.value)) return std::string(a.value);
     return decode(a.value, true);
   }
@@ -464,7 +489,7 @@ std::optional<std::string> HtmlTag::attribute(std::string_view lower_name) const
 
 bool HtmlTag::has_attribute(std::string_view lower_name) const {
   return std::any_of(attributes.begin(), attributes.end(),
-                     [&](const Attribute& a) { return ascii_iequals(a.name, lower_name); });
+                     [&](const Attribute& a) { return a.name == lower_name; });
 }
 
 void tokenize_html(std::string_view utf8, HtmlTokenSink& sink) { Tokenizer(utf8, sink).run(); }

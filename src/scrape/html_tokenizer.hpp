@@ -11,17 +11,16 @@ namespace volley {
 /// A start or end tag as the HTML5 tokenizer emits it.
 struct HtmlTag {
   struct Attribute {
-    std::string_view name;   // as written (not lower-cased)
+    std::string name;        // lower-cased ASCII, as the tokenizer builds it
     std::string_view value;  // as written, without its quotes: character references not decoded
   };
   std::string name;  // lower-cased ASCII, NUL as U+FFFD
   std::string_view source;  // the whole tag as written, from '<' to '>'
   bool end = false;
   bool self_closing = false;
-  std::vector<Attribute> attributes;  // all of them, repeats included, in source order
+  std::vector<Attribute> attributes;  // in source order; of repeated names only the first
 
-  /// The value of the first attribute called `lower_name`, decoded as the tokenizer would: the
-  /// first of repeated attributes wins, as it does for the tokenizer, which drops the others.
+  /// The value of the attribute called `lower_name`, decoded as the tokenizer would.
   std::optional<std::string> attribute(std::string_view lower_name) const;
   bool has_attribute(std::string_view lower_name) const;
 };

@@ -56,7 +56,7 @@ TEST_CASE("html: the scanner agrees with gumbo on a table of cases") {
       "<a href='a\r\nb'>", "<a href='x\x01y\x7f'>", "<a href='\xC2\x85'>", "<a href='&#0;&#x80;&#x9F;&#xD800;&#x110000;'>",
       "<p>a<p>b<a href=1><p>c</a>", "<a href=1><div><a href=2>x</div>", "<b><a href=1><i></b>x</a>",
       // Attributes: case, repeats (the first wins), quoting.
-      "<A HREF=Up>", "<a href=1 href=2>", "<a HREF=1 href=2>", "<img src=1 SRC=2>", "<a href = ' sp ' >",
+      "<A HREF=Up>", "<a href=1 href=2>", "<a x x href=y>", "<a <a/<a href>", "<a x x=1 href=y>", "<a HREF=1 href=2>", "<img src=1 SRC=2>", "<a href = ' sp ' >",
       "<a href=`x`>", "<a href=x&y>", "<a href=\"x&quot;y\">",
       // Character references: named, numeric, without ';', in text and in attributes.
       "<title>&amp; &amp &lt;&gt &copy &copyx &notin; &notit; &#65;&#x42;&#67 &#xZ; &#; &bogus; &</title>",
