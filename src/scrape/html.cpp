@@ -30,8 +30,12 @@ std::string collapse_whitespace(std::string_view s) {
   return out;
 }
 
+// Called for every tag with lists of names, so the first letter rules most out before a compare.
 bool one_of(std::string_view name, std::initializer_list<std::string_view> names) {
-  return std::find(names.begin(), names.end(), name) != names.end();
+  if (name.empty()) return false;
+  for (std::string_view n : names)
+    if (n[0] == name[0] && n == name) return true;
+  return false;
 }
 
 // The tags gumbo 0.10.1 knows (its tag.in). gumbo compares elements by tag number, and every
@@ -54,14 +58,13 @@ bool is_known_tag(std::string_view n) {
   return std::binary_search(std::begin(known), std::end(known), n);
 }
 
-bool same_tag(std::string_view a, std::string_view b) { return a == b || (!is_known_tag(a) && !is_known_tag(b)); }
-
 enum class Ns { html, svg, math };
 
 // One entry of the stack of open elements, as far as it matters here: the tree builder's stack
 // decides only whether a tag lands in HTML, in <svg>/<math>, in a <template> or in a <select>.
 struct Open {
   std::string name;
+  bool known = false;    // HTML elements: is_known_tag(name)
   std::string raw_name;  // foreign elements: the name as written, which their end tags must match
   Ns ns = Ns::html;
   bool html_integration = false;  // <svg><foreignObject>, <desc>, <title>; <math><annotation-xml encoding=text/html>
@@ -259,7 +262,10 @@ class Scanner final : public HtmlTokenSink {
         if (m_stack.back().name == "option" && m_stack.size() > 1 && m_stack[m_stack.size() - 2].name == "optgroup") pop();
         if (m_stack.back().name == "optgroup") pop();
       } else if (one_of(name, {"caption", "table", "tbody", "tfoot", "thead", "tr", "td", "th"}) && select_in_table()) {
-        if (find_in_scope(name, false) != npos) pop_to(m_markers.back());
+        if (find_in_table_scope(name) != npos) {
+          pop_to(m_markers.back());
+          html_end(name);
+        }
       }
       return;
     }
@@ -268,6 +274,11 @@ class Scanner final : public HtmlTokenSink {
       return;
     }
     if (one_of(name, {"body", "html", "br"})) return;
+    if (one_of(name, {"table", "caption", "colgroup", "tbody", "tfoot", "thead", "tr", "td", "th"})) {
+      // Table parts close in table scope: a </table> closes the table from inside a cell.
+      if (const std::size_t at = find_in_table_scope(name); at != npos) pop_to(at);
+      return;
+    }
     if (one_of(name, {"address", "article", "aside", "blockquote", "button", "center", "details", "dir", "div",
                       "dl", "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "listing", "main",
                       "menu", "nav", "ol", "pre", "section", "summary", "ul", "li", "dd", "dt", "form",
@@ -279,10 +290,11 @@ class Scanner final : public HtmlTokenSink {
     }
     if (is_formatting(name) && adopt(name, false)) return;
     // Any other end tag: the nearest element of that name, unless a special element is nearer.
-    if (!is_open(name)) return;
+    const bool known = is_known_tag(name);
+    if (!is_open(name, known)) return;
     for (std::size_t i = m_stack.size(), seen = 0; i > 0 && seen < max_search; --i, ++seen) {
       const Open& e = m_stack[i - 1];
-      if (e.ns == Ns::html && same_tag(e.name, name)) {
+      if (e.ns == Ns::html && (e.name == name || (!e.known && !known))) {
         pop_to(i - 1);
         return;
       }
@@ -357,6 +369,16 @@ class Scanner final : public HtmlTokenSink {
     return npos;
   }
 
+  std::size_t find_in_table_scope(std::string_view name) const {
+    if (!is_open(name)) return npos;
+    for (std::size_t i = m_stack.size(), seen = 0; i > 0 && seen < max_search; --i, ++seen) {
+      const Open& e = m_stack[i - 1];
+      if (e.ns == Ns::html && e.name == name) return i - 1;
+      if (e.ns == Ns::html && (e.name == "table" || e.name == "template")) return npos;
+    }
+    return npos;
+  }
+
   std::size_t find_heading_in_scope() const {
     for (std::size_t i = m_stack.size(), seen = 0; i > 0 && seen < max_search; --i, ++seen) {
       const Open& e = m_stack[i - 1];
@@ -414,12 +436,12 @@ class Scanner final : public HtmlTokenSink {
   void push_html(std::string_view name) {
     if (is_marker(name)) m_markers.push_back(m_stack.size());
     if (name == "template") ++m_templates;
-    m_stack.push_back(Open{std::string(name), {}, Ns::html, false, false});
+    m_stack.push_back(Open{std::string(name), is_known_tag(name), {}, Ns::html, false, false});
     count(m_stack.back(), +1);
   }
 
   void push_foreign(const HtmlTag& tag, Ns ns) {
-    Open e{tag.name, raw_start_name(tag.source), ns, false, false};
+    Open e{tag.name, false, raw_start_name(tag.source), ns, false, false};
     if (ns == Ns::svg) {
       e.html_integration = tag.name == "foreignobject" || tag.name == "desc" || tag.name == "title";
     } else if (tag.name == "annotation-xml") {
@@ -446,11 +468,12 @@ class Scanner final : public HtmlTokenSink {
   // How many HTML elements of each name are open (all unknown names as one, as gumbo counts
   // them): a search for a name that is not open, the common case, then costs nothing.
   void count(const Open& e, int delta) {
-    if (e.ns == Ns::html) m_open[is_known_tag(e.name) ? e.name : std::string()] += delta;
+    if (e.ns == Ns::html) m_open[e.known ? e.name : std::string()] += delta;
   }
 
-  bool is_open(std::string_view name) const {
-    const auto it = m_open.find(is_known_tag(name) ? std::string(name) : std::string());
+  // `known`: whether `name` is one of is_known_tag()'s, as every name the scanner spells out is.
+  bool is_open(std::string_view name, bool known = true) const {
+    const auto it = m_open.find(known ? std::string(name) : std::string());
     return it != m_open.end() && it->second > 0;
   }
 
