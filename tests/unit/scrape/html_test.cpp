@@ -132,6 +132,12 @@ TEST_CASE("html: the named exceptions") {
   CHECK(scan_html(table, wants).refs == std::vector<std::string>{"1", "2"});
   CHECK(gumbo_scan_html(table, wants).refs == std::vector<std::string>{"2", "1"});
   CHECK(same_scan(table, scan_html(table, wants), gumbo_scan_html(table, wants)));
+  // An <a> inside an open <a>: the adoption agency moves the second link ahead.
+  const std::string nested = "<a><b><d><d><t><li><a href><li><a href=x>";
+  CHECK(has_unclosed_a(nested));
+  CHECK_FALSE(has_unclosed_a("<a href=1>x</a><a href=2>y</A >"));
+  CHECK(gumbo_scan_html(nested, wants).refs == std::vector<std::string>{"x", ""});
+  CHECK(same_scan(nested, scan_html(nested, wants), gumbo_scan_html(nested, wants)));
 }
 
 TEST_CASE("html: deep nesting and many attributes stay linear") {
