@@ -218,6 +218,11 @@ class Scanner final : public HtmlTokenSink {
     // Table parts outside a table (or a <template>) are dropped.
     if (m_markers.empty() && one_of(name, {"caption", "colgroup", "tbody", "td", "tfoot", "th", "thead", "tr"}))
       return HtmlText::data;
+    // A <table> straight inside a table (not in a cell) ends that table first.
+    if (name == "table" && !m_markers.empty() &&
+        one_of(m_stack[m_markers.back()].name, {"table", "tbody", "thead", "tfoot", "tr", "caption"})) {
+      if (const std::size_t at = find_in_table_scope("table"); at != npos) pop_to(at);
+    }
     if (closes_p(name)) close_p();
     if (name == "a") adopt("a", true);
     if (name == "li") close_list_item({"li"});
