@@ -223,6 +223,11 @@ class Scanner final : public HtmlTokenSink {
         one_of(m_stack[m_markers.back()].name, {"table", "tbody", "thead", "tfoot", "tr", "caption"})) {
       if (const std::size_t at = find_in_table_scope("table"); at != npos) pop_to(at);
     }
+    // A cell or row straight in a table opens the <tbody> (and <tr>) that end tags may close.
+    if (!m_markers.empty() && one_of(name, {"td", "th", "tr"})) {
+      if (m_stack[m_markers.back()].name == "table") push_html("tbody");
+      if (name != "tr" && one_of(m_stack[m_markers.back()].name, {"tbody", "thead", "tfoot"})) push_html("tr");
+    }
     if (closes_p(name)) close_p();
     if (name == "a") adopt("a", true);
     if (name == "li") close_list_item({"li"});
