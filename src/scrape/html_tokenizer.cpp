@@ -58,6 +58,13 @@ void append_code_point(std::string& out, std::int32_t c) {
   }
 }
 
+std::size_t sequence_length(unsigned char lead) {
+  if (lead < 0xC0) return 1;  // never a lead byte in valid UTF-8
+  if (lead < 0xE0) return 2;
+  if (lead < 0xF0) return 3;
+  return 4;
+}
+
 // What a numeric reference to 0x80–0x9F (and NUL, CR) stands for: windows-1252's characters.
 std::int32_t numeric_replacement(std::int32_t c) {
   static constexpr std::uint16_t c1[32] = {
@@ -92,6 +99,13 @@ std::size_t decode_reference(std::string_view s, std::size_t at, bool in_attribu
     }
     if (i == digits) return 0;
     if (i < s.size() && s[i] == ';') ++i;
+    if (static_cast<std::int32_t>(value) == -1) {
+      // gumbo's "no character" is -1: such a reference comes out as a bare '&', and the
+      // character after it is skipped (the tokenizer steps past what it thinks it reconsumes).
+      out += '&';
+      if (i < s.size()) i += std::min(sequence_length(static_cast<unsigned char>(s[i])), s.size() - i);
+      return i - at;
+    }
     append_code_point(out, numeric_replacement(static_cast<std::int32_t>(value)));
     return i - at;
   }
@@ -130,13 +144,6 @@ bool is_forbidden_sequence(std::string_view s, std::size_t at, std::size_t len) 
 
 bool is_forbidden_ascii(unsigned char c) {
   return (c >= 0x01 && c <= 0x08) || c == 0x0B || (c >= 0x0E && c <= 0x1F) || c == 0x7F;
-}
-
-std::size_t sequence_length(unsigned char lead) {
-  if (lead < 0xC0) return 1;  // never a lead byte in valid UTF-8
-  if (lead < 0xE0) return 2;
-  if (lead < 0xF0) return 3;
-  return 4;
 }
 
 // Text as the tokenizer's character tokens carry it (see decode_html_text).
