@@ -103,7 +103,8 @@ std::size_t decode_reference(std::string_view s, std::size_t at, bool in_attribu
       // gumbo's "no character" is -1: such a reference comes out as a bare '&', and the
       // character after it is skipped (the tokenizer steps past what it thinks it reconsumes).
       out += '&';
-      if (i < s.size()) i += std::min(sequence_length(static_cast<unsigned char>(s[i])), s.size() - i);
+      if (i < s.size() && s.compare(i, 2, "\r\n") == 0) i += 2;  // one character to gumbo
+      else if (i < s.size()) i += std::min(sequence_length(static_cast<unsigned char>(s[i])), s.size() - i);
       return i - at;
     }
     append_code_point(out, numeric_replacement(static_cast<std::int32_t>(value)));

@@ -99,7 +99,7 @@ TEST_CASE("html: the scanner agrees with gumbo on a table of cases") {
       "<table><a href=1><tr><td><a href=2></table>", "<tr><svg></x><a href=1>", "<table><title>T</title></table>",
       "<table><td><a href=e><tr><a href>", "<table><td></table><select><table><a href>",
       "<table><td><select></table><title>", "<table><table></table><select><td><a href>",
-      "<table><td><table></table><select><td><a href>", "<table><td><select></tbody><a href>", "<script><?script><a href>", "<title>&#x93000000", "<title>&#xffffffff;x y",
+      "<table><td><table></table><select><td><a href>", "<table><td><select></tbody><a href>", "<script><?script><a href>", "<title>&#x93000000", "<title>&#xffffffff;x y", "<title>&#xffffffff\r\nf",
       // Unknown elements are all one element to gumbo.
       "<y><svg></t><title>x", "<e><svg><title><svg></v><title>",
   };
