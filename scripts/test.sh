@@ -73,13 +73,15 @@ fi
 fuzz() {
   cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DVOLLEY_FUZZ=ON -DBUILD_TESTING=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
-    cmake --build build-fuzz -j2 --target extract_fuzz robots_fuzz &&
-    mkdir -p build-fuzz/corpus build-fuzz/robots-corpus &&
+    cmake --build build-fuzz -j2 --target extract_fuzz robots_fuzz html_fuzz &&
+    mkdir -p build-fuzz/corpus build-fuzz/robots-corpus build-fuzz/html-corpus &&
     build-fuzz/extract_fuzz -max_total_time=20 -rss_limit_mb=2048 build-fuzz/corpus tests/fixtures &&
-    build-fuzz/robots_fuzz -max_total_time=10 -rss_limit_mb=2048 build-fuzz/robots-corpus
+    build-fuzz/robots_fuzz -max_total_time=10 -rss_limit_mb=2048 build-fuzz/robots-corpus &&
+    build-fuzz/html_fuzz -max_total_time=20 -max_len=2048 -rss_limit_mb=2048 -dict=tests/fuzz/html_fuzz.dict \
+      build-fuzz/html-corpus tests/fixtures
 }
 if command -v clang++ >/dev/null 2>&1; then
-  stage "fuzz (extract, robots: 30 s)" "$logs/fuzz.log" fuzz || tail -n 60 "$logs/fuzz.log"
+  stage "fuzz (extract, robots, html vs gumbo: 50 s)" "$logs/fuzz.log" fuzz || tail -n 60 "$logs/fuzz.log"
 else
   printf '%-30s%s\n' "fuzz" "skipped: clang++ not found"
 fi
