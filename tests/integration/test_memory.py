@@ -3,14 +3,12 @@
 --max-memory holds a long list waiting on one slow host within its cap by back-pressure, every URL
 still getting its line; a cap the fixed part of the run cannot fit is exit 2 with the size needed."""
 
-import asyncio
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import unittest
 
@@ -21,57 +19,6 @@ from harness import VolleyTestCase  # noqa: E402
 GNU_TIME = "/usr/bin/time"
 MiB = 1 << 20
 UNITS = {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}
-
-
-class OkServer(asyncio.Protocol):
-    """A fast keep-alive HTTP/1.1 server answering every request 200 "ok": the hostile server's
-    thread per connection does about 500 requests a second on one connection, too few for tens
-    of thousands of URLs one at a time. Slow next to the reading of a file all the same: with
-    --per-host 1 the list is read far ahead of what the host answers."""
-
-    RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
-
-    class Connection(asyncio.Protocol):
-        def __init__(self, server):
-            self.server = server
-            self.pending = b""
-
-        def connection_made(self, transport):
-            self.transport = transport
-
-        def data_received(self, data):
-            # Requests are GETs without a body: each ends with its blank line.
-            self.pending += data
-            n = self.pending.count(b"\r\n\r\n")
-            if n:
-                self.pending = self.pending[self.pending.rindex(b"\r\n\r\n") + 4:]
-                self.server.count += n
-                self.transport.write(OkServer.RESPONSE * n)
-
-    def __init__(self):
-        self.count = 0
-        self.loop = asyncio.new_event_loop()
-        started = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(started,), daemon=True)
-        self.thread.start()
-        if not started.wait(10):
-            raise RuntimeError("ok server did not start")
-
-    def _run(self, started):
-        asyncio.set_event_loop(self.loop)
-        self.server = self.loop.run_until_complete(
-            self.loop.create_server(lambda: OkServer.Connection(self), "127.0.0.1", 0, backlog=512))
-        self.port = self.server.sockets[0].getsockname()[1]
-        started.set()
-        self.loop.run_forever()
-
-    def close(self):
-        async def stop():
-            self.server.close()
-            await self.server.wait_closed()
-        asyncio.run_coroutine_threadsafe(stop(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
 
 
 def summary_peak(stderr):
@@ -113,7 +60,7 @@ class TestPeakRss(VolleyTestCase):
         # 30,000 URLs of 1 KiB, one host answering one at a time: without the flag the read-ahead
         # holds as many as its 32 MiB budget allows; with --max-memory 40M, reading stops near
         # 36 MiB, and every URL still gets its line.
-        srv = OkServer()
+        srv = harness.OkServer()
         self.addCleanup(srv.close)
         pad = "q" * 1000
         n = 30000
