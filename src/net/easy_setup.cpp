@@ -131,11 +131,10 @@ bool EasySetup::apply_headers(CURL* e, const Job& job, curl_slist*& list) const 
   return true;
 }
 
+void EasySetup::forget_credentials(CURL* e) { curl_easy_setopt(e, CURLOPT_USERPWD, nullptr); }
+
 void EasySetup::apply_hop(CURL* e, const Job& job) const {
   if (job.as_get) apply_setup(e, RequestSetup{});
-  // libcurl drops -u's credentials only on the redirects it follows itself; a hop the engine
-  // follows is a transfer of its own, which would carry them to any host (as curl -L does not).
-  if (job.other_origin) curl_easy_setopt(e, CURLOPT_USERPWD, nullptr);
   if (m_options.timeout <= 0) return;
   // 0 would mean "no timeout": a chain that used it all gets the shortest one instead.
   const long left_ms = seconds_to_ms(m_options.timeout) - static_cast<long>(job.chain_us / 1000);

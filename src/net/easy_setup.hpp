@@ -44,6 +44,8 @@ class EasySetup {
   /// --robots' fetch of /robots.txt: a GET whatever -X or -d ask, following up to five redirects
   /// (RFC 9309 2.3.1.2) whatever --max-redirects says.
   static void apply_robots(CURL* e);
+  /// Drops -u's credentials from the handle: for a transfer to an origin the URL was not of.
+  static void forget_credentials(CURL* e);
 
  private:
   const Options& m_options;

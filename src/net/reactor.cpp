@@ -129,6 +129,13 @@ void Reactor::apply_job(Slot& slot) {
     slot.customised = true;
     m_setup.apply_hop(slot.easy, slot.job);
   }
+  // libcurl drops -u's credentials only on the redirects it follows itself; a hop the engine
+  // follows, and the robots.txt fetch a hop asks for, are transfers of their own, which would
+  // carry them to any host (as curl -L does not).
+  if (slot.job.other_origin) {
+    slot.customised = true;
+    EasySetup::forget_credentials(slot.easy);
+  }
   slot.own_headers = m_setup.apply_headers(slot.easy, slot.job, slot.request_headers);
 }
 

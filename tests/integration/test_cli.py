@@ -367,6 +367,19 @@ class TestCurlHabits(VolleyTestCase):
         with open(summary) as f:
             self.assertNoSecret("--summary-json", f.read())
 
+    def test_user_never_goes_to_another_hosts_robots_txt(self):
+        # With --robots a hop to another origin first fetches that origin's robots.txt: a
+        # transfer of its own, which must not carry -u's credentials any more than the hop does.
+        other = "http://other.test:%d/echo" % self.port
+        self.volley("-q", "--robots", "--resolve", "other.test:%d:127.0.0.1" % self.port, "-u", "alice:" + self.SECRET,
+                    self.url("/to-host?url=" + other), rc=0)
+        robots = [rec for rec in self.requests_seen(path="/robots.txt") if rec["host"].startswith("other.test")]
+        self.assertEqual(len(robots), 1, self.requests_seen())
+        self.assertIsNone(self.header(robots[0], "Authorization"), "the credentials went to another host's robots.txt")
+        hop = [rec for rec in self.requests_seen(path="/echo") if rec["host"].startswith("other.test")]
+        self.assertEqual(len(hop), 1)
+        self.assertIsNone(self.header(hop[0], "Authorization"))
+
     def test_user_never_shows_in_flag_errors(self):
         for args in (["-c", "0"], ["--bogus"], ["-4", "-6"], ["--max-age", "1h"], ["-7"]):
             r = self.volley("-u", "alice:" + self.SECRET, *args, self.url("/ok"), rc=2, parse=False)
