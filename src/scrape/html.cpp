@@ -157,7 +157,9 @@ class Scanner final : public HtmlTokenSink {
     }
     if (!in_foreign_content()) return html_end(tag.name);
     // Foreign elements close by name; the first HTML element below hands the tag to HTML rules.
-    for (std::size_t i = m_stack.size(); i > 0; --i) {
+    // Bounded as every search down the stack is: a run of end tags that match nothing in deep
+    // foreign content would otherwise cost the depth each.
+    for (std::size_t i = m_stack.size(), seen = 0; i > 0 && seen < max_search; --i, ++seen) {
       const Open& e = m_stack[i - 1];
       if (e.ns == Ns::html) break;
       // gumbo matches the whole text between "</" and ">" (so not "</svg >") against the name as
@@ -348,8 +350,9 @@ class Scanner final : public HtmlTokenSink {
   void erase(std::size_t index) {
     count(m_stack[index], -1);
     m_stack.erase(m_stack.begin() + static_cast<std::ptrdiff_t>(index));
-    for (std::size_t& m : m_markers)
-      if (m > index) --m;
+    // The markers are in stack order and the element erased is near the top: only the markers
+    // above it move, so this costs what lies above it, not every marker of a long table run.
+    for (auto m = m_markers.rbegin(); m != m_markers.rend() && *m > index; ++m) --*m;
   }
 
   void collect(std::string_view name, const HtmlTag& tag) {

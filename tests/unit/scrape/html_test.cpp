@@ -160,8 +160,25 @@ TEST_CASE("html: deep nesting and many attributes stay linear") {
     for (int i = 0; i < n; ++i) s += " d" + std::to_string(i) + "='>'";
     return s + ">";
   };
+  // End tags that match nothing, deep in foreign content (found in review).
+  const auto foreign = [](int n) {
+    std::string s = "<a href='/bottom'>x</a><svg>";
+    for (int i = 0; i < n; ++i) s += "<g>";
+    for (int i = 0; i < n; ++i) s += "</x>";
+    return s;
+  };
+  // Misnested formatting elements in a long run of table cells: each round of the adoption
+  // agency erases one element, which once renumbered every cell's marker (found in review).
+  const auto cells = [](int n) {
+    std::string s = "<a href='/bottom'>x</a>";
+    for (int i = 0; i < n; ++i) s += "<table><td>";
+    for (int i = 0; i < n; ++i) s += "<a><object>";
+    return s;
+  };
   // Four times the input may take at most about four times as long (generously: eight, plus
   // slack for a loaded machine); a quadratic cost would be sixteen.
   CHECK(seconds(nested(300000)) < 8 * seconds(nested(75000)) + 0.2);
   CHECK(seconds(attributes(80000)) < 8 * seconds(attributes(20000)) + 0.2);
+  CHECK(seconds(foreign(40000)) < 8 * seconds(foreign(10000)) + 0.2);
+  CHECK(seconds(cells(40000)) < 8 * seconds(cells(10000)) + 0.2);
 }
