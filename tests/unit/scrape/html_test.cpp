@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -143,11 +144,16 @@ TEST_CASE("html: the named exceptions") {
 
 TEST_CASE("html: deep nesting and many attributes stay linear") {
   // gumbo needed html_guard's blanking for these; the scanner takes them whole.
+  // The best of three runs: a loaded machine (the ASan build, other tests) slows one at random.
   const auto seconds = [](const std::string& html) {
-    const auto start = std::chrono::steady_clock::now();
-    const HtmlScan scan = scan_html(html, HtmlWants{true, true, true});
-    CHECK(scan.refs == std::vector<std::string>{"/bottom"});
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double best = 1e9;
+    for (int run = 0; run < 3; ++run) {
+      const auto start = std::chrono::steady_clock::now();
+      const HtmlScan scan = scan_html(html, HtmlWants{true, true, true});
+      CHECK(scan.refs == std::vector<std::string>{"/bottom"});
+      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    return best;
   };
   const auto nested = [](int n) {
     std::string s = "<title>Deep</title>";
