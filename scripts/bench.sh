@@ -34,14 +34,15 @@ Scenarios:
      to 0.0.0.0 for the length of the run, as no narrower bind covers all of 127/8
   12 link extraction at network speed: a static site of 5,000 pages of ~50 KiB of
      nested markup, 10 links each; volley fetch only and --links --title over the
-     list (c=50), against wget2 -r crawling the same site (--max-threads 50)
+     list (c=50), against wget2 -r crawling the same site (--max-threads 50) and
+     aiohttp + lxml over the same list
   13 priority: 100,000 request objects over 1,000 hosts (h1.localhost…h1000.localhost),
      c=200, with random priorities against the same objects without (--quick: 10,000
      over 100 hosts)
 
 Environment: VOLLEY=path of the binary (default build/volley, built with
 scripts/setup.sh when missing); VOLLEY_BASELINE=path of another volley binary
-(an earlier build) adds it as a tool to scenarios 1, 2 and 12, so a change is
+(an earlier build) adds it as a tool to scenarios 1, 2, 7 and 12, so a change is
 measured against what came before in the same run.
 EOF
 }
@@ -111,8 +112,8 @@ DELAY=0.1             # seconds, the /delay location's echo_sleep
 
 # --- packages ----------------------------------------------------------------
 ensure_packages() {
-  local pkgs=(nginx libnginx-mod-http-echo wrk curl wget2 python3 python3-aiohttp time openssl ca-certificates
-    redis-server)
+  local pkgs=(nginx libnginx-mod-http-echo wrk curl wget2 python3 python3-aiohttp python3-lxml time openssl
+    ca-certificates redis-server)
   local missing=() p
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -127,7 +128,7 @@ ensure_packages() {
 }
 ensure_packages
 
-# Debian's own interpreter: python3-aiohttp is installed for it, not for any
+# Debian's own interpreter: python3-aiohttp and python3-lxml are installed for it, not for any
 # other python3 that may come first in PATH.
 PY=/usr/bin/python3
 ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
@@ -394,6 +395,9 @@ run_tool() {
     volley-scrape)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         "$VOLLEY" -q -c "$conc" -i "$list" --title --links=all "${tls[@]}" ;;
+    volley-baseline-scrape)
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$VOLLEY_BASELINE" -q -c "$conc" -i "$list" --title --links=all "${tls[@]}" ;;
     volley-links)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         "$VOLLEY" -q --links --title -c "$conc" -i "$list" ;;
@@ -426,6 +430,9 @@ run_tool() {
     aiohttp)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         "$PY" "$ROOT/bench/aiohttp_fetch.py" -c "$conc" -i "$list" "${tls[@]}" ;;
+    aiohttp-lxml)
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$PY" "$ROOT/bench/aiohttp_lxml.py" -c "$conc" -i "$list" ;;
     *) die "unknown tool $tool" ;;
   esac
 }
@@ -568,8 +575,16 @@ scenario_7() {
   meta 7 title "scraping cost: --title --links=all on $(fmt_n "$N7") 100 KB pages (1,000 links) and $(fmt_n "$N7_BIG") 5 MB pages (50,000 links)"
   meta 7 note "parse cost per page = CPU µs/req of the scraped row minus the plain row of the same page."
   for l in "plain 100 KB" "scraped 100 KB" "plain 5 MB" "scraped 5 MB"; do meta 7 no_ratio "volley $l"; done
+  # The baseline scrapes only: a plain fetch does not run the extractor, so its plain rows serve both.
+  local base=()
+  if [ -n "${VOLLEY_BASELINE:-}" ]; then
+    for l in "scraped 100 KB" "scraped 5 MB"; do meta 7 no_ratio "volley (baseline) $l"; done
+    meta 7 note "volley (baseline) is VOLLEY_BASELINE with the same flags; its parse cost is its scraped row minus volley's plain row."
+    base=("volley (baseline) scraped 100 KB|volley-baseline-scrape|$list|$N7|100"
+      "volley (baseline) scraped 5 MB|volley-baseline-scrape|$big|$N7_BIG|10")
+  fi
   round_robin 7 "volley plain 100 KB|volley|$list|$N7|100" "volley scraped 100 KB|volley-scrape|$list|$N7|100" \
-    "volley plain 5 MB|volley|$big|$N7_BIG|10" "volley scraped 5 MB|volley-scrape|$big|$N7_BIG|10"
+    "volley plain 5 MB|volley|$big|$N7_BIG|10" "volley scraped 5 MB|volley-scrape|$big|$N7_BIG|10" "${base[@]}"
   report 7
 }
 
@@ -729,13 +744,14 @@ scenario_12() {
   meta 12 title "link extraction: a site of $(fmt_n "$N12") pages of ~50 KiB (nested div/span/p with attributes, 10 links each), c=50"
   meta 12 ref "$label"
   meta 12 no_ratio "volley fetch only"
-  meta 12 note "bar: $label at least as fast as wget2 -r in pages/s (req/s), i.e. volley ÷ tool req/s at least 1 on the wget2 row."
+  meta 12 note "bars: $label at least as fast as wget2 -r and at least 5× aiohttp + lxml in pages/s (req/s), i.e. volley ÷ tool req/s at least 1 on the wget2 row and at least 5 on the aiohttp + lxml row."
   meta 12 note "volley reads the list of every page; wget2 -r starts at page 0 and finds the others through the links (-l inf --no-robots --no-host-directories, files written under \$TMP, --max-threads 50)."
+  meta 12 note "aiohttp + lxml: bench/aiohttp_lxml.py over the same list, c=50; each page parsed with lxml.html on the event loop for its title and every <a href>, resolved as volley's --links."
   meta 12 note "volley runs process_body on $(nproc) worker thread(s) here (one per CPU); volley (baseline) is VOLLEY_BASELINE with the same flags."
   local base=()
   [ -z "${VOLLEY_BASELINE:-}" ] || base=("volley (baseline) --links --title|volley-baseline-links|$list|$N12|50")
   round_robin 12 "volley fetch only|volley|$list|$N12|50" "$label|volley-links|$list|$N12|50" "${base[@]}" \
-    "wget2 -r|wget2-recursive|$list|$N12|50"
+    "wget2 -r|wget2-recursive|$list|$N12|50" "aiohttp + lxml|aiohttp-lxml|$list|$N12|50"
   report 12
 }
 
@@ -774,6 +790,7 @@ done
 if [ -n "$OUT" ]; then
   volley_version=$("$VOLLEY" --version 2>/dev/null | head -n1 || true)
   aiohttp_version=$("$PY" -c 'import aiohttp; print(aiohttp.__version__)')
+  lxml_version=$("$PY" -c 'import lxml.etree; print(lxml.etree.__version__)')
   {
     echo "# volley benchmark"
     echo
@@ -785,7 +802,7 @@ if [ -n "$OUT" ]; then
     echo "- $(curl --version | head -n1)"
     echo "- $(wget2 --version | head -n1)"
     echo "- $(nginx -v 2>&1), worker_processes 1, echo module; ulimit -n $NOFILE"
-    echo "- $("$PY" --version), aiohttp $aiohttp_version"
+    echo "- $("$PY" --version), aiohttp $aiohttp_version, lxml $lxml_version"
     echo "- $(wrk -v 2>&1 | head -n1)"
     echo
     echo "## Commands (\$TMP is the run's temp dir)"
