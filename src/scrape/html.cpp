@@ -58,6 +58,8 @@ bool is_known_tag(std::string_view n) {
   return std::binary_search(std::begin(known), std::end(known), n);
 }
 
+bool is_heading(std::string_view n) { return n.size() == 2 && n[0] == 'h' && n[1] >= '1' && n[1] <= '6'; }
+
 enum class Ns { html, svg, math };
 
 // One entry of the stack of open elements, as far as it matters here: the tree builder's stack
@@ -120,8 +122,10 @@ bool bounds_scope(const Open& e) {
 // a page of deep nesting quadratic; past this depth we take the element to be out of reach.
 constexpr std::size_t max_search = 512;
 
-// A start tag's name as written: up to the first C-locale space or '/' (gumbo's reading).
+// A start tag's name as written: up to the first C-locale space or '/' (gumbo's reading). gumbo
+// reads a source that starts with "</>" (HtmlTag::source) as an end tag's: all between "</" and '>'.
 std::string raw_start_name(std::string_view source) {
+  if (source[1] == '/') return std::string(source.substr(2, source.size() - 3));
   std::size_t end = 1;
   while (end + 1 < source.size() && !is_in(source[end], " \t\n\v\f\r/")) ++end;
   return std::string(source.substr(1, end - 1));
@@ -231,6 +235,8 @@ class Scanner final : public HtmlTokenSink {
       if (name != "tr" && one_of(m_stack[m_markers.back()].name, {"tbody", "thead", "tfoot"})) push_html("tr");
     }
     if (closes_p(name)) close_p();
+    // A heading straight inside a heading closes it.
+    if (is_heading(name) && !m_stack.empty() && m_stack.back().ns == Ns::html && is_heading(m_stack.back().name)) pop();
     if (name == "a") adopt("a", true);
     if (name == "li") close_list_item({"li"});
     if (name == "dd" || name == "dt") close_list_item({"dd", "dt"});
@@ -295,8 +301,7 @@ class Scanner final : public HtmlTokenSink {
                       "dl", "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "listing", "main",
                       "menu", "nav", "ol", "pre", "section", "summary", "ul", "li", "dd", "dt", "form",
                       "applet", "marquee", "object", "h1", "h2", "h3", "h4", "h5", "h6", "select"})) {
-      const bool heading = name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6';
-      const std::size_t at = heading ? find_heading_in_scope() : find_in_scope(name, name == "li");
+      const std::size_t at = is_heading(name) ? find_heading_in_scope() : find_in_scope(name, name == "li");
       if (at != npos) pop_to(at);
       return;
     }
@@ -395,8 +400,7 @@ class Scanner final : public HtmlTokenSink {
   std::size_t find_heading_in_scope() const {
     for (std::size_t i = m_stack.size(), seen = 0; i > 0 && seen < max_search; --i, ++seen) {
       const Open& e = m_stack[i - 1];
-      if (e.ns == Ns::html && e.name.size() == 2 && e.name[0] == 'h' && e.name[1] >= '1' && e.name[1] <= '6')
-        return i - 1;
+      if (e.ns == Ns::html && is_heading(e.name)) return i - 1;
       if (bounds_scope(e)) return npos;
     }
     return npos;

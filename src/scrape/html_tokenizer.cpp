@@ -224,7 +224,12 @@ class Tokenizer {
       if (at + 2 >= n) return n;
       const char d = m_s[at + 2];
       if (is_ascii_letter(d)) return tag(at + 2, true);
-      if (d == '>') return at + 3;
+      if (d == '>') {
+        // "</>" emits no token, so gumbo's next token's text starts where it started.
+        if (m_empty_end_tags_to != at) m_empty_end_tags_from = at;
+        m_empty_end_tags_to = at + 3;
+        return at + 3;
+      }
       return bogus_comment(at + 2);
     }
     if (c == '?') return bogus_comment(at + 1);
@@ -283,7 +288,9 @@ class Tokenizer {
     }
     i = attributes(i);
     if (i == npos) return n;  // a tag cut off by the end of the input is dropped
-    m_tag.source = m_s.substr(at - (end ? 2 : 1), i - at + (end ? 2 : 1));
+    std::size_t from = at - (end ? 2 : 1);
+    if (m_empty_end_tags_to == from) from = m_empty_end_tags_from;
+    m_tag.source = m_s.substr(from, i - from);
     if (end) {
       m_sink.end_tag(m_tag);
       return i;
@@ -482,6 +489,9 @@ class Tokenizer {
   HtmlTag m_tag;
   std::unordered_set<std::string> m_names;  // the current tag's attribute names so far
   std::string m_pending_name;               // see attributes()
+  // The last run of "</>" with nothing between them: a tag right after it has it in its source.
+  std::size_t m_empty_end_tags_from = npos;
+  std::size_t m_empty_end_tags_to = npos;
 };
 
 }  // namespace

@@ -15,7 +15,9 @@ struct HtmlTag {
     std::string_view value;  // as written, without its quotes: character references not decoded
   };
   std::string name;  // lower-cased ASCII, NUL as U+FFFD
-  std::string_view source;  // the whole tag as written, from '<' to '>'
+  // The whole tag as written, from '<' to '>'; as gumbo's original text, it begins with the
+  // "</>" (which emit no token) right before the tag.
+  std::string_view source;
   bool end = false;
   bool self_closing = false;
   std::vector<Attribute> attributes;  // in source order; of repeated names only the first

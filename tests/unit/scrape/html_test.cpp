@@ -103,6 +103,10 @@ TEST_CASE("html: the scanner agrees with gumbo on a table of cases") {
       "<table><td><table></table><select><td><a href>", "<table><td><select></tbody><a href>", "<script><?script><a href>", "<title>&#x93000000", "<title>&#xffffffff;x y", "<title>&#xffffffff\r\nf",
       // Unknown elements are all one element to gumbo.
       "<y><svg></t><title>x", "<e><svg><title><svg></v><title>",
+      // A heading opened straight in a heading closes it.
+      "<h1><h1></h1><p></h1><svg></p><title>",
+      // "</>" emits no token: gumbo reads the next tag's name as written from "</>" on.
+      "</><svg></svg><title>x</title>", "<svg></></svg><title>x</title>", "</> <svg></svg><title>x</title>",
   };
   for (const char* c : cases) check_same(c);
 }
