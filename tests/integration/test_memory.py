@@ -65,8 +65,14 @@ class TestPeakRss(VolleyTestCase):
         pad = "q" * 1000
         n = 30000
         path = self.write_file("".join("http://127.0.0.1:%d/%d?%s\n" % (srv.port, i, pad) for i in range(n)))
+        cap = "40M"
+        if harness.sanitized():
+            # AddressSanitizer's shadow makes the run's fixed part alone larger than 40M: the
+            # smallest cap the binary accepts still holds the list back, which is what is run.
+            r = self.volley("--max-memory", cap, "--per-host", "1", self.url("/ok"), rc=2, parse=False)
+            cap = re.search(r"needs at least (\d+M)", r.stderr).group(1)
         peaks = {}
-        for flags in (["--max-memory", "40M"], []):
+        for flags in (["--max-memory", cap], []):
             out = os.path.join(self.tmpdir(), "out.jsonl")
             t0 = time.monotonic()
             rc, err, peaks[bool(flags)] = self.timed(["--per-host", "1", "-i", path] + flags, out)
