@@ -281,12 +281,12 @@ class LineReader:
         return b"".join(self.chunks)
 
 
-class OkServer(asyncio.Protocol):
-    """A fast keep-alive HTTP/1.1 server on 127.0.0.1 answering every request 200 "ok", for tests
-    of tens of thousands of URLs: the hostile server's thread per connection does about 500
-    requests a second on one connection, too few for them."""
+class OkServer:
+    """A fast keep-alive HTTP/1.1 server on 127.0.0.1 giving every request the same answer (200
+    "ok" unless another is given) and counting them, for tests of tens of thousands of requests:
+    the hostile server's thread per connection does about 500 a second, too few for them."""
 
-    RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+    OK = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
 
     class Connection(asyncio.Protocol):
         def __init__(self, server):
@@ -303,9 +303,10 @@ class OkServer(asyncio.Protocol):
             if n:
                 self.pending = self.pending[self.pending.rindex(b"\r\n\r\n") + 4:]
                 self.server.count += n
-                self.transport.write(OkServer.RESPONSE * n)
+                self.transport.write(self.server.response * n)
 
-    def __init__(self):
+    def __init__(self, response=OK):
+        self.response = response
         self.count = 0
         self.loop = asyncio.new_event_loop()
         started = threading.Event()

@@ -2,11 +2,9 @@
 """Hardening for unattended runs (issue 8): numeric flags at their limits, input fidelity (a
 UTF-8 BOM, internationalised host names) and memory while many retries wait."""
 
-import asyncio
 import os
 import signal
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -101,50 +99,8 @@ class TestInputFidelity(VolleyTestCase):
         self.fetch_idn(self.idn_env(LC_ALL="C.UTF-8"))
 
 
-class Always503:
-    """A fast keep-alive HTTP/1.1 server (asyncio) that answers every request 503 with
-    Retry-After, counting requests: the hostile server's thread per connection is too slow for
-    the tens of thousands of requests a memory test needs."""
-
-    RESPONSE = (b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 30\r\n"
-                b"Content-Length: 0\r\n\r\n")
-
-    def __init__(self):
-        self.count = 0
-        self.loop = asyncio.new_event_loop()
-        started = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(started,), daemon=True)
-        self.thread.start()
-        if not started.wait(10):
-            raise RuntimeError("503 server did not start")
-
-    def _run(self, started):
-        asyncio.set_event_loop(self.loop)
-        self.server = self.loop.run_until_complete(
-            asyncio.start_server(self._serve, "127.0.0.1", 0, backlog=512))
-        self.port = self.server.sockets[0].getsockname()[1]
-        started.set()
-        self.loop.run_forever()
-
-    async def _serve(self, reader, writer):
-        try:
-            while True:
-                await reader.readuntil(b"\r\n\r\n")
-                self.count += 1
-                writer.write(self.RESPONSE)
-                await writer.drain()
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-
-    def close(self):
-        async def stop():
-            self.server.close()
-            await self.server.wait_closed()
-        asyncio.run_coroutine_threadsafe(stop(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
+# Every request answered 503 with Retry-After, by the harness's fast server.
+ALWAYS_503 = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 30\r\nContent-Length: 0\r\n\r\n"
 
 
 class TestRetryMemory(VolleyTestCase):
@@ -152,7 +108,7 @@ class TestRetryMemory(VolleyTestCase):
     memory does not grow with the list however many URLs answer 503 with Retry-After."""
 
     def peak_rss_kb(self, n):
-        srv = Always503()
+        srv = harness.OkServer(ALWAYS_503)
         self.addCleanup(srv.close)
         pad = "p" * 1000  # URLs of a realistic length, so what each waiting job holds shows
         urls = "".join("http://127.0.0.1:%d/%d?%s\n" % (srv.port, i, pad) for i in range(n))
