@@ -17,13 +17,13 @@ TEST_CASE("memory_cap: the fixed part is the start, the run, a slot per transfer
   CHECK(fixed_memory_bytes(0, 0, false, 0) == run_bytes + slot_bytes);
 }
 
-TEST_CASE("memory_cap: the message gives the size needed as the flag takes it, rounded up") {
+TEST_CASE("memory_cap: the message gives the size needed as the flag takes it, rounded up, and a MiB to spare") {
   CHECK(memory_too_small_message(8 * MiB, 36 * MiB + 1, 500, false, 10 * MiB) ==
-        "--max-memory 8M is too small for -c 500: needs at least 37M");
+        "--max-memory 8M is too small for -c 500: needs at least 38M");
   CHECK(memory_too_small_message(8 * MiB, 37 * MiB, 500, false, 10 * MiB) ==
-        "--max-memory 8M is too small for -c 500: needs at least 37M");
+        "--max-memory 8M is too small for -c 500: needs at least 38M");
   CHECK(memory_too_small_message(100 * MiB, 520 * MiB, 50, true, 10 * MiB) ==
-        "--max-memory 100M is too small for -c 50 keeping bodies of up to --max-body 10M: needs at least 520M");
+        "--max-memory 100M is too small for -c 50 keeping bodies of up to --max-body 10M: needs at least 521M");
 }
 
 TEST_CASE("memory_cap: below the mark the read-ahead is untouched, above it only free slots are filled") {
