@@ -10,6 +10,7 @@ packages=(
   openssl python3
   libgumbo-dev libre2-dev libssl-dev libhiredis-dev
   libsqlite3-dev sqlite3
+  libpsl-dev publicsuffix libexpat1-dev zlib1g-dev  # --crawl: --scope domain, --sitemap
   redis-server  # tests/integration/test_fleet.py starts its own
 )
 # Callers add what only they need (scripts/test.sh: nginx for the HTTP/2 test).

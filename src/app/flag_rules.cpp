@@ -31,6 +31,8 @@ std::optional<std::string> queue_conflict(const Options& o, const FlagFacts& fac
     return "--shard does not apply to --queue: split the queue with volley enqueue --shards N";
   // A queue's seqs are a worker's own count, not positions in a list: what is left is the
   // entries nobody acknowledged, which other workers take.
+  // A crawl's frontier lives in one process; a fleet crawl is not designed yet (docs/crawl.md).
+  if (queue && o.crawl) return "--crawl does not apply to --queue: crawl from a list or stdin";
   if (queue && o.resume) return "--resume does not apply to --queue: entries without a line stay pending for the workers";
   if (!o.results.empty() && (!queue || !o.output.empty())) return "--results needs --queue, and takes the place of -o";
   if (!o.results.empty() && results_is_queue(o))
@@ -43,6 +45,9 @@ std::optional<std::string> output_conflict(const Options& o, const FlagFacts& fa
   if (o.output.empty() && o.resume)
     return "--resume needs -o FILE: it fetches what FILE has no line for yet, and appends to it";
   if (o.output.empty() && o.append) return "-a/--append needs -o FILE";
+  // What a crawl found and had yet to fetch is only known to its --state file (docs/crawl.md).
+  if (o.resume && o.crawl && o.state.empty())
+    return "--resume of a --crawl needs --state FILE: the pages found and not yet fetched are kept there";
   // Lines written to /dev/null in its place would be lost without a word.
   if (facts.stdout_closed && o.output.empty() && o.results.empty())
     return "standard output is closed: give -o FILE or an open stdout";

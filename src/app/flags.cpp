@@ -266,6 +266,39 @@ void declare_scrape_flags(CLI::App& app, Options& o) {
       ->option_text("LIST");
 }
 
+// A crawl from the URLs read (docs/crawl.md).
+void declare_crawl_flags(CLI::App& app, Options& o) {
+  app.option_defaults()->group("Crawl");
+  auto* crawl = app.add_flag("-r,--crawl,--recursive", o.crawl,
+                             "Also fetch the links of each HTML page fetched, in --scope, each URL once");
+  app.add_option("--depth,--level", o.depth, "With --crawl: follow links N pages deep from a seed (default 5); 0: seeds only")
+      ->check(CLI::Range(0, 1000000))
+      ->needs(crawl)
+      ->option_text("N");
+  app.add_option("--scope", o.scope, "With --crawl: follow links on the seed's host (default), prefix (its directory), domain or any")
+      ->check(CLI::IsMember({"host", "prefix", "domain", "any"}))
+      ->needs(crawl)
+      ->option_text("WHERE");
+  app.add_option("--include", o.include, "With --crawl: follow only URLs that match some RE2 REGEX; repeatable")
+      ->allow_extra_args(false)
+      ->needs(crawl)
+      ->option_text("REGEX");
+  app.add_option("--exclude", o.exclude, "With --crawl: do not follow URLs that match REGEX; repeatable")
+      ->allow_extra_args(false)
+      ->needs(crawl)
+      ->option_text("REGEX");
+  app.add_option("--max-pages", o.max_pages, "With --crawl: stop after N lines")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 62))
+      ->needs(crawl)
+      ->option_text("N");
+  app.add_option("--max-pages-per-host", o.max_pages_per_host, "With --crawl: fetch N pages of one host:port at most")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 62))
+      ->needs(crawl)
+      ->option_text("N");
+  app.add_flag("--sitemap", o.sitemap, "With --crawl: also seed each seed's host from its sitemaps (robots.txt, /sitemap.xml)")
+      ->needs(crawl);
+}
+
 // A Redis stream in place of the input files (docs/fleet.md).
 void declare_queue_flags(CLI::App& app, Options& o) {
   app.option_defaults()->group("Work queue");
@@ -300,6 +333,7 @@ void declare_flags(CLI::App& app, Options& o, FlagText& text) {
   declare_tls_flags(app, o);
   declare_limit_flags(app, o, text);
   declare_scrape_flags(app, o);
+  declare_crawl_flags(app, o);
   declare_queue_flags(app, o);
 }
 

@@ -70,6 +70,16 @@ struct Options {
   std::string match_status;   // keep only lines whose status is in this list
   std::string filter_status;  // drop lines whose status is in this list
 
+  // --crawl (docs/crawl.md): every URL read is a seed, and the links of its pages in scope are
+  // fetched too, each once.
+  bool crawl = false;
+  int depth = 5;               // the links of a page this deep are not followed; seeds are 0
+  std::string scope = "host";  // host, prefix, domain or any (crawl/crawl_rules.hpp)
+  std::vector<std::string> include, exclude;  // RE2 over the canonical URL
+  std::uint64_t max_pages = 0;           // lines at most; 0: no budget
+  std::uint64_t max_pages_per_host = 0;  // pages of one host:port at most; 0: no budget
+  bool sitemap = false;                  // also seed each seed's host from its sitemaps
+
   std::string state;  // --state FILE; empty: none
   std::optional<std::int64_t> max_age_ms;  // --max-age: a URL fetched successfully this recently is not requested
 

@@ -21,6 +21,7 @@ struct RequestOverrides {
 };
 
 struct StateEntry;
+struct CrawlPage;
 
 /// One URL on its way through the stages; a retry is the same Job again.
 struct Job {
@@ -53,6 +54,7 @@ struct Job {
   // Nothing else of its host was queued when the scheduler started it: its connection and its
   // host's DNS entry are not kept for later (EasySetup::keep_host).
   bool host_drained = false;
+  std::shared_ptr<const CrawlPage> crawl;  // --crawl: where the page sits in the crawl; null otherwise
 
   /// What a transport does as it starts the job: count an attempt, unless it is the hop of one.
   void count_start() {

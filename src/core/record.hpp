@@ -5,12 +5,15 @@
 #include "scrape/extracted.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace volley {
+
+struct CrawlPage;
 
 /// Everything one output line says about one URL. The reactor fills the transport facts,
 /// result_builder the error; jsonl_writer turns it into the line (docs/output.md).
@@ -51,6 +54,7 @@ struct Record {
   std::optional<std::string> meta;  // a request object's "meta", as compact JSON
   std::optional<std::string> id;    // the queue entry's id (--queue)
   std::optional<std::string> saved;  // where --save wrote the body
+  std::shared_ptr<const CrawlPage> crawl;  // --crawl: the line's depth and parent, its links' seed
   Extracted extracted;
 };
 

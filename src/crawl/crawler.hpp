@@ -1,0 +1,65 @@
+#pragma once
+
+#include "app/options.hpp"
+#include "core/job.hpp"
+#include "core/record.hpp"
+#include "crawl/crawl_rules.hpp"
+#include "crawl/seen_set.hpp"
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace volley {
+
+struct CrawlPage;
+
+/// The crawl's frontier and seen set (docs/crawl.md), the engine's collaborator under --crawl.
+/// Seeds come from the intake, links from each page's record as its line goes out; the pages to
+/// fetch go to the engine when its read-ahead window has room, breadth-first (in the order found,
+/// and with a priority lowered by depth for the scheduler). Every page it hands out gets a line.
+class Crawler {
+ public:
+  explicit Crawler(const Options& options, CrawlRules rules);
+  ~Crawler();
+
+  /// A URL read from the input: whether it is fetched (its job then carries its CrawlPage and a
+  /// seq of the crawl's count) or makes no line (its canonical form seen already, or over a budget).
+  bool admit_seed(Job& job);
+  /// Whether the redirect of `job` to `next_url` may be followed: in the scope of its seed and
+  /// not seen. The target is marked seen, so a page reached by a redirect and directly is
+  /// fetched once.
+  bool may_follow_redirect(const Job& job, std::string_view next_url);
+  /// A page's line goes out: the links of its body that pass the rules join the frontier.
+  void expand(const Record& r);
+  /// The next page to fetch; nullopt when the frontier is empty.
+  std::optional<Job> next();
+  /// Pages found and not handed out yet.
+  std::size_t pending() const { return m_frontier.size(); }
+  /// Links not followed, by reason (NotFollowed).
+  const std::array<std::uint64_t, not_followed_kinds>& not_followed() const { return m_not_followed; }
+
+ private:
+  struct Entry {
+    std::string url;
+    std::shared_ptr<const CrawlPage> page;
+  };
+  bool take_budget(const std::string& host_key);
+  void skip(NotFollowed why) { ++m_not_followed[static_cast<std::size_t>(why)]; }
+
+  const Options& m_options;
+  CrawlRules m_rules;
+  SeenSet m_seen;
+  std::deque<Entry> m_frontier;
+  std::uint64_t m_seq = 0;    // pages handed out: the seq of the next is one more
+  std::uint64_t m_pages = 0;  // pages admitted (seeds and links), for --max-pages
+  std::unordered_map<std::string, std::uint64_t> m_per_host;  // --max-pages-per-host
+  std::array<std::uint64_t, not_followed_kinds> m_not_followed{};
+};
+
+}  // namespace volley
