@@ -945,11 +945,11 @@ scenario_15() {
   kill "$sampler" 2>/dev/null || true
   wait "$sampler" 2>/dev/null || true
   # Lines/s in each full window: those ending before the last line (the run's end falls in the
-  # window after).
+  # window after; measure removes the output before the sampler stops, so the last samples are 0).
   rates=$("$PY" - "$samples" <<'PY'
 import statistics, sys
 rows = [tuple(map(float, line.split())) for line in open(sys.argv[1]) if len(line.split()) == 2]
-last = rows[-1][1] if rows else 0
+last = max((n for _, n in rows), default=0)
 r = [(n1 - n0) / (t1 - t0) for (t0, n0), (t1, n1) in zip(rows, rows[1:]) if n0 < n1 < last]
 print(f"min {min(r):,.0f}, median {statistics.median(r):,.0f}, max {max(r):,.0f}; first window "
       f"{r[0]:,.0f}, last {r[-1]:,.0f} ({len(r)} windows)" if r else "no full window")
