@@ -45,7 +45,7 @@ Scenarios:
      (--quick: 500 pages)
   15 a 1,000,000-page crawl with --state on a site made up as it is asked for
      (bench/endless_site.py): peak RSS and the lines/s held, sampled every 10 s
-     (--quick: 10,000 pages)
+     (--quick: 10,000 pages, sampled every 0.5 s)
 
 Environment: VOLLEY=path of the binary (default build/volley, built with
 scripts/setup.sh when missing); VOLLEY_BASELINE=path of another volley binary
@@ -105,7 +105,7 @@ if [ "$QUICK" = 1 ]; then
   N11=(1000 5000)
   N12=500
   N13=10000 H13=100
-  N14=500 N15=10000 SAMPLE_SECS=1
+  N14=500 N15=10000 SAMPLE_SECS=0.5
   WRK_SECS=1 TOOL_TIMEOUT=60 CRAWL_TIMEOUT=120
 else
   N1=20000 N3=5000 N4=20000 N5=1000000 N5_SMALL=10000 N6=5000 N_BASE=2000 N7=5000 N7_BIG=100 N8=5000 N9=20000
@@ -902,11 +902,10 @@ scenario_14() {
 
 # site_cpu: the CPU seconds bench/endless_site.py's processes have used so far.
 site_cpu() {
-  local pids
-  pids="$SITE_PID $(pgrep -P "$SITE_PID" | tr '\n' ' ')"
-  # shellcheck disable=SC2086
-  (cd /proc && cat $(printf '%s/stat ' $pids)) 2>/dev/null |
-    awk -v hz="$(getconf CLK_TCK)" '{ t += $14 + $15 } END { printf "%.2f", t / hz }'
+  local pid kids stats=()
+  mapfile -t kids < <(pgrep -P "$SITE_PID")
+  for pid in "$SITE_PID" "${kids[@]}"; do stats+=("/proc/$pid/stat"); done
+  cat "${stats[@]}" 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '{ t += $14 + $15 } END { printf "%.2f", t / hz }'
 }
 
 start_endless_site() {
@@ -919,8 +918,9 @@ start_endless_site() {
     sleep 0.05
   done
   SITE_PORT=$(head -n1 "$TMP/site.port")
-  [ -n "$SITE_PORT" ] && curl -sf -o /dev/null "http://127.0.0.1:$SITE_PORT/p/0" ||
+  if [ -z "$SITE_PORT" ] || ! curl -sf -o /dev/null "http://127.0.0.1:$SITE_PORT/p/0"; then
     die "bench/endless_site.py did not start: $(cat "$TMP/site.log")"
+  fi
 }
 
 # A crawl too large for a static site: N15 pages of a tree made up as they are asked for, with
@@ -934,8 +934,9 @@ scenario_15() {
   meta 15 note "\`volley -q --crawl -c 50 --depth $CRAWL_DEPTH --max-pages $N15 --state FILE $seed\`, one run, a new --state file; page /p/N (~1.3 KB) links to /p/10N+1 … /p/10N+10, those below $(fmt_n "$N15"): every page is reached by one link, and the frontier (pages found, not yet fetched) grows to the tree's last level, most of the site."
   rm -f "$samples"
   (
-    while sleep "$SAMPLE_SECS"; do
+    while :; do
       echo "$EPOCHREALTIME $(wc -l 2>/dev/null <"$TMP/out" || echo 0)"
+      sleep "$SAMPLE_SECS"
     done
   ) >"$samples" &
   sampler=$!
