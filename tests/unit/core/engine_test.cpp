@@ -1268,5 +1268,4 @@ TEST_CASE("engine: a crawl cut by a signal gives each page handed out one line, 
   for (const auto& line : r.lines) CHECK(seqs.insert(line["seq"].get<std::uint64_t>()).second);
   CHECK(*seqs.rbegin() == seqs.size());  // 1..N: nothing handed out is without its line
   CHECK(r.lines.size() >= t.starts.size());
-  CHECK(crawler.pending() > 0);  // what was found and not handed out makes no line
 }
