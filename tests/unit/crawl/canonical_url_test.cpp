@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <ctime>
 #include <set>
 #include <string>
@@ -178,6 +179,33 @@ TEST_CASE("canonical_url: duplicates in every canonical form have one key") {
                             "http://example.com/a/b?x=1&y=2&y=2", "http://example.com/a%2Fb?x=1&y=2"}) {
     INFO(other);
     CHECK(*canonical_url(other) != "http://example.com/a/b?x=1&y=2");
+  }
+}
+
+TEST_CASE("canonical_url: any spelling's canonical form is its own, over random URLs") {
+  // Pieces that meet every rule: case, escapes good and bad, dot segments, ports, queries, bytes.
+  const std::vector<std::string> pieces = {"/", "a", "B", ".", "..", "%", "%2e", "%2E", "%41", "%7e", "%2f", "%zz",
+                                           "%2", "?", "&", "=", "#", "+", " ", "%20", "\xC3\xA9", "\x01", ";", ":",
+                                           "@", "[", "]", "~", "//", "/./", "/../", "%25"};
+  const std::vector<std::string> heads = {"http://a", "HTTPS://Ex.COM:443", "http://u:p@h:0080", "http://[::1]:8080",
+                                          "http://h:"};
+  std::uint32_t state = 12345;
+  const auto next = [&state](std::size_t n) {
+    state = state * 1664525u + 1013904223u;  // a fixed LCG: the same URLs in every run
+    return static_cast<std::size_t>(state >> 8) % n;
+  };
+  for (int i = 0; i < 20000; ++i) {
+    std::string url = heads[next(heads.size())] + "/";
+    const std::size_t n = next(12);
+    for (std::size_t k = 0; k < n; ++k) url += pieces[next(pieces.size())];
+    const std::optional<std::string> once = canonical_url(url);
+    REQUIRE(once);
+    INFO(url << " -> " << *once);
+    REQUIRE(canonical_url(*once) == once);
+    REQUIRE(once->find('#') == std::string::npos);
+    REQUIRE(std::none_of(once->begin(), once->end(), [](char c) {
+      return static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7F;
+    }));
   }
 }
 
