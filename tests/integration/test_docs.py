@@ -20,8 +20,7 @@ How an example meets the local servers, the one substitution (Scratch.substitute
   - the scratch directory holds the files the docs name: urls.txt (URLs of a local test server),
     products.json and items.json, out.jsonl (a real run's lines) and state.db (a real --state
     run's file); /srv/crawl, the docs' crawl directory, is the scratch directory;
-  - https://example.com/, the site the docs crawl, is SITE (below): a few linked pages, a PDF, a
-    redirect and a dead link, served from a directory of their own by Python's http.server;
+  - https://example.com/, the site the docs crawl, is SITE (below), on the test server's /site/;
   - redis://queue:6379 and redis://queue.internal:6379 name a redis-server of the test's own,
     and redis-cli talks to it;
   - PATH starts with the built volley and with stubs: `mail` and `alert` record each call in
@@ -35,8 +34,6 @@ run holds the lock, and when volley fails; the SQL reports' output.
 """
 
 import fcntl
-import functools
-import http.server
 import json
 import os
 import re
@@ -45,7 +42,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -101,47 +97,33 @@ def shard_of(host, n):
     return h % n + 1
 
 
-# The docs' https://example.com/: path -> body. /docs redirects to /docs/ (http.server's own
-# redirect of a directory), /missing.html answers 404, and the mailto: and example.org links are
-# never fetched under the default scope.
+# The docs' https://example.com/, laid out on the test server's /site/ (hostile_server.h_site): a
+# redirect (/docs to /docs/), a PDF, a dead link, a mailto: and another site's link, and ETags, so
+# a night after the first meets 304s.
 SITE = {
-    "index.html": '<title>Example</title><a href="docs">Docs</a> <a href="blog/">Blog</a>'
-                  ' <a href="about.html#team">About</a> <a href="missing.html">Old page</a>'
-                  ' <a href="mailto:hello@example.com">Mail</a> <a href="https://example.org/">Elsewhere</a>',
-    "about.html": '<title>About</title><a href="/">Home</a> <a href="/docs/">Docs</a>',
-    "docs/index.html": '<title>Docs</title><a href="intro.html">Intro</a> <a href="api.html">API</a>'
-                       ' <a href="guide.pdf">Guide (PDF)</a> <a href="../">Home</a>',
+    "": '<title>Example</title><a href="docs">Docs</a> <a href="blog/">Blog</a>'
+        ' <a href="about.html#team">About</a> <a href="missing.html">Old page</a>'
+        ' <a href="mailto:hello@example.com">Mail</a> <a href="https://example.org/">Elsewhere</a>',
+    "about.html": '<title>About</title><a href="./">Home</a> <a href="docs/">Docs</a>',
+    "docs/": '<title>Docs</title><a href="intro.html">Intro</a> <a href="api.html">API</a>'
+             ' <a href="guide.pdf">Guide (PDF)</a> <a href="../">Home</a>',
     "docs/intro.html": '<title>Intro</title><a href="api.html">API</a> <a href="../blog/">Blog</a>',
     "docs/api.html": '<title>API</title><a href="intro.html#start">Intro</a>',
-    "docs/guide.pdf": '%PDF-1.4\n',
-    "blog/index.html": '<title>Blog</title><a href="2026/first.html">First</a> <a href="2026/second.html">Second</a>',
+    "blog/": '<title>Blog</title><a href="2026/first.html">First</a> <a href="2026/second.html">Second</a>',
     "blog/2026/first.html": '<title>First</title><a href="second.html">Next</a> <a href="../../docs/api.html">API</a>',
     "blog/2026/second.html": '<title>Second</title><a href="first.html">Previous</a>',
 }
 
 
-class Site:
-    """SITE served on loopback, for the scratch directory's life: its base URL is url."""
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    def __init__(self, case):
-        root = tempfile.mkdtemp(prefix="volley-docs-site-")
-        case.addCleanup(shutil.rmtree, root, True)
-        for path, body in SITE.items():
-            os.makedirs(os.path.dirname(os.path.join(root, path)), exist_ok=True)
-            with open(os.path.join(root, path), "w") as f:
-                f.write(body)
-        self.server = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(Site.Handler, directory=root))
-        self.server.daemon_threads = True
-        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        thread.start()
-        case.addCleanup(self.server.server_close)
-        case.addCleanup(self.server.shutdown)
-        self.url = "http://127.0.0.1:%d/" % self.server.server_address[1]
+def lay_out_site(case):
+    """SITE on the case's server; returns its base URL, what https://example.com/ stands for."""
+    pages = case.srv.state.site
+    for i, (path, body) in enumerate(SITE.items()):
+        pages["/site/" + path] = {"body": body, "etag": '"v%d"' % i}
+    pages["/site/docs/guide.pdf"] = {"body": b"%PDF-1.4\n", "ctype": "application/pdf"}
+    pages["/site/docs"] = {"status": 301, "body": b"", "headers": [("Location", "/site/docs/")]}
+    pages["/site/missing.html"] = {"status": 404, "body": "gone\n", "ctype": "text/plain"}
+    return case.url("/site/")
 
 
 STUBS = {
@@ -168,7 +150,7 @@ class Scratch:
                 f.write(text)
             os.chmod(path, 0o755)
         self.redis_url, self.redis_port = redis_url, redis_port
-        self.site = Site(case)
+        self.site_url = lay_out_site(case)
         self.urls = [case.url("/page/links"), case.url("/page/latin1-title"), case.url("/ok"),
                      case.url("/status/404")]
         self.write("urls.txt", "".join(u + "\n" for u in self.urls))
@@ -198,7 +180,7 @@ class Scratch:
     def substitute(self, text):
         """SUBSTITUTIONS: the docs' names of places, turned into the local ones."""
         text = text.replace("/srv/crawl", self.dir)
-        text = text.replace("https://example.com/", self.site.url)
+        text = text.replace("https://example.com/", self.site_url)
         if self.redis_url:
             for name in ("redis://queue:6379", "redis://queue.internal:6379"):
                 text = text.replace(name, self.redis_url)
