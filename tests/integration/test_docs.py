@@ -399,6 +399,25 @@ class TestDocsPromises(VolleyTestCase):
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stderr.decode().strip(), shown[0].text.strip())
 
+    def test_crawl_examples_print_what_they_say(self):
+        s = Scratch(self)
+
+        def run(text):
+            r = s.sh(s.substitute(self.block("docs/crawl.md", text).text))
+            self.assertEqual(r.returncode, 0, r.stderr.decode())
+            return r.stdout.decode()
+        # Two links deep: the seed (no parent), then pages each found on a page of the crawl.
+        lines = [json.loads(ln) for ln in run("--depth 2").splitlines()]
+        self.assertEqual(sorted(ln["depth"] for ln in lines), [0] + [1] * 4 + [2] * 5)
+        urls = {ln["url"] for ln in lines}
+        self.assertEqual([ln["parent"] for ln in lines if ln["depth"] == 0], [None])
+        self.assertTrue(all(ln["parent"] in urls for ln in lines if ln["depth"]), lines)
+        # The broken-link report: the one dead link, and the home page that has it.
+        dead = [json.loads(ln) for ln in run("on: .parent").splitlines()]
+        self.assertEqual([(d["url"], d["status"], d["on"]) for d in dead],
+                         [(s.site_url + "missing.html", 404, s.site_url)])
+        self.assertEqual(run("--max-pages 3").split(), ["3"])
+
     def test_summary_json_example_has_a_real_summarys_keys(self):
         example = [b for b in blocks_of("docs/output.md") if b.lang == "json" and '"exit_status"' in b.text]
         self.assertEqual(len(example), 1)
