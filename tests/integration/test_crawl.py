@@ -199,6 +199,8 @@ class TestCrawl(VolleyTestCase):
             self.assertTrue(r.stderr.startswith("volley: error:"), (args, r.stderr))
         r = self.volley("--crawl", "--queue", "redis://127.0.0.1:1/s", rc=2)
         self.assertIn("--queue", r.stderr)
+        r = self.volley("--crawl", "--shard", "1/2", self.url("/tree/0"), rc=2)
+        self.assertIn("--shard", r.stderr)
         r = self.volley("--depth", "2", self.url("/tree/0"), rc=2)  # without --crawl
         self.assertEqual(self.paths_seen(), [])
 
