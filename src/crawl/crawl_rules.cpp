@@ -22,6 +22,7 @@ std::string_view not_followed_name(NotFollowed why) {
     case NotFollowed::nofollow: return "nofollow";
     case NotFollowed::budget: return "budget";
     case NotFollowed::seen: return "seen";
+    case NotFollowed::robots: return "robots";
   }
   return "unknown";
 }

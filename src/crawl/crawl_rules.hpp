@@ -18,10 +18,11 @@ enum class NotFollowed {
   depth,     // found on a page at --depth
   trap,      // a trap guard: too long, too deep, a path segment or parameter repeated, escaped thrice
   nofollow,  // --robots: rel="nofollow", or the page's <meta name="robots" content="nofollow">
+  robots,    // --robots: its origin's robots.txt disallows it
   budget,    // --max-pages, --max-pages-per-host
   seen,      // fetched or queued already, under its canonical form
 };
-inline constexpr std::size_t not_followed_kinds = 8;
+inline constexpr std::size_t not_followed_kinds = 9;
 /// The reason's key in the summary and --summary-json: "scheme", "scope", …
 std::string_view not_followed_name(NotFollowed why);
 

@@ -69,6 +69,12 @@ bool Crawler::may_follow_redirect(const Job& job, std::string_view next_url) {
   return false;
 }
 
+bool Crawler::drop_disallowed(const Job& job) {
+  if (!job.crawl || job.crawl->depth == 0 || job.redirects) return false;
+  skip(NotFollowed::robots);
+  return true;
+}
+
 void Crawler::expand(const Record& r) {
   if (!r.crawl) return;
   const CrawlPage& from = *r.crawl;
