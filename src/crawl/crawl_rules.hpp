@@ -26,7 +26,7 @@ inline constexpr std::size_t not_followed_kinds = 9;
 /// The reason's key in the summary and --summary-json: "scheme", "scope", …
 std::string_view not_followed_name(NotFollowed why);
 
-/// --scope, --include, --exclude and the trap guards (docs/crawl-rules.md): what a link must pass
+/// --scope, --include, --exclude and the trap guards (docs/crawl.md): what a link must pass
 /// to be fetched, whatever page it is found on. Pure and thread-safe; built once from the flags.
 class CrawlRules {
  public:

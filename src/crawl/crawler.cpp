@@ -78,6 +78,9 @@ bool Crawler::drop_disallowed(const Job& job) {
 void Crawler::expand(const Record& r) {
   if (!r.crawl) return;
   const CrawlPage& from = *r.crawl;
+  // The pages found on one page share their place in the crawl: one CrawlPage for all of them,
+  // so that a page waiting in the frontier costs its URL and a pointer.
+  std::shared_ptr<const CrawlPage> found;
   for (const std::string& link : r.extracted.links) {
     if (from.depth >= m_options.depth) {
       skip(NotFollowed::depth);
@@ -107,12 +110,15 @@ void Crawler::expand(const Record& r) {
       continue;
     }
     m_seen.insert(fp);
-    auto page = std::make_shared<CrawlPage>();
-    page->depth = from.depth + 1;
-    page->parent = r.url;
-    page->scope_root = from.scope_root;
-    page->base_priority = from.base_priority;
-    m_frontier.push_back(Entry{std::move(parsed.url), std::move(page)});
+    if (!found) {
+      auto page = std::make_shared<CrawlPage>();
+      page->depth = from.depth + 1;
+      page->parent = r.url;
+      page->scope_root = from.scope_root;
+      page->base_priority = from.base_priority;
+      found = std::move(page);
+    }
+    m_frontier.push_back(Entry{std::move(parsed.url), found});
   }
 }
 
