@@ -59,13 +59,28 @@ bool Crawler::may_follow_redirect(const Job& job, std::string_view next_url) {
   if (!job.crawl) return true;
   const std::optional<std::string> canonical = canonical_url(next_url);
   if (!canonical) return true;  // the redirect rules refuse it, with their own error
-  if (m_rules.check(next_url, *canonical, job.crawl->scope_root)) return false;
-  return m_seen.insert(url_fingerprint(*canonical));
+  // Counted as links are: a hop not followed is a page the crawl does not fetch.
+  if (const auto why = m_rules.check(next_url, *canonical, job.crawl->scope_root)) {
+    skip(*why);
+    return false;
+  }
+  if (m_seen.insert(url_fingerprint(*canonical))) return true;
+  skip(NotFollowed::seen);
+  return false;
+}
+
+bool Crawler::drop_disallowed(const Job& job) {
+  if (!job.crawl || job.crawl->depth == 0 || job.redirects) return false;
+  skip(NotFollowed::robots);
+  return true;
 }
 
 void Crawler::expand(const Record& r) {
   if (!r.crawl) return;
   const CrawlPage& from = *r.crawl;
+  // The pages found on one page share their place in the crawl: one CrawlPage for all of them,
+  // so that a page waiting in the frontier costs its URL and a pointer.
+  std::shared_ptr<const CrawlPage> found;
   for (const std::string& link : r.extracted.links) {
     if (from.depth >= m_options.depth) {
       skip(NotFollowed::depth);
@@ -95,12 +110,15 @@ void Crawler::expand(const Record& r) {
       continue;
     }
     m_seen.insert(fp);
-    auto page = std::make_shared<CrawlPage>();
-    page->depth = from.depth + 1;
-    page->parent = r.url;
-    page->scope_root = from.scope_root;
-    page->base_priority = from.base_priority;
-    m_frontier.push_back(Entry{std::move(parsed.url), std::move(page)});
+    if (!found) {
+      auto page = std::make_shared<CrawlPage>();
+      page->depth = from.depth + 1;
+      page->parent = r.url;
+      page->scope_root = from.scope_root;
+      page->base_priority = from.base_priority;
+      found = std::move(page);
+    }
+    m_frontier.push_back(Entry{std::move(parsed.url), found});
   }
 }
 
