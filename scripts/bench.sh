@@ -138,8 +138,8 @@ ensure_packages() {
 }
 ensure_packages
 
-# Debian's own interpreter: python3-aiohttp, python3-lxml and python3-scrapy are installed for it, not for any
-# other python3 that may come first in PATH.
+# Debian's own interpreter: python3-aiohttp, python3-lxml and python3-scrapy are installed for it,
+# not for any other python3 that may come first in PATH.
 PY=/usr/bin/python3
 ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
 if [ ! -f "$ECHO_MODULE" ]; then
