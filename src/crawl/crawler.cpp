@@ -21,7 +21,9 @@ std::int32_t page_priority(const CrawlPage& page) {
 
 }  // namespace
 
-Crawler::Crawler(const Options& options, CrawlRules rules) : m_options(options), m_rules(std::move(rules)) {}
+Crawler::Crawler(const Options& options, CrawlRules rules) : m_options(options), m_rules(std::move(rules)) {
+  if (options.sitemap) m_sitemaps.emplace(options.robots);
+}
 
 Crawler::~Crawler() = default;
 
@@ -50,6 +52,7 @@ bool Crawler::admit_seed(Job& job) {
   page->scope_root = m_rules.scope_root(job.target);
   page->base_priority = job.priority;
   job.priority = page_priority(*page);
+  if (m_sitemaps) m_sitemaps->seed(job, page->scope_root, page->base_priority);
   job.crawl = std::move(page);
   job.seq = ++m_seq;
   return true;
@@ -66,42 +69,48 @@ bool Crawler::may_follow_redirect(const Job& job, std::string_view next_url) {
 void Crawler::expand(const Record& r) {
   if (!r.crawl) return;
   const CrawlPage& from = *r.crawl;
+  CrawlPage like;
+  like.depth = from.depth + 1;
+  like.parent = r.url;
+  like.scope_root = from.scope_root;
+  like.base_priority = from.base_priority;
   for (const std::string& link : r.extracted.links) {
     if (from.depth >= m_options.depth) {
       skip(NotFollowed::depth);
       continue;
     }
-    const std::optional<std::string> canonical = canonical_url(link);
-    if (!canonical) {
-      skip(NotFollowed::scheme);
-      continue;
-    }
-    if (const auto why = m_rules.check(link, *canonical, from.scope_root)) {
-      skip(*why);
-      continue;
-    }
-    const std::uint64_t fp = url_fingerprint(*canonical);
-    if (m_seen.contains(fp)) {
-      skip(NotFollowed::seen);
-      continue;
-    }
-    ParsedLine parsed = parse_input_line(link);
-    if (parsed.kind != ParsedLine::Kind::url) {
-      skip(NotFollowed::scheme);
-      continue;
-    }
-    if (!take_budget(parsed.host_key)) {
-      skip(NotFollowed::budget);
-      continue;
-    }
-    m_seen.insert(fp);
-    auto page = std::make_shared<CrawlPage>();
-    page->depth = from.depth + 1;
-    page->parent = r.url;
-    page->scope_root = from.scope_root;
-    page->base_priority = from.base_priority;
-    m_frontier.push_back(Entry{std::move(parsed.url), std::move(page)});
+    consider(link, like);
   }
+}
+
+// A sitemap's pages are seeds the crawl found rather than read: depth 0, so that a page listed
+// only there is crawled as deep as a seed, and parent the sitemap, so that its line says where it
+// came from. Scope is that of the seed whose origin the sitemap serves.
+void Crawler::sitemap_fetched(const Job& job, const Record& r) {
+  if (!m_sitemaps) return;
+  std::vector<SitemapSeeder::Found> found;
+  m_sitemaps->fetched(job, r, found);
+  CrawlPage like;
+  like.from_sitemap = true;
+  for (SitemapSeeder::Found& f : found) {
+    like.parent = std::move(f.sitemap);
+    like.scope_root = std::move(f.scope_root);
+    like.base_priority = f.priority;
+    consider(f.url, like);
+  }
+}
+
+void Crawler::consider(const std::string& link, const CrawlPage& like) {
+  const std::optional<std::string> canonical = canonical_url(link);
+  if (!canonical) return skip(NotFollowed::scheme);
+  if (const auto why = m_rules.check(link, *canonical, like.scope_root)) return skip(*why);
+  const std::uint64_t fp = url_fingerprint(*canonical);
+  if (m_seen.contains(fp)) return skip(NotFollowed::seen);
+  ParsedLine parsed = parse_input_line(link);
+  if (parsed.kind != ParsedLine::Kind::url) return skip(NotFollowed::scheme);
+  if (!take_budget(parsed.host_key)) return skip(NotFollowed::budget);
+  m_seen.insert(fp);
+  m_frontier.push_back(Entry{std::move(parsed.url), std::make_shared<CrawlPage>(like)});
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> Crawler::not_followed_counts() const {

@@ -1,5 +1,6 @@
 #include "net/reactor.hpp"
 
+#include "crawl/sitemap.hpp"
 #include "input/url_check.hpp"
 #include "net/http_headers.hpp"
 #include "net/result_builder.hpp"
@@ -115,14 +116,16 @@ void Reactor::configure(Slot& slot) {
 }
 
 // What a job changes over the shared configuration: a request object's method and body, a
-// redirect hop's method and time left, a robots.txt fetch (its body kept up to the parse limit even when no other body is), and the
+// redirect hop's method and time left, a robots.txt or sitemap fetch (its body kept up to its limit even when no other body is), and the
 // headers. Only the header list is restored after the transfer; anything else resets the handle.
 void Reactor::apply_job(Slot& slot) {
   if (slot.job.request && m_setup.apply_request(slot.easy, *slot.job.request)) slot.customised = true;
-  if (slot.job.robots) {
+  // A sitemap is fetched as a robots.txt is (redirects followed by libcurl), its body kept up to
+  // sitemaps.org's 50 MB.
+  if (slot.job.robots || slot.job.sitemap != SitemapFetch::none) {
     slot.customised = true;
     slot.keep_body = true;
-    slot.max_body = robots_parse_limit;
+    slot.max_body = slot.job.robots ? robots_parse_limit : sitemap_max_bytes;
     EasySetup::apply_robots(slot.easy);
   }
   if (slot.job.redirects) {
@@ -199,8 +202,10 @@ std::size_t Reactor::on_body(char* data, std::size_t size, std::size_t n, void* 
   // The cap lives here, on decoded bytes: CURLOPT_MAXFILESIZE only aborts a transfer in
   // progress from libcurl 8.4.0 on, and would count encoded bytes.
   if (slot->body_bytes + len > slot->max_body) {
-    // A robots.txt is read up to its parse limit, the part that fits included (RFC 9309 2.5).
-    if (slot->job.robots) slot->body.append(data, slot->max_body - slot->body_bytes);
+    // A robots.txt is read up to its parse limit, the part that fits included (RFC 9309 2.5); a
+    // sitemap up to its size limit, the locations before it kept.
+    if (slot->job.robots || slot->job.sitemap != SitemapFetch::none)
+      slot->body.append(data, slot->max_body - slot->body_bytes);
     slot->body_bytes = slot->max_body;
     slot->too_large = true;
     return 0;
