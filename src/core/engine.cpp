@@ -204,7 +204,10 @@ void Engine::complete(Completion& c, TimePoint now) {
 void Engine::give_up_host(const std::string& host_key, const std::string& why) {
   spdlog::debug("giving up on {} after {} failures in a row: {}", host_key, m_health.limit(), why);
   for (Job& job : m_scheduler.take_host(host_key)) {
-    if (job.sitemap != SitemapFetch::none) continue;
+    if (job.sitemap != SitemapFetch::none) {
+      m_crawler->sitemap_dropped(job);
+      continue;
+    }
     if (!job.robots) {
       m_outlet.end_unstarted(job, ErrorKind::host_unreachable, why);
       continue;

@@ -53,6 +53,10 @@ class Crawler {
   /// --sitemap: one of its fetches ended; a sitemap's pages join the frontier as seeds found
   /// (depth 0, the sitemap as parent), in scope, each once, within the budgets.
   void sitemap_fetched(const Job& job, const Record& r);
+  /// --sitemap: one of its fetches will never run (its host given up).
+  void sitemap_dropped(const Job& job) {
+    if (m_sitemaps) m_sitemaps->dropped(job);
+  }
   /// Pages found and --sitemap fetches not handed out yet.
   std::size_t pending() const { return m_frontier.size() + (m_sitemaps ? m_sitemaps->pending() : 0); }
   /// Links not followed, by reason, named as the summary names them (not_followed_name).

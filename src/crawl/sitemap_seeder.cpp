@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace volley {
 
 namespace {
@@ -71,8 +73,13 @@ void SitemapSeeder::robots_txt(const std::string& robots_url, const Record& r) {
   for (const std::string& url : named) want(it->first, o, url, SitemapFetch::top);
 }
 
+void SitemapSeeder::dropped(const Job& job) {
+  if (job.sitemap != SitemapFetch::robots_txt && m_out > 0) --m_out;
+}
+
 void SitemapSeeder::fetched(const Job& job, const Record& r, std::vector<Found>& found) {
   if (job.sitemap == SitemapFetch::robots_txt) return robots_txt(job.url, r);
+  dropped(job);
   const auto owner = m_owner.find(job.url);
   if (owner == m_owner.end()) return;
   const auto origin = m_origins.find(owner->second);
@@ -96,10 +103,15 @@ void SitemapSeeder::fetched(const Job& job, const Record& r, std::vector<Found>&
     found.push_back(Found{url, job.url, origin->second.scope_root, origin->second.priority});
 }
 
+// robots.txt files (500 KiB at most) go out whenever asked for; sitemaps wait their turn.
 std::optional<Job> SitemapSeeder::next_fetch() {
-  if (m_fetches.empty()) return std::nullopt;
-  Job job = std::move(m_fetches.front());
-  m_fetches.pop_front();
+  const auto it = std::find_if(m_fetches.begin(), m_fetches.end(), [this](const Job& j) {
+    return j.sitemap == SitemapFetch::robots_txt || m_out < sitemap_fetches_at_once;
+  });
+  if (it == m_fetches.end()) return std::nullopt;
+  Job job = std::move(*it);
+  m_fetches.erase(it);
+  if (job.sitemap != SitemapFetch::robots_txt) ++m_out;
   return job;
 }
 

@@ -18,10 +18,12 @@ namespace volley {
 /// lines, else /sitemap.xml; an index's sitemaps one level down (sitemaps.org allows no deeper
 /// nesting); at most sitemap_max_per_origin sitemaps an origin. Pure: the fetches it asks for are
 /// jobs the engine schedules (Job::sitemap: no line of their own, their body kept up to
-/// sitemap_max_bytes) and brings back to fetched().
+/// sitemap_max_bytes) and brings back to fetched(), or to dropped() when they never ran.
+/// As a sitemap's body is held whole, at most sitemap_fetches_at_once are out at a time.
 class SitemapSeeder {
  public:
   static constexpr std::size_t sitemap_max_per_origin = 1000;
+  static constexpr std::size_t sitemap_fetches_at_once = 2;
 
   /// `robots_from_gate`: --robots fetches each origin's robots.txt already; its body comes to
   /// robots_txt() rather than through a fetch of this seeder's own.
@@ -45,7 +47,11 @@ class SitemapSeeder {
   /// A fetch of this seeder's ended (Job::sitemap is set): its pages go to `found`.
   void fetched(const Job& job, const Record& r, std::vector<Found>& found);
 
-  /// The next fetch to schedule; nullopt when none waits.
+  /// A fetch handed out will not come back (its host given up before it started).
+  void dropped(const Job& job);
+
+  /// The next fetch to schedule; nullopt when none waits, or while sitemap_fetches_at_once
+  /// sitemaps are out.
   std::optional<Job> next_fetch();
   /// Fetches not handed out yet (those handed out are the engine's to count, as transfers).
   std::size_t pending() const { return m_fetches.size(); }
@@ -63,6 +69,7 @@ class SitemapSeeder {
   std::unordered_map<std::string, Origin> m_origins;      // by robots.txt URL
   std::unordered_map<std::string, std::string> m_owner;  // sitemap URL → its origin's robots.txt URL
   std::deque<Job> m_fetches;
+  std::size_t m_out = 0;  // sitemaps (not robots.txt files) handed out and not back
 };
 
 }  // namespace volley

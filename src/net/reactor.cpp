@@ -125,7 +125,8 @@ void Reactor::apply_job(Slot& slot) {
   if (slot.job.robots || slot.job.sitemap != SitemapFetch::none) {
     slot.customised = true;
     slot.keep_body = true;
-    slot.max_body = slot.job.robots ? robots_parse_limit : sitemap_max_bytes;
+    const bool robots_txt = slot.job.robots || slot.job.sitemap == SitemapFetch::robots_txt;
+    slot.max_body = robots_txt ? robots_parse_limit : sitemap_max_bytes;
     EasySetup::apply_robots(slot.easy);
   }
   if (slot.job.redirects) {
