@@ -22,6 +22,7 @@ struct RequestOverrides {
 
 struct StateEntry;
 struct CrawlPage;
+class SitemapReader;
 
 /// --sitemap's own fetches (crawl/sitemap_seeder.hpp), which make no line: an origin's robots.txt
 /// (when --robots does not fetch it already), a sitemap it names or /sitemap.xml, or a sitemap an
@@ -42,6 +43,9 @@ struct Job {
   std::shared_ptr<const RequestOverrides> request;  // null for a plain URL line
   bool robots = false;  // --robots fetching an origin's /robots.txt (RobotsGate): no line of its own
   SitemapFetch sitemap = SitemapFetch::none;  // --sitemap's fetch: no line of its own either
+  // A sitemap's body, read as it arrives rather than held (crawl/sitemap.hpp): a new one each
+  // attempt, made by the transport as it starts the job.
+  std::shared_ptr<SitemapReader> sitemap_reader;
   std::string id;  // the queue entry's id (--queue); empty otherwise
   std::vector<std::string> extra_headers;  // "Name: value", checked: --state's conditional headers
   std::shared_ptr<const StateEntry> state;  // --state: its key and stored row (state_rules.hpp)

@@ -88,7 +88,7 @@ void SitemapSeeder::fetched(const Job& job, const Record& r, std::vector<Found>&
     spdlog::debug("sitemap {} not read: {}", job.url, r.status ? "status " + std::to_string(*r.status) : r.message);
     return;
   }
-  const Sitemap s = read_sitemap(r.body);
+  const Sitemap s = job.sitemap_reader ? job.sitemap_reader->finish() : read_sitemap(r.body);
   if (!s.error.empty()) spdlog::warn("sitemap {}: {}", job.url, s.error);
   if (s.truncated) spdlog::warn("sitemap {}: past sitemaps.org's limits, the rest ignored", job.url);
   if (s.index) {

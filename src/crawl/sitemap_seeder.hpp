@@ -17,9 +17,10 @@ namespace volley {
 /// --sitemap (docs/crawl.md, "Sitemaps"): for each seed's origin, once, its robots.txt's Sitemap:
 /// lines, else /sitemap.xml; an index's sitemaps one level down (sitemaps.org allows no deeper
 /// nesting); at most sitemap_max_per_origin sitemaps an origin. Pure: the fetches it asks for are
-/// jobs the engine schedules (Job::sitemap: no line of their own, their body kept up to
-/// sitemap_max_bytes) and brings back to fetched(), or to dropped() when they never ran.
-/// As a sitemap's body is held whole, at most sitemap_fetches_at_once are out at a time.
+/// jobs the engine schedules (Job::sitemap: no line of their own, a sitemap's body read as it
+/// arrives by the job's SitemapReader) and brings back to fetched(), or to dropped() when they
+/// never ran. At most sitemap_fetches_at_once sitemaps are out at a time: the pages they list
+/// come in tens of thousands, and the crawl's own pages should not wait behind them.
 class SitemapSeeder {
  public:
   static constexpr std::size_t sitemap_max_per_origin = 1000;
@@ -44,7 +45,8 @@ class SitemapSeeder {
   /// A robots.txt fetched (by --robots' gate, or by a job of this seeder's): the sitemaps it names,
   /// else /sitemap.xml, become fetches. `robots_url` is the fetch job's url.
   void robots_txt(const std::string& robots_url, const Record& r);
-  /// A fetch of this seeder's ended (Job::sitemap is set): its pages go to `found`.
+  /// A fetch of this seeder's ended (Job::sitemap is set): its pages go to `found`. The body is
+  /// the job's sitemap_reader's, or else `r.body`.
   void fetched(const Job& job, const Record& r, std::vector<Found>& found);
 
   /// A fetch handed out will not come back (its host given up before it started).

@@ -120,13 +120,14 @@ void Reactor::configure(Slot& slot) {
 // headers. Only the header list is restored after the transfer; anything else resets the handle.
 void Reactor::apply_job(Slot& slot) {
   if (slot.job.request && m_setup.apply_request(slot.easy, *slot.job.request)) slot.customised = true;
-  // A sitemap is fetched as a robots.txt is (redirects followed by libcurl), its body kept up to
-  // sitemaps.org's 50 MB.
+  // A sitemap is fetched as a robots.txt is (redirects followed by libcurl), its body read as it
+  // arrives, up to sitemaps.org's 50 MB, and not kept.
   if (slot.job.robots || slot.job.sitemap != SitemapFetch::none) {
     slot.customised = true;
-    slot.keep_body = true;
     const bool robots_txt = slot.job.robots || slot.job.sitemap == SitemapFetch::robots_txt;
+    slot.keep_body = robots_txt;
     slot.max_body = robots_txt ? robots_parse_limit : sitemap_max_bytes;
+    if (!robots_txt) slot.job.sitemap_reader = std::make_shared<SitemapReader>();
     EasySetup::apply_robots(slot.easy);
   }
   if (slot.job.redirects) {
@@ -205,13 +206,24 @@ std::size_t Reactor::on_body(char* data, std::size_t size, std::size_t n, void* 
   if (slot->body_bytes + len > slot->max_body) {
     // A robots.txt is read up to its parse limit, the part that fits included (RFC 9309 2.5); a
     // sitemap up to its size limit, the locations before it kept.
-    if (slot->job.robots || slot->job.sitemap != SitemapFetch::none)
-      slot->body.append(data, slot->max_body - slot->body_bytes);
+    const std::size_t fits = slot->max_body - slot->body_bytes;
+    if (slot->job.sitemap_reader)
+      slot->job.sitemap_reader->feed(std::string_view(data, fits));
+    else if (slot->job.robots || slot->job.sitemap != SitemapFetch::none)
+      slot->body.append(data, fits);
     slot->body_bytes = slot->max_body;
     slot->too_large = true;
     return 0;
   }
   slot->body_bytes += len;
+  if (SitemapReader* reader = slot->job.sitemap_reader.get()) {
+    reader->feed(std::string_view(data, len));
+    // A limit or a fault ended the reading: the rest would be ignored, so it is not downloaded.
+    if (reader->done()) {
+      slot->too_large = true;
+      return 0;
+    }
+  }
   if (slot->keep_body) slot->body.append(data, len);
   if (slot->hash) slot->hash->update(std::string_view(data, len));
   return len;

@@ -33,8 +33,10 @@ class SiteHandler(BaseHTTPRequestHandler):
         if page is None:
             status, ctype, body = 404, "text/plain", b"no such page\n"
         else:
-            status, ctype, body = page
+            status, ctype, body = page[:3]
         self.send_response(status)
+        for name, value in (page[3] if page and len(page) > 3 else ()):
+            self.send_header(name, value)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -95,7 +97,7 @@ class TestSitemap(VolleyTestCase):
     server_per_class = False
 
     def serve(self, pages):
-        """pages: path -> (status, content type, body) or "endless"; paths may use {base}."""
+        """pages: path -> (status, content type, body[, headers]) or "endless"; bodies may use {base}."""
         srv = SiteServer(("127.0.0.1", 0), SiteHandler)
         srv.base = "http://127.0.0.1:%d" % srv.server_address[1]
         srv.pages = {}
@@ -183,19 +185,23 @@ class TestSitemap(VolleyTestCase):
 
     def test_a_gzip_bomb_and_an_endless_sitemap_are_bounded(self):
         srv, base = self.serve({
-            "/robots.txt": (200, "text/plain", "Sitemap: {base}/bomb.xml.gz\nSitemap: {base}/endless.xml\n"),
+            "/robots.txt": (200, "text/plain", "Sitemap: {base}/bomb.xml.gz\nSitemap: {base}/endless.xml\n"
+                                               "Sitemap: {base}/encoded.xml\n"),
             "/": html(),
             "/endless.xml": "endless",
-            "/b1": html(), "/e1": html(), "/e2": html(),
+            "/b1": html(), "/c1": html(), "/e1": html(), "/e2": html(),
         })
         srv.pages["/bomb.xml.gz"] = (200, "application/gzip", gzip_bomb(base + "/b1"))
+        # The same bomb as a Content-Encoding, which libcurl inflates before volley sees a byte.
+        srv.pages["/encoded.xml"] = (200, "application/xml", gzip_bomb(base + "/c1"), [("Content-Encoding", "gzip")])
         r = self.crawl(base, timeout=60)
         self.assert_each_once(r)
-        self.assertEqual(sorted(r.by_url()), sorted(base + p for p in ("/", "/b1", "/e1", "/e2")), r.describe())
+        self.assertEqual(sorted(r.by_url()), sorted(base + p for p in ("/", "/b1", "/c1", "/e1", "/e2")), r.describe())
         with srv.lock:
             log = list(srv.log)
         self.assertEqual(log.count("/endless.xml"), 1, log)
         self.assertEqual(log.count("/bomb.xml.gz"), 1, log)
+        self.assertEqual(log.count("/encoded.xml"), 1, log)
 
 
 if __name__ == "__main__":
