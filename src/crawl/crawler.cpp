@@ -62,24 +62,45 @@ bool Crawler::may_follow_redirect(const Job& job, std::string_view next_url) {
   if (!job.crawl) return true;
   const std::optional<std::string> canonical = canonical_url(next_url);
   if (!canonical) return true;  // the redirect rules refuse it, with their own error
-  if (m_rules.check(next_url, *canonical, job.crawl->scope_root)) return false;
-  return m_seen.insert(url_fingerprint(*canonical));
+  // Counted as links are: a hop not followed is a page the crawl does not fetch.
+  if (const auto why = m_rules.check(next_url, *canonical, job.crawl->scope_root)) {
+    skip(*why);
+    return false;
+  }
+  if (m_seen.insert(url_fingerprint(*canonical))) return true;
+  skip(NotFollowed::seen);
+  return false;
+}
+
+bool Crawler::drop_disallowed(const Job& job) {
+  // A page a sitemap listed is a page found, though at depth 0.
+  if (!job.crawl || (job.crawl->depth == 0 && !job.crawl->from_sitemap) || job.redirects) return false;
+  skip(NotFollowed::robots);
+  return true;
 }
 
 void Crawler::expand(const Record& r) {
   if (!r.crawl) return;
   const CrawlPage& from = *r.crawl;
-  CrawlPage like;
-  like.depth = from.depth + 1;
-  like.parent = r.url;
-  like.scope_root = from.scope_root;
-  like.base_priority = from.base_priority;
+  // The pages found on one page share their place in the crawl: one CrawlPage for all of them,
+  // so that a page waiting in the frontier costs its URL and a pointer.
+  std::shared_ptr<const CrawlPage> found;
   for (const std::string& link : r.extracted.links) {
     if (from.depth >= m_options.depth) {
       skip(NotFollowed::depth);
       continue;
     }
-    consider(link, like);
+    std::optional<std::string> url = admit_found(link, from.scope_root);
+    if (!url) continue;
+    if (!found) {
+      auto page = std::make_shared<CrawlPage>();
+      page->depth = from.depth + 1;
+      page->parent = r.url;
+      page->scope_root = from.scope_root;
+      page->base_priority = from.base_priority;
+      found = std::move(page);
+    }
+    m_frontier.push_back(Entry{std::move(*url), found});
   }
 }
 
@@ -88,29 +109,50 @@ void Crawler::expand(const Record& r) {
 // came from. Scope is that of the seed whose origin the sitemap serves.
 void Crawler::sitemap_fetched(const Job& job, const Record& r) {
   if (!m_sitemaps) return;
-  std::vector<SitemapSeeder::Found> found;
-  m_sitemaps->fetched(job, r, found);
-  CrawlPage like;
-  like.from_sitemap = true;
-  for (SitemapSeeder::Found& f : found) {
-    like.parent = std::move(f.sitemap);
-    like.scope_root = std::move(f.scope_root);
-    like.base_priority = f.priority;
-    consider(f.url, like);
+  std::vector<SitemapSeeder::Found> listed;
+  m_sitemaps->fetched(job, r, listed);
+  std::shared_ptr<const CrawlPage> found;  // one for the sitemap's pages, as for a page's links
+  for (SitemapSeeder::Found& f : listed) {
+    std::optional<std::string> url = admit_found(f.url, f.scope_root);
+    if (!url) continue;
+    if (!found) {
+      auto page = std::make_shared<CrawlPage>();
+      page->parent = std::move(f.sitemap);
+      page->scope_root = std::move(f.scope_root);
+      page->base_priority = f.priority;
+      page->from_sitemap = true;
+      found = std::move(page);
+    }
+    m_frontier.push_back(Entry{std::move(*url), found});
   }
 }
 
-void Crawler::consider(const std::string& link, const CrawlPage& like) {
+std::optional<std::string> Crawler::admit_found(const std::string& link, std::string_view scope_root) {
   const std::optional<std::string> canonical = canonical_url(link);
-  if (!canonical) return skip(NotFollowed::scheme);
-  if (const auto why = m_rules.check(link, *canonical, like.scope_root)) return skip(*why);
+  if (!canonical) {
+    skip(NotFollowed::scheme);
+    return std::nullopt;
+  }
+  if (const auto why = m_rules.check(link, *canonical, scope_root)) {
+    skip(*why);
+    return std::nullopt;
+  }
   const std::uint64_t fp = url_fingerprint(*canonical);
-  if (m_seen.contains(fp)) return skip(NotFollowed::seen);
+  if (m_seen.contains(fp)) {
+    skip(NotFollowed::seen);
+    return std::nullopt;
+  }
   ParsedLine parsed = parse_input_line(link);
-  if (parsed.kind != ParsedLine::Kind::url) return skip(NotFollowed::scheme);
-  if (!take_budget(parsed.host_key)) return skip(NotFollowed::budget);
+  if (parsed.kind != ParsedLine::Kind::url) {
+    skip(NotFollowed::scheme);
+    return std::nullopt;
+  }
+  if (!take_budget(parsed.host_key)) {
+    skip(NotFollowed::budget);
+    return std::nullopt;
+  }
   m_seen.insert(fp);
-  m_frontier.push_back(Entry{std::move(parsed.url), std::make_shared<CrawlPage>(like)});
+  return std::move(parsed.url);
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> Crawler::not_followed_counts() const {

@@ -40,6 +40,9 @@ class Crawler {
   /// not seen. The target is marked seen, so a page reached by a redirect and directly is
   /// fetched once.
   bool may_follow_redirect(const Job& job, std::string_view next_url);
+  /// Whether `job`, which robots.txt disallows, is a page the crawl found (not a seed, not a
+  /// redirect hop of a page under way): then it is a link not followed and makes no line.
+  bool drop_disallowed(const Job& job);
   /// A page's line goes out: the links of its body that pass the rules join the frontier.
   void expand(const Record& r);
   /// The next page to fetch; nullopt when the frontier is empty.
@@ -68,8 +71,9 @@ class Crawler {
     std::shared_ptr<const CrawlPage> page;
   };
   bool take_budget(const std::string& host_key);
-  // A link or a sitemap's location: into the frontier as a page like `like`, or skipped.
-  void consider(const std::string& link, const CrawlPage& like);
+  // A link or a sitemap's location that passes the rules, the seen set and the budgets: its URL
+  // as parsed, marked seen; nullopt when it is skipped (and counted).
+  std::optional<std::string> admit_found(const std::string& link, std::string_view scope_root);
   void skip(NotFollowed why) { ++m_not_followed[static_cast<std::size_t>(why)]; }
 
   const Options& m_options;
