@@ -127,11 +127,12 @@ class TestSitemap(VolleyTestCase):
             "/": html("/linked"),
             "/linked": html(),
             "/sitemap_index.xml": (200, "application/xml", index("{base}/plain.xml", "{base}/pages.xml.gz").decode()),
-            "/plain.xml": (200, "application/xml", urlset("{base}/", "{base}/only-in-plain", "mailto:a@example.com",
+            "/plain.xml": (200, "application/xml", urlset("{base}/", "{base}/only-in-plain", "{base}/private", "mailto:a@example.com",
                                                           "http://elsewhere.invalid/out-of-scope").decode()),
             "/only-in-plain": html("/below-plain"),
             "/below-plain": html(),
             "/only-in-gzip": html(),
+            "/private": html(),
         })
         srv.pages["/pages.xml.gz"] = (200, "application/gzip",
                                       gzip.compress(urlset(base + "/only-in-gzip", base + "/linked"), mtime=0))
@@ -143,7 +144,8 @@ class TestSitemap(VolleyTestCase):
         self.assert_each_once(r)
         by = r.by_url()
         self.assertEqual(sorted(by), sorted(base + p for p in
-                                            ("/", "/linked", "/only-in-plain", "/below-plain", "/only-in-gzip")),
+                                            ("/", "/linked", "/only-in-plain", "/below-plain", "/only-in-gzip",
+                                             "/private")),
                          r.describe())
         self.assertEqual(by[base + "/"]["depth"], 0)
         self.assertIsNone(by[base + "/"]["parent"])
@@ -166,6 +168,8 @@ class TestSitemap(VolleyTestCase):
         by = r.by_url()
         self.assertIn(base + "/only-in-gzip", by, r.describe())
         self.assertEqual(by[base + "/only-in-plain"]["parent"], base + "/plain.xml")
+        # A page a sitemap lists is a page found, not a seed: disallowed, it makes no line.
+        self.assertNotIn(base + "/private", by)
         with srv.lock:
             log = list(srv.log)
         self.assertEqual(log.count("/robots.txt"), 1, log)
