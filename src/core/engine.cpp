@@ -106,9 +106,8 @@ void Engine::read_input() {
 }
 
 // The pages a crawl found fill the window after the lines read: seeds are depth 0, and
-// breadth-first starts them first.
-// --sitemap's own fetches go straight to the scheduler, as robots.txt fetches do: they make no
-// line and take no place in the window.
+// breadth-first starts them first. --sitemap's own fetches go straight to the scheduler, as
+// robots.txt fetches do: they make no line and take no place in the window.
 void Engine::read_frontier() {
   while (!m_stop.stopping()) {
     std::optional<Job> fetch = m_crawler->next_fetch();
@@ -186,10 +185,7 @@ void Engine::complete(Completion& c, TimePoint now) {
     m_scheduler.defer(std::move(c.job), now + from_seconds(delay));
     return;
   }
-  if (c.job.robots) {
-    if (m_crawler) m_crawler->robots_fetched(c.job, r);
-    return m_path.robots_known(c, now);
-  }
+  if (c.job.robots) return m_path.robots_known(c, now);
   if (c.job.sitemap != SitemapFetch::none) return m_crawler->sitemap_fetched(c.job, r);
   if (follows(c)) return;
   m_outlet.stamp(r, c.job);

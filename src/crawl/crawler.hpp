@@ -49,9 +49,10 @@ class Crawler {
   std::optional<Job> next();
   /// --sitemap: the next of its own fetches (Job::sitemap), which go straight to the scheduler.
   std::optional<Job> next_fetch() { return m_sitemaps ? m_sitemaps->next_fetch() : std::nullopt; }
-  /// --sitemap: --robots fetched an origin's robots.txt; its Sitemap: lines are read.
-  void robots_fetched(const Job& job, const Record& r) {
-    if (m_sitemaps) m_sitemaps->robots_txt(job.url, r);
+  /// --sitemap: --robots knows an origin's robots.txt (fetched, or from --state's store); its
+  /// Sitemap: lines are read. `status`: none when no response came.
+  void robots_known(const std::string& robots_url, std::optional<long> status, std::string_view body) {
+    if (m_sitemaps) m_sitemaps->robots_txt(robots_url, status, body);
   }
   /// --sitemap: one of its fetches ended; a sitemap's pages join the frontier as seeds found
   /// (depth 0, the sitemap as parent), in scope, each once, within the budgets.

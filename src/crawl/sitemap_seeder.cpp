@@ -58,13 +58,13 @@ void SitemapSeeder::want(const std::string& origin_key, Origin& o, const std::st
   fetch.sitemap = kind;
 }
 
-void SitemapSeeder::robots_txt(const std::string& robots_url, const Record& r) {
+void SitemapSeeder::robots_txt(const std::string& robots_url, std::optional<long> status, std::string_view body) {
   const auto it = m_origins.find(robots_url);
   if (it == m_origins.end() || !it->second.robots_pending) return;
   Origin& o = it->second;
   o.robots_pending = false;
   std::vector<std::string> named;
-  if (usable(r)) named = robots_sitemaps(r.body);
+  if (status && *status >= 200 && *status <= 299) named = robots_sitemaps(body);
   if (named.empty()) {
     // robots_url ends in "/robots.txt": the fallback sits beside it.
     want(it->first, o, robots_url.substr(0, robots_url.size() - 10) + "sitemap.xml", SitemapFetch::top);
@@ -78,7 +78,8 @@ void SitemapSeeder::dropped(const Job& job) {
 }
 
 void SitemapSeeder::fetched(const Job& job, const Record& r, std::vector<Found>& found) {
-  if (job.sitemap == SitemapFetch::robots_txt) return robots_txt(job.url, r);
+  if (job.sitemap == SitemapFetch::robots_txt)
+    return robots_txt(job.url, usable(r) ? r.status : std::nullopt, r.body);
   dropped(job);
   const auto owner = m_owner.find(job.url);
   if (owner == m_owner.end()) return;

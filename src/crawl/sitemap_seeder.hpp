@@ -42,9 +42,10 @@ class SitemapSeeder {
     std::int32_t priority = 0;
   };
 
-  /// A robots.txt fetched (by --robots' gate, or by a job of this seeder's): the sitemaps it names,
-  /// else /sitemap.xml, become fetches. `robots_url` is the fetch job's url.
-  void robots_txt(const std::string& robots_url, const Record& r);
+  /// A robots.txt known (from --robots, or a fetch of this seeder's): the sitemaps it names, else
+  /// /sitemap.xml, become fetches. `robots_url` is the fetch job's url; `status` none when no
+  /// response came.
+  void robots_txt(const std::string& robots_url, std::optional<long> status, std::string_view body);
   /// A fetch of this seeder's ended (Job::sitemap is set): its pages go to `found`. The body is
   /// the job's sitemap_reader's, or else `r.body`.
   void fetched(const Job& job, const Record& r, std::vector<Found>& found);

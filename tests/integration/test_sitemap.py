@@ -174,6 +174,18 @@ class TestSitemap(VolleyTestCase):
             log = list(srv.log)
         self.assertEqual(log.count("/robots.txt"), 1, log)
 
+    def test_with_robots_and_state_a_stored_robots_txt_still_names_the_sitemaps(self):
+        srv, base = self.index_site()
+        state = os.path.join(self.tmpdir(), "state.db")
+        first = self.crawl(base, "--robots", "--state", state)
+        second = self.crawl(base, "--robots", "--state", state)
+        self.assertEqual(sorted(second.by_url()), sorted(first.by_url()), second.describe())
+        self.assertIn(base + "/only-in-gzip", second.by_url())
+        with srv.lock:
+            log = list(srv.log)
+        self.assertEqual(log.count("/robots.txt"), 1, log)  # the second run's came from the state file
+        self.assertEqual(log.count("/pages.xml.gz"), 2, log)
+
     def test_without_robots_txt_the_sitemap_is_sitemap_xml(self):
         srv, base = self.serve({
             "/": html(),

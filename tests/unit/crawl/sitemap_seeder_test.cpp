@@ -96,10 +96,10 @@ TEST_CASE("sitemap seeder: with --robots the gate's robots.txt is read, none fet
   SitemapSeeder s(true);
   s.seed(seed_job("http://a.test/"), "a", 0);
   CHECK(drain(s).empty());
-  s.robots_txt("http://other.test:80/robots.txt", answer(200, "Sitemap: http://other.test/s.xml\n"));
+  s.robots_txt("http://other.test:80/robots.txt", 200, "Sitemap: http://other.test/s.xml\n");
   CHECK(drain(s).empty());  // not a seed's origin
-  s.robots_txt("http://a.test:80/robots.txt", answer(200, "Sitemap: http://a.test/s.xml\n"));
-  s.robots_txt("http://a.test:80/robots.txt", answer(200, "Sitemap: http://a.test/again.xml\n"));
+  s.robots_txt("http://a.test:80/robots.txt", 200, "Sitemap: http://a.test/s.xml\n");
+  s.robots_txt("http://a.test:80/robots.txt", 200, "Sitemap: http://a.test/again.xml\n");
   const std::vector<Job> fetches = drain(s);
   REQUIRE(fetches.size() == 1);
   CHECK(fetches[0].url == "http://a.test/s.xml");
@@ -110,7 +110,7 @@ TEST_CASE("sitemap seeder: two sitemaps out at a time, 1,000 an origin, each onc
   s.seed(seed_job("http://a.test/"), "a", 0);
   std::string robots;
   for (int i = 0; i < 1100; ++i) robots += "Sitemap: http://a.test/s" + std::to_string(i % 1050) + ".xml\n";
-  s.robots_txt("http://a.test:80/robots.txt", answer(200, robots));
+  s.robots_txt("http://a.test:80/robots.txt", 200, robots);
   std::vector<Job> out = drain(s);
   REQUIRE(out.size() == SitemapSeeder::sitemap_fetches_at_once);
   CHECK(s.pending() == 998);
