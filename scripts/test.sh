@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds volley and runs every test: unit and integration tests on the Release build, the same
 # tests again on an AddressSanitizer + UndefinedBehaviorSanitizer build, short fuzz runs of the
-# extractor and the robots.txt rules, and the benchmark in its quick form so that it cannot rot (it checks that the
-# benchmark runs, not how fast).
+# extractor, the robots.txt rules and the sitemap reader, and the benchmark in its quick form so
+# that it cannot rot (it checks that the benchmark runs, not how fast).
 #
 # One line per stage with its result and time; a failing stage prints its log's failures in full.
 # Every log stays in build/test-logs/. The last line is "test.sh: N passed, N failed" (ctest's
@@ -68,21 +68,22 @@ else
   tail -n 40 "$logs/build-asan.log"
 fi
 
-# The extraction and robots.txt code read hostile bytes; short libFuzzer runs catch what fixtures
-# miss. The HTML scanner's run against gumbo has a fixed seed and count, so CI replays the inputs
+# The extraction, robots.txt and sitemap code read hostile bytes; short libFuzzer runs catch what
+# fixtures miss. The HTML scanner's run against gumbo has a fixed seed and count, so CI replays the inputs
 # a run here passed: longer runs hunt for differences outside CI (docs/behaviour.md).
 fuzz() {
   cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DVOLLEY_FUZZ=ON -DBUILD_TESTING=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
-    cmake --build build-fuzz -j2 --target extract_fuzz robots_fuzz html_fuzz &&
-    mkdir -p build-fuzz/corpus build-fuzz/robots-corpus build-fuzz/html-corpus &&
+    cmake --build build-fuzz -j2 --target extract_fuzz robots_fuzz sitemap_fuzz html_fuzz &&
+    mkdir -p build-fuzz/corpus build-fuzz/robots-corpus build-fuzz/sitemap-corpus build-fuzz/html-corpus &&
     build-fuzz/extract_fuzz -max_total_time=20 -rss_limit_mb=2048 build-fuzz/corpus tests/fixtures &&
     build-fuzz/robots_fuzz -max_total_time=10 -rss_limit_mb=2048 build-fuzz/robots-corpus &&
+    build-fuzz/sitemap_fuzz -max_total_time=10 -rss_limit_mb=2048 build-fuzz/sitemap-corpus tests/fuzz/sitemap_seeds &&
     build-fuzz/html_fuzz -seed=1 -runs=100000 -max_len=2048 -rss_limit_mb=2048 -dict=tests/fuzz/html_fuzz.dict \
       build-fuzz/html-corpus tests/fixtures
 }
 if command -v clang++ >/dev/null 2>&1; then
-  stage "fuzz (extract, robots, html vs gumbo: ~50 s)" "$logs/fuzz.log" fuzz || tail -n 60 "$logs/fuzz.log"
+  stage "fuzz (extract, robots, sitemap, html vs gumbo: ~60 s)" "$logs/fuzz.log" fuzz || tail -n 60 "$logs/fuzz.log"
 else
   printf '%-30s%s\n' "fuzz" "skipped: clang++ not found"
 fi

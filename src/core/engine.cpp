@@ -106,8 +106,14 @@ void Engine::read_input() {
 }
 
 // The pages a crawl found fill the window after the lines read: seeds are depth 0, and
-// breadth-first starts them first.
+// breadth-first starts them first. --sitemap's own fetches go straight to the scheduler, as
+// robots.txt fetches do: they make no line and take no place in the window.
 void Engine::read_frontier() {
+  while (!m_stop.stopping()) {
+    std::optional<Job> fetch = m_crawler->next_fetch();
+    if (!fetch) break;
+    m_scheduler.push(std::move(*fetch));
+  }
   while (!m_stop.stopping() && wants_input()) {
     std::optional<Job> job = m_crawler->next();
     if (!job) return;
@@ -180,6 +186,7 @@ void Engine::complete(Completion& c, TimePoint now) {
     return;
   }
   if (c.job.robots) return m_path.robots_known(c, now);
+  if (c.job.sitemap != SitemapFetch::none) return m_crawler->sitemap_fetched(c.job, r);
   if (follows(c)) return;
   m_outlet.stamp(r, c.job);
   if (m_worker && r.error == ErrorKind::none) {
@@ -193,6 +200,10 @@ void Engine::complete(Completion& c, TimePoint now) {
 void Engine::give_up_host(const std::string& host_key, const std::string& why) {
   spdlog::debug("giving up on {} after {} failures in a row: {}", host_key, m_health.limit(), why);
   for (Job& job : m_scheduler.take_host(host_key)) {
+    if (job.sitemap != SitemapFetch::none) {
+      m_crawler->sitemap_dropped(job);
+      continue;
+    }
     if (!job.robots) {
       m_outlet.end_unstarted(job, ErrorKind::host_unreachable, why);
       continue;
@@ -228,7 +239,7 @@ void Engine::interrupt(std::string_view why) {
   m_done.clear();
   m_transport.abort_all(m_done);
   for (auto& c : m_done) {
-    if (c.job.robots) continue;
+    if (c.job.robots || c.job.sitemap != SitemapFetch::none) continue;
     m_outlet.stamp(c.record, c.job);
     c.record.message = why;
     m_outlet.emit(c.record);
@@ -248,7 +259,7 @@ void Engine::interrupt(std::string_view why) {
   }
   collect_from_worker(true);
   for (Job& job : m_scheduler.take_all())
-    if (!job.robots) m_outlet.end_unstarted(job, ErrorKind::interrupted, why);
+    if (!job.robots && job.sitemap == SitemapFetch::none) m_outlet.end_unstarted(job, ErrorKind::interrupted, why);
   m_path.interrupt(why);
 }
 

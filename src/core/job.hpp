@@ -22,6 +22,12 @@ struct RequestOverrides {
 
 struct StateEntry;
 struct CrawlPage;
+class SitemapReader;
+
+/// --sitemap's own fetches (crawl/sitemap_seeder.hpp), which make no line: an origin's robots.txt
+/// (when --robots does not fetch it already), a sitemap it names or /sitemap.xml, or a sitemap an
+/// index names.
+enum class SitemapFetch : std::uint8_t { none, robots_txt, top, nested };
 
 /// One URL on its way through the stages; a retry is the same Job again.
 struct Job {
@@ -36,6 +42,10 @@ struct Job {
   std::optional<std::int64_t> started_at_ms;  // Unix ms when the last attempt started: `fetched_at`
   std::shared_ptr<const RequestOverrides> request;  // null for a plain URL line
   bool robots = false;  // --robots fetching an origin's /robots.txt (RobotsGate): no line of its own
+  SitemapFetch sitemap = SitemapFetch::none;  // --sitemap's fetch: no line of its own either
+  // A sitemap's body, read as it arrives rather than held (crawl/sitemap.hpp): a new one each
+  // attempt, made by the transport as it starts the job.
+  std::shared_ptr<SitemapReader> sitemap_reader;
   std::string id;  // the queue entry's id (--queue); empty otherwise
   std::vector<std::string> extra_headers;  // "Name: value", checked: --state's conditional headers
   std::shared_ptr<const StateEntry> state;  // --state: its key and stored row (state_rules.hpp)

@@ -21,7 +21,9 @@ std::int32_t page_priority(const CrawlPage& page) {
 
 }  // namespace
 
-Crawler::Crawler(const Options& options, CrawlRules rules) : m_options(options), m_rules(std::move(rules)) {}
+Crawler::Crawler(const Options& options, CrawlRules rules) : m_options(options), m_rules(std::move(rules)) {
+  if (options.sitemap) m_sitemaps.emplace(options.robots);
+}
 
 Crawler::~Crawler() = default;
 
@@ -50,6 +52,7 @@ bool Crawler::admit_seed(Job& job) {
   page->scope_root = m_rules.scope_root(job.target);
   page->base_priority = job.priority;
   job.priority = page_priority(*page);
+  if (m_sitemaps) m_sitemaps->seed(job, page->scope_root, page->base_priority);
   job.crawl = std::move(page);
   job.seq = ++m_seq;
   return true;
@@ -70,7 +73,8 @@ bool Crawler::may_follow_redirect(const Job& job, std::string_view next_url) {
 }
 
 bool Crawler::drop_disallowed(const Job& job) {
-  if (!job.crawl || job.crawl->depth == 0 || job.redirects) return false;
+  // A page a sitemap listed is a page found, though at depth 0.
+  if (!job.crawl || (job.crawl->depth == 0 && !job.crawl->from_sitemap) || job.redirects) return false;
   skip(NotFollowed::robots);
   return true;
 }
@@ -86,30 +90,8 @@ void Crawler::expand(const Record& r) {
       skip(NotFollowed::depth);
       continue;
     }
-    const std::optional<std::string> canonical = canonical_url(link);
-    if (!canonical) {
-      skip(NotFollowed::scheme);
-      continue;
-    }
-    if (const auto why = m_rules.check(link, *canonical, from.scope_root)) {
-      skip(*why);
-      continue;
-    }
-    const std::uint64_t fp = url_fingerprint(*canonical);
-    if (m_seen.contains(fp)) {
-      skip(NotFollowed::seen);
-      continue;
-    }
-    ParsedLine parsed = parse_input_line(link);
-    if (parsed.kind != ParsedLine::Kind::url) {
-      skip(NotFollowed::scheme);
-      continue;
-    }
-    if (!take_budget(parsed.host_key)) {
-      skip(NotFollowed::budget);
-      continue;
-    }
-    m_seen.insert(fp);
+    std::optional<std::string> url = admit_found(link, from.scope_root);
+    if (!url) continue;
     if (!found) {
       auto page = std::make_shared<CrawlPage>();
       page->depth = from.depth + 1;
@@ -118,8 +100,59 @@ void Crawler::expand(const Record& r) {
       page->base_priority = from.base_priority;
       found = std::move(page);
     }
-    m_frontier.push_back(Entry{std::move(parsed.url), found});
+    m_frontier.push_back(Entry{std::move(*url), found});
   }
+}
+
+// A sitemap's pages are seeds the crawl found rather than read: depth 0, so that a page listed
+// only there is crawled as deep as a seed, and parent the sitemap, so that its line says where it
+// came from. Scope is that of the seed whose origin the sitemap serves.
+void Crawler::sitemap_fetched(const Job& job, const Record& r) {
+  if (!m_sitemaps) return;
+  std::vector<SitemapSeeder::Found> listed;
+  m_sitemaps->fetched(job, r, listed);
+  std::shared_ptr<const CrawlPage> found;  // one for the sitemap's pages, as for a page's links
+  for (SitemapSeeder::Found& f : listed) {
+    std::optional<std::string> url = admit_found(f.url, f.scope_root);
+    if (!url) continue;
+    if (!found) {
+      auto page = std::make_shared<CrawlPage>();
+      page->parent = std::move(f.sitemap);
+      page->scope_root = std::move(f.scope_root);
+      page->base_priority = f.priority;
+      page->from_sitemap = true;
+      found = std::move(page);
+    }
+    m_frontier.push_back(Entry{std::move(*url), found});
+  }
+}
+
+std::optional<std::string> Crawler::admit_found(const std::string& link, std::string_view scope_root) {
+  const std::optional<std::string> canonical = canonical_url(link);
+  if (!canonical) {
+    skip(NotFollowed::scheme);
+    return std::nullopt;
+  }
+  if (const auto why = m_rules.check(link, *canonical, scope_root)) {
+    skip(*why);
+    return std::nullopt;
+  }
+  const std::uint64_t fp = url_fingerprint(*canonical);
+  if (m_seen.contains(fp)) {
+    skip(NotFollowed::seen);
+    return std::nullopt;
+  }
+  ParsedLine parsed = parse_input_line(link);
+  if (parsed.kind != ParsedLine::Kind::url) {
+    skip(NotFollowed::scheme);
+    return std::nullopt;
+  }
+  if (!take_budget(parsed.host_key)) {
+    skip(NotFollowed::budget);
+    return std::nullopt;
+  }
+  m_seen.insert(fp);
+  return std::move(parsed.url);
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> Crawler::not_followed_counts() const {

@@ -5,6 +5,7 @@
 #include "core/record.hpp"
 #include "crawl/crawl_rules.hpp"
 #include "crawl/seen_set.hpp"
+#include "crawl/sitemap_seeder.hpp"
 
 #include <array>
 #include <cstdint>
@@ -46,8 +47,22 @@ class Crawler {
   void expand(const Record& r);
   /// The next page to fetch; nullopt when the frontier is empty.
   std::optional<Job> next();
-  /// Pages found and not handed out yet.
-  std::size_t pending() const { return m_frontier.size(); }
+  /// --sitemap: the next of its own fetches (Job::sitemap), which go straight to the scheduler.
+  std::optional<Job> next_fetch() { return m_sitemaps ? m_sitemaps->next_fetch() : std::nullopt; }
+  /// --sitemap: --robots knows an origin's robots.txt (fetched, or from --state's store); its
+  /// Sitemap: lines are read. `status`: none when no response came.
+  void robots_known(const std::string& robots_url, std::optional<long> status, std::string_view body) {
+    if (m_sitemaps) m_sitemaps->robots_txt(robots_url, status, body);
+  }
+  /// --sitemap: one of its fetches ended; a sitemap's pages join the frontier as seeds found
+  /// (depth 0, the sitemap as parent), in scope, each once, within the budgets.
+  void sitemap_fetched(const Job& job, const Record& r);
+  /// --sitemap: one of its fetches will never run (its host given up).
+  void sitemap_dropped(const Job& job) {
+    if (m_sitemaps) m_sitemaps->dropped(job);
+  }
+  /// Pages found and --sitemap fetches not handed out yet.
+  std::size_t pending() const { return m_frontier.size() + (m_sitemaps ? m_sitemaps->pending() : 0); }
   /// Links not followed, by reason, named as the summary names them (not_followed_name).
   std::vector<std::pair<std::string, std::uint64_t>> not_followed_counts() const;
 
@@ -57,12 +72,16 @@ class Crawler {
     std::shared_ptr<const CrawlPage> page;
   };
   bool take_budget(const std::string& host_key);
+  // A link or a sitemap's location that passes the rules, the seen set and the budgets: its URL
+  // as parsed, marked seen; nullopt when it is skipped (and counted).
+  std::optional<std::string> admit_found(const std::string& link, std::string_view scope_root);
   void skip(NotFollowed why) { ++m_not_followed[static_cast<std::size_t>(why)]; }
 
   const Options& m_options;
   CrawlRules m_rules;
   SeenSet m_seen;
   std::deque<Entry> m_frontier;
+  std::optional<SitemapSeeder> m_sitemaps;  // --sitemap
   std::uint64_t m_seq = 0;    // pages handed out: the seq of the next is one more
   std::uint64_t m_pages = 0;  // pages admitted (seeds and links), for --max-pages
   std::unordered_map<std::string, std::uint64_t> m_per_host;  // --max-pages-per-host

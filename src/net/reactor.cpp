@@ -1,5 +1,6 @@
 #include "net/reactor.hpp"
 
+#include "crawl/sitemap.hpp"
 #include "input/url_check.hpp"
 #include "net/http_headers.hpp"
 #include "net/result_builder.hpp"
@@ -115,14 +116,18 @@ void Reactor::configure(Slot& slot) {
 }
 
 // What a job changes over the shared configuration: a request object's method and body, a
-// redirect hop's method and time left, a robots.txt fetch (its body kept up to the parse limit even when no other body is), and the
+// redirect hop's method and time left, a robots.txt or sitemap fetch (its body kept up to its limit even when no other body is), and the
 // headers. Only the header list is restored after the transfer; anything else resets the handle.
 void Reactor::apply_job(Slot& slot) {
   if (slot.job.request && m_setup.apply_request(slot.easy, *slot.job.request)) slot.customised = true;
-  if (slot.job.robots) {
+  // A sitemap is fetched as a robots.txt is (redirects followed by libcurl), its body read as it
+  // arrives, up to sitemaps.org's 50 MB, and not kept.
+  if (slot.job.robots || slot.job.sitemap != SitemapFetch::none) {
     slot.customised = true;
-    slot.keep_body = true;
-    slot.max_body = robots_parse_limit;
+    const bool robots_txt = slot.job.robots || slot.job.sitemap == SitemapFetch::robots_txt;
+    slot.keep_body = robots_txt;
+    slot.max_body = robots_txt ? robots_parse_limit : sitemap_max_bytes;
+    if (!robots_txt) slot.job.sitemap_reader = std::make_shared<SitemapReader>();
     EasySetup::apply_robots(slot.easy);
   }
   if (slot.job.redirects) {
@@ -199,13 +204,26 @@ std::size_t Reactor::on_body(char* data, std::size_t size, std::size_t n, void* 
   // The cap lives here, on decoded bytes: CURLOPT_MAXFILESIZE only aborts a transfer in
   // progress from libcurl 8.4.0 on, and would count encoded bytes.
   if (slot->body_bytes + len > slot->max_body) {
-    // A robots.txt is read up to its parse limit, the part that fits included (RFC 9309 2.5).
-    if (slot->job.robots) slot->body.append(data, slot->max_body - slot->body_bytes);
+    // A robots.txt is read up to its parse limit, the part that fits included (RFC 9309 2.5); a
+    // sitemap up to its size limit, the locations before it kept.
+    const std::size_t fits = slot->max_body - slot->body_bytes;
+    if (slot->job.sitemap_reader)
+      slot->job.sitemap_reader->feed(std::string_view(data, fits));
+    else if (slot->job.robots || slot->job.sitemap != SitemapFetch::none)
+      slot->body.append(data, fits);
     slot->body_bytes = slot->max_body;
     slot->too_large = true;
     return 0;
   }
   slot->body_bytes += len;
+  if (SitemapReader* reader = slot->job.sitemap_reader.get()) {
+    reader->feed(std::string_view(data, len));
+    // A limit or a fault ended the reading: the rest would be ignored, so it is not downloaded.
+    if (reader->done()) {
+      slot->too_large = true;
+      return 0;
+    }
+  }
   if (slot->keep_body) slot->body.append(data, len);
   if (slot->hash) slot->hash->update(std::string_view(data, len));
   return len;

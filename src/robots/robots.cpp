@@ -134,14 +134,30 @@ RobotsRules RobotsRules::disallow_all() {
   return rules;
 }
 
-RobotsRules RobotsRules::parse(std::string_view body, std::string_view product_token) {
-  if (body.size() > robots_parse_limit) {
-    // A line cut by the limit could be a shorter, broader pattern than the site wrote: drop it.
-    body = body.substr(0, robots_parse_limit);
-    const std::size_t last_end = body.find_last_of("\r\n");
-    body = body.substr(0, last_end == std::string_view::npos ? 0 : last_end);
+RobotsLines::RobotsLines(std::string_view body) : m_rest(body) {
+  if (m_rest.size() > robots_parse_limit) {
+    m_rest = m_rest.substr(0, robots_parse_limit);
+    const std::size_t last_end = m_rest.find_last_of("\r\n");
+    m_rest = m_rest.substr(0, last_end == std::string_view::npos ? 0 : last_end);
   }
-  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
+  if (m_rest.starts_with("\xEF\xBB\xBF")) m_rest.remove_prefix(3);
+}
+
+std::optional<RobotsLines::Line> RobotsLines::next() {
+  while (!m_rest.empty()) {
+    const std::size_t eol = m_rest.find_first_of("\r\n");
+    std::string_view line = m_rest.substr(0, eol);
+    m_rest.remove_prefix(eol == std::string_view::npos ? m_rest.size() : eol + 1);
+
+    line = line.substr(0, line.find('#'));
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    return Line{trim(line.substr(0, colon), html_space), trim(line.substr(colon + 1), html_space)};
+  }
+  return std::nullopt;
+}
+
+RobotsRules RobotsRules::parse(std::string_view body, std::string_view product_token) {
 
   // Rules are kept only for the groups that could apply: those naming the token and, until one
   // of those is seen, the `*` ones.
@@ -153,16 +169,9 @@ RobotsRules RobotsRules::parse(std::string_view body, std::string_view product_t
   bool group_named = false;
   bool group_any = false;
 
-  while (!body.empty()) {
-    const std::size_t eol = body.find_first_of("\r\n");
-    std::string_view line = body.substr(0, eol);
-    body.remove_prefix(eol == std::string_view::npos ? body.size() : eol + 1);
-
-    line = line.substr(0, line.find('#'));
-    const std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos) continue;
-    const std::string_view key = trim(line.substr(0, colon), html_space);
-    const std::string_view value = trim(line.substr(colon + 1), html_space);
+  RobotsLines lines(body);
+  while (const auto line = lines.next()) {
+    const auto [key, value] = *line;
 
     if (ascii_iequals(key, "user-agent")) {
       // Consecutive User-agent lines share a group (RFC 9309 2.1); one after a rule starts the next.

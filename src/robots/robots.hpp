@@ -26,6 +26,25 @@ inline constexpr int robots_max_redirects = 5;
 /// a request a minute rather than stalling a nightly crawl for days.
 inline constexpr double robots_max_crawl_delay = 60.0;
 
+/// A robots.txt's `key: value` lines, in order: the first robots_parse_limit bytes (a line cut by
+/// the limit dropped, as it could be a shorter, broader pattern than the site wrote), an initial
+/// UTF-8 BOM skipped, CR, LF or CRLF line ends, # comments removed, key and value trimmed; lines
+/// without a colon are skipped. The rules and the Sitemap: lines (crawl/sitemap.hpp) both read
+/// a file through it.
+class RobotsLines {
+ public:
+  struct Line {
+    std::string_view key;  // as written: compare it without case
+    std::string_view value;
+  };
+
+  explicit RobotsLines(std::string_view body);
+  std::optional<Line> next();
+
+ private:
+  std::string_view m_rest;
+};
+
 /// The product token robots.txt groups are matched against (RFC 9309 2.2.1): the leading letters,
 /// '_' and '-' of a User-Agent, e.g. "volley" for "volley/0.1.0". Empty when it starts otherwise;
 /// then only the `*` group applies.

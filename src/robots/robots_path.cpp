@@ -64,6 +64,7 @@ bool RobotsPath::robots_from_store(const Job& fetch) {
   }
   if (!stored) return false;
   spdlog::debug("{}: status {} from the state file", fetch.url, stored->status);
+  if (m_crawler) m_crawler->robots_known(fetch.url, stored->status, stored->body);
   release(m_gate->resolve(fetch.url, {stored->status, stored->body, {}}), fetch.host_key, m_now);
   return true;
 }
@@ -71,6 +72,7 @@ bool RobotsPath::robots_from_store(const Job& fetch) {
 void RobotsPath::robots_known(Completion& c, TimePoint now) {
   const RobotsGate::Outcome outcome = RobotsGate::outcome_of(c.record);
   if (m_state && outcome.status) m_state->keep_robots(c.job.url, *outcome.status, outcome.body, unix_ms(WallClock::now()));
+  if (m_crawler) m_crawler->robots_known(c.job.url, outcome.status, outcome.body);
   RobotsGate::Verdict v = m_gate->resolve(c.job.url, outcome);
   if (spdlog::should_log(spdlog::level::debug))
     spdlog::debug("{}: {} after {} attempt(s); {} waiting allowed, {} disallowed{}", c.job.url,
