@@ -1,5 +1,6 @@
 #include "crawl/sitemap_seeder.hpp"
 
+#include "crawl/canonical_url.hpp"
 #include "crawl/sitemap.hpp"
 #include "input/url_check.hpp"
 #include "robots/robots.hpp"
@@ -66,8 +67,10 @@ void SitemapSeeder::robots_txt(const std::string& robots_url, std::optional<long
   std::vector<std::string> named;
   if (status && *status >= 200 && *status <= 299) named = robots_sitemaps(body);
   if (named.empty()) {
-    // robots_url ends in "/robots.txt": the fallback sits beside it.
-    want(it->first, o, robots_url.substr(0, robots_url.size() - 10) + "sitemap.xml", SitemapFetch::top);
+    // robots_url ends in "/robots.txt": the fallback sits beside it. robots_url writes the
+    // default port out; the fallback, a page's `parent`, is written as a link would be.
+    const std::string fallback = robots_url.substr(0, robots_url.size() - 10) + "sitemap.xml";
+    want(it->first, o, canonical_url(fallback).value_or(fallback), SitemapFetch::top);
     return;
   }
   for (const std::string& url : named) want(it->first, o, url, SitemapFetch::top);
