@@ -88,7 +88,7 @@ TEST_CASE("sitemap seeder: no Sitemap: line, or no robots.txt, means /sitemap.xm
   s.fetched(robots[1], answer(404, "Sitemap: https://b.test:8443/ignored.xml\n"), found);
   const std::vector<Job> sitemaps = drain(s);
   REQUIRE(sitemaps.size() == 2);
-  CHECK(sitemaps[0].url == "https://a.test:443/sitemap.xml");
+  CHECK(sitemaps[0].url == "https://a.test/sitemap.xml");  // as a link would be written
   CHECK(sitemaps[1].url == "https://b.test:8443/sitemap.xml");
 }
 
