@@ -9,7 +9,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace volley {
 
@@ -90,23 +90,29 @@ std::optional<std::string> url_text(CURLU* u) {
   return std::string(text.get());
 }
 
-std::vector<std::string> resolve_links(const HtmlScan& scan, std::string_view base_url) {
+// Fills out.links (and out.link_nofollow when the scan has flags) from the scan's refs.
+void resolve_links(const HtmlScan& scan, std::string_view base_url, Extracted& out) {
   CurlUrl base = resolve(nullptr, base_url);
   if (scan.base_href) {
     if (CurlUrl declared = resolve(base.get(), *scan.base_href)) base = std::move(declared);
   }
-  std::vector<std::string> links;
+  const bool flags = !scan.ref_nofollow.empty();
+  std::vector<std::string>& links = out.links;
   links.reserve(scan.refs.size());  // never reallocates, so the views in `seen` stay valid
-  std::unordered_set<std::string_view> seen;
-  for (const std::string& ref : scan.refs) {
-    const CurlUrl u = resolve(base.get(), ref);
+  std::unordered_map<std::string_view, std::size_t> seen;  // link -> its index in links
+  for (std::size_t i = 0; i < scan.refs.size(); ++i) {
+    const CurlUrl u = resolve(base.get(), scan.refs[i]);
     if (!u) continue;
     std::optional<std::string> text = url_text(u.get());
-    if (!text || seen.count(*text)) continue;
+    if (!text) continue;
+    if (const auto it = seen.find(*text); it != seen.end()) {
+      if (flags && !scan.ref_nofollow[i]) out.link_nofollow[it->second] = false;
+      continue;
+    }
     links.push_back(std::move(*text));
-    seen.insert(links.back());
+    seen.emplace(links.back(), links.size() - 1);
+    if (flags) out.link_nofollow.push_back(scan.ref_nofollow[i]);
   }
-  return links;
 }
 
 std::vector<std::string> find_all(const re2::RE2& re, std::string_view text, std::size_t max_matches) {
@@ -173,10 +179,12 @@ Extracted extract(const ExtractConfig& cfg, std::string_view body, std::string_v
 
   const std::string text = to_utf8(body, sniff_charset(body, content_type, html));
   if (parse) {
-    const HtmlWants wants{cfg.title, cfg.links != ExtractConfig::Links::none, cfg.links == ExtractConfig::Links::all};
+    const bool links = cfg.links != ExtractConfig::Links::none;
+    const HtmlWants wants{cfg.title, links, cfg.links == ExtractConfig::Links::all, links && cfg.nofollow};
     HtmlScan scan = scan_html(text, wants);
     out.title = std::move(scan.title);
-    if (wants.anchors) out.links = resolve_links(scan, base_url);
+    out.nofollow = scan.nofollow;
+    if (wants.anchors) resolve_links(scan, base_url, out);
   }
   for (const ExtractConfig::Pattern& p : cfg.patterns)
     out.matches.emplace_back(p.name, find_all(*p.re, text, cfg.max_matches));
