@@ -66,7 +66,11 @@ bool Crawler::may_follow_redirect(const Job& job, std::string_view next_url) {
 void Crawler::expand(const Record& r) {
   if (!r.crawl) return;
   const CrawlPage& from = *r.crawl;
-  for (const std::string& link : r.extracted.links) {
+  // Never fetched at any depth, so counted as such first; extract() keeps no list of them.
+  m_not_followed[static_cast<std::size_t>(NotFollowed::scheme)] += r.extracted.other_schemes;
+  const std::vector<bool>& link_nofollow = r.extracted.link_nofollow;
+  for (std::size_t i = 0; i < r.extracted.links.size(); ++i) {
+    const std::string& link = r.extracted.links[i];
     if (from.depth >= m_options.depth) {
       skip(NotFollowed::depth);
       continue;
@@ -78,6 +82,12 @@ void Crawler::expand(const Record& r) {
     }
     if (const auto why = m_rules.check(link, *canonical, from.scope_root)) {
       skip(*why);
+      continue;
+    }
+    // After the rules, so that this counts the links only the page's own nofollow held back. A
+    // record may carry links without flags (ExtractConfig::crawl off): those are followed.
+    if (m_options.robots && (r.extracted.nofollow || (i < link_nofollow.size() && link_nofollow[i]))) {
+      skip(NotFollowed::nofollow);
       continue;
     }
     const std::uint64_t fp = url_fingerprint(*canonical);

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace volley {
 
@@ -90,29 +91,38 @@ std::optional<std::string> url_text(CURLU* u) {
   return std::string(text.get());
 }
 
-// Fills out.links (and out.link_nofollow when the scan has flags) from the scan's refs.
-void resolve_links(const HtmlScan& scan, std::string_view base_url, Extracted& out) {
+// Fills out.links from the scan's refs, and with `crawl` link_nofollow and other_schemes.
+void resolve_links(const HtmlScan& scan, std::string_view base_url, bool crawl, Extracted& out) {
   CurlUrl base = resolve(nullptr, base_url);
   if (scan.base_href) {
     if (CurlUrl declared = resolve(base.get(), *scan.base_href)) base = std::move(declared);
   }
-  const bool flags = !scan.ref_nofollow.empty();
   std::vector<std::string>& links = out.links;
   links.reserve(scan.refs.size());  // never reallocates, so the views in `seen` stay valid
   std::unordered_map<std::string_view, std::size_t> seen;  // link -> its index in links
+  std::unordered_set<std::string> other_schemes;
   for (std::size_t i = 0; i < scan.refs.size(); ++i) {
     const CurlUrl u = resolve(base.get(), scan.refs[i]);
-    if (!u) continue;
+    if (!u) {
+      if (crawl) {
+        std::string ref = clean_ref(scan.refs[i]);
+        const std::string scheme = standard_scheme(ref);
+        if (!scheme.empty() && scheme != "http" && scheme != "https") other_schemes.insert(std::move(ref));
+      }
+      continue;
+    }
     std::optional<std::string> text = url_text(u.get());
     if (!text) continue;
+    const bool nofollow = crawl && scan.ref_nofollow[i];
     if (const auto it = seen.find(*text); it != seen.end()) {
-      if (flags && !scan.ref_nofollow[i]) out.link_nofollow[it->second] = false;
+      if (crawl && !nofollow) out.link_nofollow[it->second] = false;
       continue;
     }
     links.push_back(std::move(*text));
     seen.emplace(links.back(), links.size() - 1);
-    if (flags) out.link_nofollow.push_back(scan.ref_nofollow[i]);
+    if (crawl) out.link_nofollow.push_back(nofollow);
   }
+  out.other_schemes = other_schemes.size();
 }
 
 std::vector<std::string> find_all(const re2::RE2& re, std::string_view text, std::size_t max_matches) {
@@ -180,11 +190,11 @@ Extracted extract(const ExtractConfig& cfg, std::string_view body, std::string_v
   const std::string text = to_utf8(body, sniff_charset(body, content_type, html));
   if (parse) {
     const bool links = cfg.links != ExtractConfig::Links::none;
-    const HtmlWants wants{cfg.title, links, cfg.links == ExtractConfig::Links::all, links && cfg.nofollow};
+    const HtmlWants wants{cfg.title, links, cfg.links == ExtractConfig::Links::all, links && cfg.crawl};
     HtmlScan scan = scan_html(text, wants);
     out.title = std::move(scan.title);
     out.nofollow = scan.nofollow;
-    if (wants.anchors) resolve_links(scan, base_url, out);
+    if (wants.anchors) resolve_links(scan, base_url, wants.nofollow, out);
   }
   for (const ExtractConfig::Pattern& p : cfg.patterns)
     out.matches.emplace_back(p.name, find_all(*p.re, text, cfg.max_matches));

@@ -231,7 +231,7 @@ namespace {
 
 ExtractConfig crawl_links() {
   ExtractConfig cfg = links(ExtractConfig::Links::anchors);
-  cfg.nofollow = true;
+  cfg.crawl = true;
   return cfg;
 }
 
@@ -286,7 +286,18 @@ TEST_CASE("extract: a URL linked with and without rel=nofollow is followable, in
   CHECK(got.link_nofollow == Flags{false, false, true});
 }
 
-TEST_CASE("extract: without ExtractConfig::nofollow nothing is flagged and no flag is kept") {
+TEST_CASE("extract: a crawl counts the distinct links of other schemes") {
+  const std::string body =
+      "<a href='mailto:a@e.test'>1</a><a href='javascript:void(0)'>2</a><a href=' tel:+1'>3</a>"
+      "<a href='mailto:a@e.test'>again</a><a href='ftp://e.test/x'>4</a><a href='data:text/plain,x'>5</a>"
+      "<a href=/ok>ok</a><a href='1http:x'>relative</a><a href='java\nscript:x'>6</a>";
+  const auto got = extract(crawl_links(), body, "text/html", "http://e.test/");
+  CHECK(got.links == Strings{"http://e.test/ok"});
+  CHECK(got.other_schemes == 6);  // "1http:x" names no scheme: a relative link libcurl refuses
+  CHECK(extract(links(ExtractConfig::Links::anchors), body, "text/html", "http://e.test/").other_schemes == 0);
+}
+
+TEST_CASE("extract: without ExtractConfig::crawl nothing is flagged and no flag is kept") {
   const std::string body = "<meta name=robots content=nofollow><a href=/1 rel=nofollow>1</a>";
   const auto got = extract(links(ExtractConfig::Links::anchors), body, "text/html", "http://e.test/");
   CHECK(got.links == Strings{"http://e.test/1"});
