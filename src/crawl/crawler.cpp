@@ -59,8 +59,14 @@ bool Crawler::may_follow_redirect(const Job& job, std::string_view next_url) {
   if (!job.crawl) return true;
   const std::optional<std::string> canonical = canonical_url(next_url);
   if (!canonical) return true;  // the redirect rules refuse it, with their own error
-  if (m_rules.check(next_url, *canonical, job.crawl->scope_root)) return false;
-  return m_seen.insert(url_fingerprint(*canonical));
+  // Counted as links are: a hop not followed is a page the crawl does not fetch.
+  if (const auto why = m_rules.check(next_url, *canonical, job.crawl->scope_root)) {
+    skip(*why);
+    return false;
+  }
+  if (m_seen.insert(url_fingerprint(*canonical))) return true;
+  skip(NotFollowed::seen);
+  return false;
 }
 
 void Crawler::expand(const Record& r) {
