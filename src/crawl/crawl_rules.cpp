@@ -22,6 +22,7 @@ std::string_view not_followed_name(NotFollowed why) {
     case NotFollowed::nofollow: return "nofollow";
     case NotFollowed::budget: return "budget";
     case NotFollowed::seen: return "seen";
+    case NotFollowed::robots: return "robots";
   }
   return "unknown";
 }
@@ -65,7 +66,7 @@ bool is_ip_literal(std::string_view host) {
   return !host.empty() && std::all_of(host.begin(), host.end(), [](char c) { return is_ascii_digit(c) || c == '.'; });
 }
 
-// Trap guards (docs/crawl-rules.md, "Trap guards"). Each names a shape that grows with every page
+// Trap guards (docs/crawl.md, "Trap guards"). Each names a shape that grows with every page
 // of a trap and is rare on a real site.
 constexpr std::size_t max_url_chars = 2000;  // the issue's; StormCrawler's maxLength is of the kind
 constexpr std::size_t max_path_segments = 32;  // Heritrix's TooManyPathSegmentsDecideRule stops at 20

@@ -18,14 +18,15 @@ enum class NotFollowed {
   depth,     // found on a page at --depth
   trap,      // a trap guard: too long, too deep, a path segment or parameter repeated, escaped thrice
   nofollow,  // --robots: rel="nofollow", or the page's <meta name="robots" content="nofollow">
+  robots,    // --robots: its origin's robots.txt disallows it
   budget,    // --max-pages, --max-pages-per-host
   seen,      // fetched or queued already, under its canonical form
 };
-inline constexpr std::size_t not_followed_kinds = 8;
+inline constexpr std::size_t not_followed_kinds = 9;
 /// The reason's key in the summary and --summary-json: "scheme", "scope", …
 std::string_view not_followed_name(NotFollowed why);
 
-/// --scope, --include, --exclude and the trap guards (docs/crawl-rules.md): what a link must pass
+/// --scope, --include, --exclude and the trap guards (docs/crawl.md): what a link must pass
 /// to be fetched, whatever page it is found on. Pure and thread-safe; built once from the flags.
 class CrawlRules {
  public:

@@ -69,9 +69,18 @@ bool Crawler::may_follow_redirect(const Job& job, std::string_view next_url) {
   return false;
 }
 
+bool Crawler::drop_disallowed(const Job& job) {
+  if (!job.crawl || job.crawl->depth == 0 || job.redirects) return false;
+  skip(NotFollowed::robots);
+  return true;
+}
+
 void Crawler::expand(const Record& r) {
   if (!r.crawl) return;
   const CrawlPage& from = *r.crawl;
+  // The pages found on one page share their place in the crawl: one CrawlPage for all of them,
+  // so that a page waiting in the frontier costs its URL and a pointer.
+  std::shared_ptr<const CrawlPage> found;
   // Never fetched at any depth, so counted as such first; extract() keeps no list of them.
   m_not_followed[static_cast<std::size_t>(NotFollowed::scheme)] += r.extracted.other_schemes;
   const std::vector<bool>& link_nofollow = r.extracted.link_nofollow;
@@ -111,12 +120,15 @@ void Crawler::expand(const Record& r) {
       continue;
     }
     m_seen.insert(fp);
-    auto page = std::make_shared<CrawlPage>();
-    page->depth = from.depth + 1;
-    page->parent = r.url;
-    page->scope_root = from.scope_root;
-    page->base_priority = from.base_priority;
-    m_frontier.push_back(Entry{std::move(parsed.url), std::move(page)});
+    if (!found) {
+      auto page = std::make_shared<CrawlPage>();
+      page->depth = from.depth + 1;
+      page->parent = r.url;
+      page->scope_root = from.scope_root;
+      page->base_priority = from.base_priority;
+      found = std::move(page);
+    }
+    m_frontier.push_back(Entry{std::move(parsed.url), found});
   }
 }
 

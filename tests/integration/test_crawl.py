@@ -78,11 +78,12 @@ class TestCrawl(VolleyTestCase):
                            "HTTP://EXAMPLE.test:%d/site/./b/../a?x=1&y=2" % self.port,
                            "/site/%7Euser", "/site/~user", "/site/c?", "/site/c", "/site/"),
             "/site/a?x=1&y=2": page("/site/"),
-            "/site/~user": page(),
+            "/site/%7Euser": page(),
             "/site/c": page(),
         })
         r = self.crawl("--resolve", "%s:127.0.0.1" % host, "http://%s/site/" % host)
-        self.assertEqual(sorted(self.paths_seen()), ["/site/", "/site/a?x=1&y=2", "/site/c", "/site/~user"])
+        # The URL fetched is the first form seen.
+        self.assertEqual(sorted(self.paths_seen()), ["/site/", "/site/%7Euser", "/site/a?x=1&y=2", "/site/c"])
         self.assertEqual(len(r.lines), 4, r.describe())
 
     def test_only_html_is_parsed_and_other_schemes_are_never_fetched(self):
@@ -189,6 +190,35 @@ class TestCrawl(VolleyTestCase):
                        self.url("/tree/3?max=6"))
         self.assertEqual(sorted(o["url"].split("#")[0] for o in r.lines),
                          sorted(self.url("/tree/%d?max=6" % n) for n in (1, 3, 4)))
+
+    def test_with_robots_a_disallowed_page_found_makes_no_line(self):
+        self.lay_out({
+            "/robots.txt": dict(body="User-agent: *\nDisallow: /site/private\n", ctype="text/plain"),
+            "/site/": page("/site/open", "/site/private/a"),
+            "/site/open": page(),
+        })
+        summary = os.path.join(self.tmpdir(), "s.json")
+        r = self.crawl("--robots", "--summary-json", summary, self.url("/site/"), self.url("/site/private/b"),
+                       rc=1)  # the seed's robots_disallowed line
+        self.assertNotIn("/site/private/a", self.paths_seen())
+        by_url = {o["url"]: o for o in r.lines}
+        self.assertEqual(sorted(by_url), sorted([self.url("/site/"), self.url("/site/open"),
+                                                 self.url("/site/private/b")]))
+        # A seed disallowed is a URL read: it has its line, as in a list.
+        self.assertEqual(by_url[self.url("/site/private/b")]["error"]["kind"], "robots_disallowed")
+        with open(summary) as f:
+            self.assertEqual(json.load(f)["not_followed"]["robots"], 1)
+
+    def test_match_status_finds_dead_links_through_the_pages_it_drops(self):
+        self.lay_out({
+            "/site/": page("/site/a", "/site/gone1"),
+            "/site/a": page("/site/b", "/site/gone2"),
+            "/site/b": page(),
+        })
+        r = self.crawl("--match-status", "404", self.url("/site/"))
+        self.assertEqual(sorted((o["url"], o["parent"]) for o in r.lines),
+                         [(self.url("/site/gone1"), self.url("/site/")),
+                          (self.url("/site/gone2"), self.url("/site/a"))])
 
     def test_bad_flags_end_before_any_request(self):
         for args in (["--depth", "-1"], ["--depth", "x"], ["--scope", "nowhere"], ["--include", "("],

@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import VolleyTestCase  # noqa: E402
 
-NOT_FOLLOWED = ("scheme", "scope", "excluded", "depth", "trap", "nofollow", "budget", "seen")
+NOT_FOLLOWED = ("scheme", "scope", "excluded", "depth", "trap", "nofollow", "robots", "budget", "seen")
 
 
 def page(*links, head=""):
@@ -163,7 +163,7 @@ class TestCrawlHostile(VolleyTestCase):
         r, s = self.crawl("--exclude", "skip-me", self.url("/site/"))
         self.assertEqual(self.paths(r), ["/site/", "/site/kept"], r.describe())
         self.assertEqual(s["not_followed"], {"scheme": 2, "scope": 1, "excluded": 1, "depth": 0, "trap": 0,
-                                             "nofollow": 0, "budget": 0, "seen": 1}, s)
+                                             "nofollow": 0, "robots": 0, "budget": 0, "seen": 1}, s)
 
 
 if __name__ == "__main__":

@@ -692,6 +692,7 @@ ROUTES = [(re.compile(rx), fn) for rx, fn in [
     (r"/weirdtype", Handler.h_weirdtype),
     (r"/page/([\w-]+)", Handler.h_page),
     (r"/site/(.*)", Handler.h_site),
+    (r"/(robots\.txt|sitemap[\w.-]*)", Handler.h_site),  # a laid-out site's own, else 404
     (r"/tree/(\d+)", Handler.h_tree),
     (r"/grow/(.*)", Handler.h_grow),
     (r"/double", Handler.h_double),

@@ -193,4 +193,5 @@ TEST_CASE("crawl_rules: every reason has its summary key") {
   CHECK(not_followed_name(NotFollowed::nofollow) == "nofollow");
   CHECK(not_followed_name(NotFollowed::budget) == "budget");
   CHECK(not_followed_name(NotFollowed::seen) == "seen");
+  CHECK(not_followed_name(NotFollowed::robots) == "robots");
 }
