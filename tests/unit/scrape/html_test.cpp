@@ -121,6 +121,11 @@ TEST_CASE("html: the scanner agrees with gumbo on a table of cases") {
       "<a href=1 rel=nofollow>x</a><a href=1>y</a>", "<a href=1>x</a><a href=1 rel=nofollow>y</a>",
       "<a href=1 rel=nofollow><p>a<p>b", "<link rel='nofollow stylesheet' href=s><img rel=nofollow src=i>",
       "<a href=1 rel=nofollow rel=x><a href=2 rel=x rel=nofollow><a href=3 rel=&#110;ofollow>",
+      // Controls and noncharacters in attribute names are U+FFFD to gumbo: two such names are one
+      // name repeated (found by html_fuzz).
+      "<a \x0e \x0f href=x>", "<a \x01 \x7f href=x>", "<a \xc2\x8c \xc2\x8d href=x>",
+      "<a \xef\xb7\x90 \xef\xbf\xbe href=x>", "<a \x0e\x41 \x0e\x61 href=x>", "<a \x0e href=x>",
+      "<meta\x0c\x0e\x0c\xc2\x8c\x0cname=robots content=nofollow>",
   };
   for (const char* c : cases) check_same(c);
 }
