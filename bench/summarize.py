@@ -7,7 +7,9 @@ RESULTS.tsv rows: scenario tool run urls conc wall user sys rss_kb lines ok rc
 META.tsv rows:    scenario key value   (title, ideal, note, cpu_base, rss_small, ref, cpu_ratio
                   "A|B|bar": A's CPU per request over B's, at most bar; rss_limit "A|MiB";
                   per_line TOOL: its CPU per request counts the lines it wrote, for a run
-                  stopped before its end)
+                  stopped before its end; rps_ratio "A|B|bar": A's req/s over B's, at least
+                  bar; found "TOOL|run|lines|distinct URLs": a crawl's pages, each to be
+                  found once)
 Ratios use each tool's medians over its runs; "volley" is the reference row, or the row a "ref"
 meta names.
 """
@@ -148,6 +150,23 @@ def main():
             ratio = st[a]["cpu_us"] / st[b]["cpu_us"]
             out.append(f"- {a} ÷ {b}, CPU/req: **{ratio:.2f}** ({us(st[a]['cpu_us'])} µs vs "
                        f"{us(st[b]['cpu_us'])} µs; bar ≤ {bar}: {'met' if ratio <= float(bar) else 'MISSED'})")
+    for spec in meta.get("rps_ratio", []):
+        a, b, bar = spec.split("|")
+        if a in st and b in st and st[b]["rps"]:
+            ratio = st[a]["rps"] / st[b]["rps"]
+            out.append(f"- {a} ÷ {b}, req/s: **{ratio:.2f}×** ({num(st[a]['rps'])} vs {num(st[b]['rps'])}; "
+                       f"bar ≥ {bar}: {'met' if ratio >= float(bar) else 'MISSED'})")
+    found = collections.OrderedDict()
+    for spec in meta.get("found", []):
+        tool, run, lines, distinct = spec.split("|")
+        found.setdefault(tool, []).append((int(run), int(lines), int(distinct)))
+    for tool, runs in found.items():
+        want = st[tool]["urls"] if tool in st else None
+        missed = [(r, n, d) for r, n, d in runs if n != want or d != want]
+        if not missed:
+            out.append(f"- {tool}: every page found once in every run ({num(want)} lines, {num(want)} distinct URLs) ✓")
+        for r, n, d in missed:
+            out.append(f"- ⚠ **FAILED**: {tool}, run {r}: {num(d)} distinct pages in {num(n)} lines, of {num(want)}")
     for spec in meta.get("rss_limit", []):
         a, limit = spec.split("|")
         if a in st:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks volley against curl --parallel, wget2, xargs -P curl and aiohttp on
+# Benchmarks volley against curl --parallel, wget2, xargs -P curl, aiohttp and Scrapy on
 # a private nginx bound to 127.0.0.1-127.0.0.50 (loopback only; scenario 11 binds one
 # more port on 0.0.0.0, see there). See --help.
 set -euo pipefail
@@ -10,7 +10,7 @@ usage: scripts/bench.sh [--quick] [--runs N] [--scenario N[,N...]] [--out FILE]
 
   --quick         small version of every scenario, 1 run each (under a minute)
   --runs N        runs per tool, alternated round-robin (default 3; 1 with --quick)
-  --scenario N    run only scenario N (1-13; repeatable or comma-separated)
+  --scenario N    run only scenario N (1-15; repeatable or comma-separated)
   --out FILE      also write the Markdown report, with a machine header, to FILE
 
 Scenarios:
@@ -39,6 +39,13 @@ Scenarios:
   13 priority: 100,000 request objects over 1,000 hosts (h1.localhost…h1000.localhost),
      c=200, with random priorities against the same objects without (--quick: 10,000
      over 100 hosts)
+  14 crawl: a static site of 20,000 pages of ~1.3 KB, 10 in-site links each, crawled
+     from its first page at c=50 by volley --crawl (with and without --state), wget2 -r
+     (to a tmpfs) and Scrapy (bench/scrapy_crawl.py); each must find every page once
+     (--quick: 500 pages)
+  15 a 1,000,000-page crawl with --state on a site made up as it is asked for
+     (bench/endless_site.py): peak RSS and the lines/s held, sampled every 10 s
+     (--quick: 10,000 pages, sampled every 0.5 s)
 
 Environment: VOLLEY=path of the binary (default build/volley, built with
 scripts/setup.sh when missing); VOLLEY_BASELINE=path of another volley binary
@@ -72,10 +79,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7 8 9 10 11 12 13)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)
 HOSTS_SCENARIO=0
 for s in "${SCENARIOS[@]}"; do
-  [[ $s =~ ^([1-9]|1[0-3])$ ]] || die "unknown scenario '$s' (1-13)"
+  [[ $s =~ ^([1-9]|1[0-5])$ ]] || die "unknown scenario '$s' (1-15)"
   [ "$s" != 11 ] || HOSTS_SCENARIO=1
 done
 if [ -z "$RUNS" ]; then
@@ -98,22 +105,25 @@ if [ "$QUICK" = 1 ]; then
   N11=(1000 5000)
   N12=500
   N13=10000 H13=100
-  WRK_SECS=1 TOOL_TIMEOUT=60
+  N14=500 N15=10000 SAMPLE_SECS=0.5
+  WRK_SECS=1 TOOL_TIMEOUT=60 CRAWL_TIMEOUT=120
 else
   N1=20000 N3=5000 N4=20000 N5=1000000 N5_SMALL=10000 N6=5000 N_BASE=2000 N7=5000 N7_BIG=100 N8=5000 N9=20000
   N11=(5000 20000 100000)
   N12=5000
   N13=100000 H13=1000
-  WRK_SECS=5 TOOL_TIMEOUT=900
+  N14=20000 N15=1000000 SAMPLE_SECS=10
+  WRK_SECS=5 TOOL_TIMEOUT=900 CRAWL_TIMEOUT=3600 # Scrapy takes about 10 ms of CPU a page
 fi
 CURL_MAX_PARALLEL=300 # curl silently caps --parallel-max here
 CURL_HOSTS_CAP=300    # seconds for curl at scenario 11's largest size, which it would take hours over
+CRAWL_DEPTH=20        # --depth for volley's crawls: far past their trees' depth (5 and 6)
 DELAY=0.1             # seconds, the /delay location's echo_sleep
 
 # --- packages ----------------------------------------------------------------
 ensure_packages() {
   local pkgs=(nginx libnginx-mod-http-echo wrk curl wget2 python3 python3-aiohttp python3-lxml time openssl
-    ca-certificates redis-server)
+    ca-certificates redis-server python3-scrapy)
   local missing=() p
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -128,8 +138,8 @@ ensure_packages() {
 }
 ensure_packages
 
-# Debian's own interpreter: python3-aiohttp and python3-lxml are installed for it, not for any
-# other python3 that may come first in PATH.
+# Debian's own interpreter: python3-aiohttp, python3-lxml and python3-scrapy are installed for it,
+# not for any other python3 that may come first in PATH.
 PY=/usr/bin/python3
 ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
 if [ ! -f "$ECHO_MODULE" ]; then
@@ -150,8 +160,12 @@ fi
 
 # --- temp dir, nginx -----------------------------------------------------------
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/volley-bench.XXXXXX")
-NGINX_PID="" REDIS_PID=""
+NGINX_PID="" REDIS_PID="" SITE_PID="" SHM_DIR=""
 cleanup() {
+  if [ -n "$SITE_PID" ] && kill -0 "$SITE_PID" 2>/dev/null; then
+    kill "$SITE_PID" 2>/dev/null || true
+    wait "$SITE_PID" 2>/dev/null || true
+  fi
   if [ -n "$REDIS_PID" ] && kill -0 "$REDIS_PID" 2>/dev/null; then
     kill "$REDIS_PID" 2>/dev/null || true
     wait "$REDIS_PID" 2>/dev/null || true
@@ -161,6 +175,7 @@ cleanup() {
     wait "$NGINX_PID" 2>/dev/null || true
   fi
   rm -rf "$TMP"
+  [ -z "$SHM_DIR" ] || rm -rf "$SHM_DIR"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -279,7 +294,10 @@ RESULTS=$TMP/results.tsv META=$TMP/meta.tsv COMMANDS=$TMP/commands.txt REPORT=$T
 : >"$META"
 : >"$COMMANDS"
 : >"$REPORT"
-FAILED=()
+FAILED=() MISSED=()
+# COUNT_FOUND=1 (a crawl's scenarios): measure also counts the distinct URLs of each run's output,
+# as a crawl must find every page once.
+COUNT_FOUND=0
 # A status-200 field in any of the JSON shapes the tools write.
 OK_RE='"(status|status_code|http_code|response_code|code)" ?: ?200([^0-9]|$)'
 
@@ -338,6 +356,18 @@ measure() {
   else
     lines=$(wc -l <"$out")
     ok=$(grep -cE "$OK_RE" "$out" || true)
+  fi
+  if [ "$COUNT_FOUND" = 1 ]; then
+    local found
+    if [ "$fmt" = csv ]; then
+      found=$(awk -F, 'NR > 1 { print $3 }' "$out" | sort -u | wc -l)
+    else
+      found=$(grep -oE '"url": ?"[^"]*"' "$out" | sort -u | wc -l)
+    fi
+    meta "$scen" found "$label|$run|$lines|$found"
+    if [ "$lines" != "$urls" ] || [ "$found" != "$urls" ]; then
+      MISSED+=("s$scen $label (run $run): $found distinct pages in $lines lines, of $urls")
+    fi
   fi
   local wall user sys rss
   local gt_user gt_sys
@@ -424,6 +454,30 @@ run_tool() {
         --no-host-directories -P "$TMP/wget2-r" --max-threads "$conc" --stats-site="csv:$out" \
         "$(head -n1 "$list")"
       rm -rf "$TMP/wget2-r" ;;
+    volley-crawl)
+      # LIST is the crawl's first page.
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$VOLLEY" -q --crawl -c "$conc" --depth "$CRAWL_DEPTH" "$list" ;;
+    volley-crawl-state)
+      # Each run starts from no store at all.
+      rm -f "$TMP/crawl-state.db" "$TMP/crawl-state.db-wal" "$TMP/crawl-state.db-shm"
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$VOLLEY" -q --crawl -c "$conc" --depth "$CRAWL_DEPTH" --state "$TMP/crawl-state.db" "$list" ;;
+    volley-crawl-million)
+      rm -f "$TMP/crawl-state.db" "$TMP/crawl-state.db-wal" "$TMP/crawl-state.db-shm"
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$VOLLEY" -q --crawl -c "$conc" --depth "$CRAWL_DEPTH" --max-pages "$urls" \
+        --state "$TMP/crawl-state.db" "$list" ;;
+    wget2-crawl)
+      # As wget2-recursive, but the pages go to a tmpfs, so that no disk is measured.
+      rm -rf "$SHM_DIR/wget2"
+      measure "$scen" "$label" "$run" "$urls" "$conc" csv "$out" -- \
+        wget2 --no-config --no-hsts --no-hpkp --no-ocsp --no-netrc -q -r -l inf --no-robots \
+        --no-host-directories -P "$SHM_DIR/wget2" --max-threads "$conc" --stats-site="csv:$out" "$list"
+      rm -rf "$SHM_DIR/wget2" ;;
+    scrapy)
+      measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
+        "$PY" "$ROOT/bench/scrapy_crawl.py" -c "$conc" "$list" ;;
     xargs)
       measure "$scen" "$label" "$run" "$urls" "$conc" json "$out" -- \
         xargs -P "$conc" -n 1 -a "$list" curl -s -o /dev/null -w '%{json}\n' "${tls[@]}" ;;
@@ -780,6 +834,137 @@ scenario_13() {
   report 13
 }
 
+# A tmpfs for what a crawler writes (wget2 -r's pages), so that no disk is measured; $TMP when
+# /dev/shm is not one.
+shm_dir() {
+  [ -z "$SHM_DIR" ] || return 0
+  if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && [ -w /dev/shm ]; then
+    SHM_DIR=$(mktemp -d /dev/shm/volley-bench.XXXXXX)
+  else
+    log "warning: /dev/shm is not a writable tmpfs; wget2 -r writes under $TMP"
+    SHM_DIR=$TMP/shm
+    mkdir -p "$SHM_DIR"
+  fi
+}
+
+# crawl_site DIR N: N pages of ~1.3 KB, DIR/p0.html … DIR/p<N-1>.html, 10 links each. Page i
+# links to its children 10i+1 … 10i+10 (a tree of fan-out 10: every page at most log10(N) + 1
+# links from page 0), and a page with fewer children to pages spread by multiplication in their
+# place (cross links, which a crawler must know as seen); half the links are relative.
+# Deterministic: the same N makes the same bytes.
+crawl_site() {
+  "$PY" - "$1" "$2" <<'PY'
+import os, sys
+out, n = sys.argv[1], int(sys.argv[2])
+words = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
+         "incididunt ut labore et dolore magna aliqua").split()
+os.makedirs(out, exist_ok=True)
+for i in range(n):
+    targets = [t for t in range(10 * i + 1, 10 * i + 11) if t < n]
+    k = 1
+    while len(targets) < 10:
+        targets.append((i * 7919 + k * 104729 + 13) % n)
+        k += 1
+    text = " ".join(words[(i + w) % len(words)] for w in range(70))
+    items = "".join(f'<li><a href="{f"p{t}.html" if t % 2 else f"/crawl/p{t}.html"}">Page {t}</a></li>\n'
+                    for t in targets)
+    page = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Page {i}</title></head>\n'
+            f'<body>\n<h1>Page {i}</h1>\n<p>{text}</p>\n<ul class="links">\n{items}</ul>\n'
+            f'<p>{text[:len(text) // 2]}</p>\n</body></html>\n')
+    with open(os.path.join(out, f"p{i}.html"), "w", encoding="utf-8") as f:
+        f.write(page)
+PY
+}
+
+# A crawl from one page against the crawlers people use: each tool starts at page 0 and must find
+# the other pages through the links, each once (COUNT_FOUND). The bars: volley's pages/s at least
+# 2x wget2 -r's and ahead of Scrapy's, and its peak RSS with --state at most 64 MiB.
+scenario_14() {
+  local seed="http://127.0.0.1:$PORT/crawl/p0.html"
+  [ -f "$TMP/www/crawl/p$((N14 - 1)).html" ] || crawl_site "$TMP/www/crawl" "$N14"
+  shm_dir
+  meta 14 title "crawl: a static site of $(fmt_n "$N14") pages of ~1.3 KB, 10 in-site links each, from its first page, c=50"
+  meta 14 rps_ratio "volley|wget2 -r|2"
+  meta 14 rps_ratio "volley|Scrapy|1"
+  meta 14 rss_limit "volley --state|64"
+  meta 14 note "pages/s = pages ÷ wall (the req/s column); every tool starts at $seed and must find the other $(fmt_n $((N14 - 1))) pages through the links, each once (the found line)."
+  meta 14 note "volley: \`volley -q --crawl -c 50 --depth $CRAWL_DEPTH URL\` (the tree is $(awk -v n="$N14" 'BEGIN { d = 0; for (m = 1; m < n; m = m * 10 + 1) d++; print d }') links deep); volley --state: the same with a new --state file per run."
+  meta 14 note "wget2 -r: -l inf --no-robots --no-host-directories --max-threads 50, its pages written to a tmpfs ($(dirname "$SHM_DIR")); its lines are those of --stats-site."
+  meta 14 note "Scrapy: bench/scrapy_crawl.py, a CrawlSpider following every link on the host (LinkExtractor), breadth-first (DEPTH_PRIORITY 1, FIFO queues), CONCURRENT_REQUESTS and _PER_DOMAIN 50, no robots.txt, no AutoThrottle, a JSON line per page through its feed export; $("$PY" -c 'import scrapy; print("Scrapy", scrapy.__version__)')."
+  COUNT_FOUND=1
+  TOOL_TIMEOUT=$CRAWL_TIMEOUT round_robin 14 "volley|volley-crawl|$seed|$N14|50" \
+    "volley --state|volley-crawl-state|$seed|$N14|50" "wget2 -r|wget2-crawl|$seed|$N14|50" \
+    "Scrapy|scrapy|$seed|$N14|50"
+  COUNT_FOUND=0
+  report 14
+  rm -f "$TMP"/crawl-state.db*
+}
+
+# site_cpu: the CPU seconds bench/endless_site.py's processes have used so far.
+site_cpu() {
+  local pid kids stats=()
+  mapfile -t kids < <(pgrep -P "$SITE_PID")
+  for pid in "$SITE_PID" "${kids[@]}"; do stats+=("/proc/$pid/stat"); done
+  cat "${stats[@]}" 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '{ t += $14 + $15 } END { printf "%.2f", t / hz }'
+}
+
+start_endless_site() {
+  "$PY" "$ROOT/bench/endless_site.py" --pages "$1" --workers 2 >"$TMP/site.port" 2>"$TMP/site.log" &
+  SITE_PID=$!
+  local i
+  for i in $(seq 1 100); do
+    [ -s "$TMP/site.port" ] && break
+    kill -0 "$SITE_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  SITE_PORT=$(head -n1 "$TMP/site.port")
+  if [ -z "$SITE_PORT" ] || ! curl -sf -o /dev/null "http://127.0.0.1:$SITE_PORT/p/0"; then
+    die "bench/endless_site.py did not start: $(cat "$TMP/site.log")"
+  fi
+}
+
+# A crawl too large for a static site: N15 pages of a tree made up as they are asked for, with
+# --state, once (it takes minutes). Its output's lines are counted every SAMPLE_SECS, outside
+# volley, for the rate it holds from start to end.
+scenario_15() {
+  local label="volley --crawl --state" samples=$TMP/samples sampler seed cpu0 cpu1 rates
+  [ -n "$SITE_PID" ] || start_endless_site "$N15"
+  seed="http://127.0.0.1:$SITE_PORT/p/0"
+  meta 15 title "a crawl of $(fmt_n "$N15") pages with --state: a tree of fan-out 10 made up by bench/endless_site.py, c=50"
+  meta 15 note "\`volley -q --crawl -c 50 --depth $CRAWL_DEPTH --max-pages $N15 --state FILE $seed\`, one run, a new --state file; page /p/N (~1.3 KB) links to /p/10N+1 … /p/10N+10, those below $(fmt_n "$N15"): every page is reached by one link, and the frontier (pages found, not yet fetched) grows to the tree's last level, most of the site."
+  rm -f "$samples"
+  (
+    while :; do
+      echo "$EPOCHREALTIME $(wc -l 2>/dev/null <"$TMP/out" || echo 0)"
+      sleep "$SAMPLE_SECS"
+    done
+  ) >"$samples" &
+  sampler=$!
+  cpu0=$(site_cpu)
+  COUNT_FOUND=1 TOOL_TIMEOUT=$CRAWL_TIMEOUT run_tool 15 1 "$label" volley-crawl-million "$seed" "$N15" 50
+  cpu1=$(site_cpu)
+  kill "$sampler" 2>/dev/null || true
+  wait "$sampler" 2>/dev/null || true
+  # Lines/s in each full window: those ending before the last line (the run's end falls in the
+  # window after; measure removes the output before the sampler stops, so the last samples are 0).
+  rates=$("$PY" - "$samples" <<'PY'
+import statistics, sys
+rows = [tuple(map(float, line.split())) for line in open(sys.argv[1]) if len(line.split()) == 2]
+last = max((n for _, n in rows), default=0)
+r = [(n1 - n0) / (t1 - t0) for (t0, n0), (t1, n1) in zip(rows, rows[1:]) if n0 < n1 < last]
+print(f"min {min(r):,.0f}, median {statistics.median(r):,.0f}, max {max(r):,.0f}; first window "
+      f"{r[0]:,.0f}, last {r[-1]:,.0f} ({len(r)} windows)" if r else "no full window")
+PY
+)
+  meta 15 note "lines/s per ${SAMPLE_SECS} s window: $rates."
+  meta 15 note "the server: 2 Python processes, $(awk -v a="$cpu0" -v b="$cpu1" -v n="$N15" 'BEGIN { printf "%.2f s of CPU, %.0f µs a page", b - a, (b - a) / n * 1e6 }') (the machine has $(nproc) CPUs; when server and volley together need them all, the rate is the machine's, not volley's)."
+  report 15
+  rm -f "$TMP"/crawl-state.db*
+  kill "$SITE_PID" 2>/dev/null || true
+  wait "$SITE_PID" 2>/dev/null || true
+  SITE_PID=""
+}
+
 started=$(date +%s)
 for s in "${SCENARIOS[@]}"; do
   log "scenario $s"
@@ -804,6 +989,7 @@ if [ -n "$OUT" ]; then
     echo "- $(nginx -v 2>&1), worker_processes 1, echo module; ulimit -n $NOFILE"
     echo "- $("$PY" --version), aiohttp $aiohttp_version, lxml $lxml_version"
     echo "- $(wrk -v 2>&1 | head -n1)"
+    echo "- Scrapy $("$PY" -c 'import scrapy; print(scrapy.__version__)'), Twisted $("$PY" -c 'import twisted; print(twisted.__version__)')"
     echo
     echo "## Commands (\$TMP is the run's temp dir)"
     echo
@@ -817,8 +1003,12 @@ if [ -n "$OUT" ]; then
   log "report written to $OUT"
 fi
 
+if [ ${#MISSED[@]} -gt 0 ]; then
+  log "FAILED: a crawl did not find every page once:"
+  for m in "${MISSED[@]}"; do log "  $m"; done
+fi
 if [ ${#FAILED[@]} -gt 0 ]; then
   log "FAILED: ${FAILED[*]} produced no output"
-  exit 1
 fi
+[ ${#FAILED[@]} -eq 0 ] && [ ${#MISSED[@]} -eq 0 ] || exit 1
 echo "bench: done"
