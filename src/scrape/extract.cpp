@@ -91,19 +91,64 @@ std::optional<std::string> url_text(CURLU* u) {
   return std::string(text.get());
 }
 
+// Where a plain relative path joins without libcurl's URL parser, which took a third of a crawl's
+// CPU (docs/benchmarks.md, "Crawl"): the base's origin and its directory, as libcurl writes them.
+struct PlainJoin {
+  std::string origin;     // "http://host[:port]"
+  std::string directory;  // the base up to the last '/' of its path, without its query
+};
+
+std::optional<PlainJoin> plain_join_for(CURLU* base) {
+  if (!base) return std::nullopt;
+  const std::optional<std::string> text = url_text(base);
+  if (!text) return std::nullopt;
+  const std::size_t authority = text->find("://");
+  const std::size_t path = authority == std::string::npos ? authority : text->find('/', authority + 3);
+  if (path == std::string::npos) return std::nullopt;
+  const std::string_view without_query = std::string_view(*text).substr(0, text->find('?'));
+  return PlainJoin{text->substr(0, path), std::string(without_query.substr(0, without_query.rfind('/') + 1))};
+}
+
+// A reference libcurl would only append to the base, changing nothing: printable ASCII that no
+// escaping touches, no scheme (no ':'), query, fragment or escape, not "//" (another host), no
+// "." or ".." segment. Anything else goes through libcurl.
+bool is_plain_path(std::string_view ref) {
+  if (ref.empty() || ref.substr(0, 2) == "//") return false;
+  const bool plain = std::all_of(ref.begin(), ref.end(), [](char c) {
+    return is_ascii_letter(c) || is_ascii_digit(c) || is_in(c, "-._~/!$&'()*+,;=@");
+  });
+  if (!plain) return false;
+  for (std::size_t start = 0; start <= ref.size();) {
+    const std::size_t end = std::min(ref.find('/', start), ref.size());
+    const std::string_view segment = ref.substr(start, end - start);
+    if (segment == "." || segment == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+// `ref` resolved against the base as text, as url_text(resolve(base, ref)) would give it.
+std::optional<std::string> link_text(CURLU* base, const std::optional<PlainJoin>& plain, const std::string& ref) {
+  if (plain && is_plain_path(ref)) return (ref.front() == '/' ? plain->origin : plain->directory) + ref;
+  const CurlUrl u = resolve(base, ref);
+  if (!u) return std::nullopt;
+  return url_text(u.get());
+}
+
 // Fills out.links from the scan's refs, and with `crawl` link_nofollow and other_schemes.
 void resolve_links(const HtmlScan& scan, std::string_view base_url, bool crawl, Extracted& out) {
   CurlUrl base = resolve(nullptr, base_url);
   if (scan.base_href) {
     if (CurlUrl declared = resolve(base.get(), *scan.base_href)) base = std::move(declared);
   }
+  const std::optional<PlainJoin> plain = plain_join_for(base.get());
   std::vector<std::string>& links = out.links;
   links.reserve(scan.refs.size());  // never reallocates, so the views in `seen` stay valid
   std::unordered_map<std::string_view, std::size_t> seen;  // link -> its index in links
   std::unordered_set<std::string> other_schemes;
   for (std::size_t i = 0; i < scan.refs.size(); ++i) {
-    const CurlUrl u = resolve(base.get(), scan.refs[i]);
-    if (!u) {
+    std::optional<std::string> text = link_text(base.get(), plain, scan.refs[i]);
+    if (!text) {
       if (crawl) {
         std::string ref = clean_ref(scan.refs[i]);
         const std::string scheme = standard_scheme(ref);
@@ -111,8 +156,6 @@ void resolve_links(const HtmlScan& scan, std::string_view base_url, bool crawl, 
       }
       continue;
     }
-    std::optional<std::string> text = url_text(u.get());
-    if (!text) continue;
     const bool nofollow = crawl && scan.ref_nofollow[i];
     if (const auto it = seen.find(*text); it != seen.end()) {
       if (crawl && !nofollow) out.link_nofollow[it->second] = false;
