@@ -85,12 +85,18 @@ void Crawler::expand(const Record& r) {
   // The pages found on one page share their place in the crawl: one CrawlPage for all of them,
   // so that a page waiting in the frontier costs its URL and a pointer.
   std::shared_ptr<const CrawlPage> found;
-  for (const std::string& link : r.extracted.links) {
+  // Never fetched at any depth, so counted as such first; extract() keeps no list of them.
+  m_not_followed[static_cast<std::size_t>(NotFollowed::scheme)] += r.extracted.other_schemes;
+  const std::vector<bool>& link_nofollow = r.extracted.link_nofollow;
+  for (std::size_t i = 0; i < r.extracted.links.size(); ++i) {
+    const std::string& link = r.extracted.links[i];
     if (from.depth >= m_options.depth) {
       skip(NotFollowed::depth);
       continue;
     }
-    std::optional<std::string> url = admit_found(link, from.scope_root);
+    // Under --robots, rel="nofollow" and the page's own robots meta hold a link back.
+    const bool nofollow = m_options.robots && (r.extracted.nofollow || (i < link_nofollow.size() && link_nofollow[i]));
+    std::optional<std::string> url = admit_found(link, from.scope_root, nofollow);
     if (!url) continue;
     if (!found) {
       auto page = std::make_shared<CrawlPage>();
@@ -113,7 +119,7 @@ void Crawler::sitemap_fetched(const Job& job, const Record& r) {
   m_sitemaps->fetched(job, r, listed);
   std::shared_ptr<const CrawlPage> found;  // one for the sitemap's pages, as for a page's links
   for (SitemapSeeder::Found& f : listed) {
-    std::optional<std::string> url = admit_found(f.url, f.scope_root);
+    std::optional<std::string> url = admit_found(f.url, f.scope_root, false);
     if (!url) continue;
     if (!found) {
       auto page = std::make_shared<CrawlPage>();
@@ -127,7 +133,7 @@ void Crawler::sitemap_fetched(const Job& job, const Record& r) {
   }
 }
 
-std::optional<std::string> Crawler::admit_found(const std::string& link, std::string_view scope_root) {
+std::optional<std::string> Crawler::admit_found(const std::string& link, std::string_view scope_root, bool nofollow) {
   const std::optional<std::string> canonical = canonical_url(link);
   if (!canonical) {
     skip(NotFollowed::scheme);
@@ -135,6 +141,12 @@ std::optional<std::string> Crawler::admit_found(const std::string& link, std::st
   }
   if (const auto why = m_rules.check(link, *canonical, scope_root)) {
     skip(*why);
+    return std::nullopt;
+  }
+  // After the rules, so that this counts the links only nofollow held back. A record may carry
+  // links without flags (ExtractConfig::crawl off): those are followed.
+  if (nofollow) {
+    skip(NotFollowed::nofollow);
     return std::nullopt;
   }
   const std::uint64_t fp = url_fingerprint(*canonical);

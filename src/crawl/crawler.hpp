@@ -74,7 +74,7 @@ class Crawler {
   bool take_budget(const std::string& host_key);
   // A link or a sitemap's location that passes the rules, the seen set and the budgets: its URL
   // as parsed, marked seen; nullopt when it is skipped (and counted).
-  std::optional<std::string> admit_found(const std::string& link, std::string_view scope_root);
+  std::optional<std::string> admit_found(const std::string& link, std::string_view scope_root, bool nofollow);
   void skip(NotFollowed why) { ++m_not_followed[static_cast<std::size_t>(why)]; }
 
   const Options& m_options;

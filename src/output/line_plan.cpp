@@ -18,6 +18,7 @@ LinePlan plan_lines(const Options& o) {
     f.extract.links = ExtractConfig::Links::all;
   else if (!o.links.empty() || o.crawl)
     f.extract.links = ExtractConfig::Links::anchors;  // a crawl follows what --links reports
+  f.extract.crawl = o.crawl;
   f.fields.links = !o.links.empty();
   f.fields.crawl = o.crawl;
   for (const auto& spec : o.extract)

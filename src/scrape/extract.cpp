@@ -9,6 +9,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace volley {
@@ -134,22 +135,37 @@ std::optional<std::string> link_text(CURLU* base, const std::optional<PlainJoin>
   return url_text(u.get());
 }
 
-std::vector<std::string> resolve_links(const HtmlScan& scan, std::string_view base_url) {
+// Fills out.links from the scan's refs, and with `crawl` link_nofollow and other_schemes.
+void resolve_links(const HtmlScan& scan, std::string_view base_url, bool crawl, Extracted& out) {
   CurlUrl base = resolve(nullptr, base_url);
   if (scan.base_href) {
     if (CurlUrl declared = resolve(base.get(), *scan.base_href)) base = std::move(declared);
   }
   const std::optional<PlainJoin> plain = plain_join_for(base.get());
-  std::vector<std::string> links;
+  std::vector<std::string>& links = out.links;
   links.reserve(scan.refs.size());  // never reallocates, so the views in `seen` stay valid
-  std::unordered_set<std::string_view> seen;
-  for (const std::string& ref : scan.refs) {
-    std::optional<std::string> text = link_text(base.get(), plain, ref);
-    if (!text || seen.count(*text)) continue;
+  std::unordered_map<std::string_view, std::size_t> seen;  // link -> its index in links
+  std::unordered_set<std::string> other_schemes;
+  for (std::size_t i = 0; i < scan.refs.size(); ++i) {
+    std::optional<std::string> text = link_text(base.get(), plain, scan.refs[i]);
+    if (!text) {
+      if (crawl) {
+        std::string ref = clean_ref(scan.refs[i]);
+        const std::string scheme = standard_scheme(ref);
+        if (!scheme.empty() && scheme != "http" && scheme != "https") other_schemes.insert(std::move(ref));
+      }
+      continue;
+    }
+    const bool nofollow = crawl && scan.ref_nofollow[i];
+    if (const auto it = seen.find(*text); it != seen.end()) {
+      if (crawl && !nofollow) out.link_nofollow[it->second] = false;
+      continue;
+    }
     links.push_back(std::move(*text));
-    seen.insert(links.back());
+    seen.emplace(links.back(), links.size() - 1);
+    if (crawl) out.link_nofollow.push_back(nofollow);
   }
-  return links;
+  out.other_schemes = other_schemes.size();
 }
 
 std::vector<std::string> find_all(const re2::RE2& re, std::string_view text, std::size_t max_matches) {
@@ -216,10 +232,12 @@ Extracted extract(const ExtractConfig& cfg, std::string_view body, std::string_v
 
   const std::string text = to_utf8(body, sniff_charset(body, content_type, html));
   if (parse) {
-    const HtmlWants wants{cfg.title, cfg.links != ExtractConfig::Links::none, cfg.links == ExtractConfig::Links::all};
+    const bool links = cfg.links != ExtractConfig::Links::none;
+    const HtmlWants wants{cfg.title, links, cfg.links == ExtractConfig::Links::all, links && cfg.crawl};
     HtmlScan scan = scan_html(text, wants);
     out.title = std::move(scan.title);
-    if (wants.anchors) out.links = resolve_links(scan, base_url);
+    out.nofollow = scan.nofollow;
+    if (wants.anchors) resolve_links(scan, base_url, wants.nofollow, out);
   }
   for (const ExtractConfig::Pattern& p : cfg.patterns)
     out.matches.emplace_back(p.name, find_all(*p.re, text, cfg.max_matches));

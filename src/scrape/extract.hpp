@@ -28,6 +28,9 @@ struct ExtractConfig {
   bool title = false;
   /// anchors: <a href>; all: also <link href>, <script src>, <img src> and <iframe src>.
   enum class Links { none, anchors, all } links = Links::none;
+  /// With links, for --crawl: also Extracted::nofollow, link_nofollow and other_schemes. Off
+  /// otherwise, so a plain --links run keeps no flag per link.
+  bool crawl = false;
   struct Pattern {
     std::string name;
     std::unique_ptr<re2::RE2> re;

@@ -58,6 +58,16 @@ bool is_known_tag(std::string_view n) {
   return std::binary_search(std::begin(known), std::end(known), n);
 }
 
+// Whether `list`, split at any of `separators`, holds `token` (ASCII case-insensitive).
+bool has_token(std::string_view list, std::string_view separators, std::string_view token) {
+  while (!list.empty()) {
+    const std::size_t end = std::min(list.find_first_of(separators), list.size());
+    if (ascii_iequals(list.substr(0, end), token)) return true;
+    list.remove_prefix(std::min(end + 1, list.size()));
+  }
+  return false;
+}
+
 bool is_heading(std::string_view n) { return n.size() == 2 && n[0] == 'h' && n[1] >= '1' && n[1] <= '6'; }
 
 enum class Ns { html, svg, math };
@@ -185,7 +195,7 @@ class Scanner final : public HtmlTokenSink {
   }
 
   // --title alone stops at the first title: a 5 MB page costs its head, not all of it.
-  bool done() const override { return m_scan.title && !m_wants.anchors && !m_wants.resources; }
+  bool done() const override { return m_scan.title && !m_wants.anchors && !m_wants.resources && !m_wants.nofollow; }
 
   bool in_foreign_content() const override { return !m_stack.empty() && m_stack.back().ns != Ns::html; }
 
@@ -366,13 +376,31 @@ class Scanner final : public HtmlTokenSink {
         if (auto href = tag.attribute("href")) m_scan.base_href = std::move(*href);
       return;
     }
+    if (name == "meta") {
+      if (m_wants.nofollow && !m_scan.nofollow) m_scan.nofollow = meta_says_nofollow(tag);
+      return;
+    }
     const char* attr = nullptr;
     if (name == "a") attr = m_wants.anchors ? "href" : nullptr;
     else if (!m_wants.resources) attr = nullptr;
     else if (name == "link") attr = "href";
     else if (name == "script" || name == "img" || name == "iframe") attr = "src";
     if (!attr) return;
-    if (auto value = tag.attribute(attr)) m_scan.refs.push_back(std::move(*value));
+    auto value = tag.attribute(attr);
+    if (!value) return;
+    m_scan.refs.push_back(std::move(*value));
+    if (m_wants.nofollow) {
+      // rel means nothing on <script>, <img> and <iframe>.
+      const auto rel = name == "a" || name == "link" ? tag.attribute("rel") : std::nullopt;
+      m_scan.ref_nofollow.push_back(rel && rel_says_nofollow(*rel));
+    }
+  }
+
+  static bool meta_says_nofollow(const HtmlTag& tag) {
+    const auto name = tag.attribute("name");
+    if (!name || !ascii_iequals(trim(*name, html_space), "robots")) return false;
+    const auto content = tag.attribute("content");
+    return content && robots_says_nofollow(*content);
   }
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
@@ -505,6 +533,13 @@ class Scanner final : public HtmlTokenSink {
 };
 
 }  // namespace
+
+bool rel_says_nofollow(std::string_view rel) { return has_token(rel, html_space, "nofollow"); }
+
+bool robots_says_nofollow(std::string_view content) {
+  static constexpr std::string_view separators = ", \t\n\f\r";
+  return has_token(content, separators, "nofollow") || has_token(content, separators, "none");
+}
 
 HtmlScan scan_html(std::string_view utf8, const HtmlWants& wants) {
   Scanner scanner(wants);

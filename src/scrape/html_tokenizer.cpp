@@ -331,10 +331,14 @@ class Tokenizer {
       // gumbo drops a NUL there (it lands in a buffer it then clears) rather than write U+FFFD.
       std::string name = std::move(m_pending_name);
       m_pending_name.clear();
-      if (c != '\0') name += ascii_lower(c);
-      for (++i; i < n && !is_space(m_s[i]) && m_s[i] != '/' && m_s[i] != '>' && m_s[i] != '='; ++i) {
-        if (m_s[i] == '\0') name += replacement;
-        else name += ascii_lower(m_s[i]);
+      i = c == '\0' ? i + 1 : name_char(i, name);
+      while (i < n && !is_space(m_s[i]) && m_s[i] != '/' && m_s[i] != '>' && m_s[i] != '=') {
+        if (m_s[i] == '\0') {
+          name += replacement;
+          ++i;
+        } else {
+          i = name_char(i, name);
+        }
       }
       const bool repeated = is_repeat(name);
       HtmlTag::Attribute attr{repeated ? std::string() : name, {}};
@@ -369,6 +373,23 @@ class Tokenizer {
       attr.value = m_s.substr(value_start, i - value_start);
       if (!repeated) m_tag.attributes.push_back(std::move(attr));
     }
+  }
+
+  // Appends the character at m_s[i] to an attribute name as gumbo's input stream hands it over,
+  // lower-cased, with C0 and C1 controls and noncharacters as U+FFFD (found by html_fuzz: the
+  // names "\x0E" and "\x0F" are then one name repeated, and "<a \x0E \x0F href=x>" has no
+  // href); returns the index past it.
+  std::size_t name_char(std::size_t i, std::string& name) const {
+    const auto c = static_cast<unsigned char>(m_s[i]);
+    if (c < 0x80) {
+      if (is_forbidden_ascii(c)) name += replacement;
+      else name += ascii_lower(static_cast<char>(c));
+      return i + 1;
+    }
+    const std::size_t len = std::min(sequence_length(c), m_s.size() - i);
+    if (is_forbidden_sequence(m_s, i, len)) name += replacement;
+    else name.append(m_s, i, len);
+    return i + len;
   }
 
   // Whether the current tag already has an attribute `name`, remembering it if not. A linear

@@ -16,6 +16,7 @@ const ExtractConfig& config() {
     ExtractConfig c;
     c.title = true;
     c.links = ExtractConfig::Links::all;
+    c.crawl = true;
     c.max_matches = 20;
     c.add_pattern(R"(h1=(?i)<h1[^>]*>([^<]*))");
     c.add_pattern(R"([\w.+-]+@[\w-]+\.[\w.]+)");
@@ -40,6 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const Extracted got = extract(config(), body, content_type, "http://fuzz.example/dir/page.html?q=1");
   check(!got.title || is_valid_utf8(*got.title));
+  check(got.link_nofollow.size() == got.links.size());  // parallel, whatever repeats were merged
   for (const std::string& link : got.links) {
     check(is_valid_utf8(link));
     check(link.rfind("http://", 0) == 0 || link.rfind("https://", 0) == 0);

@@ -80,8 +80,18 @@ void visit(const GumboElement& element, const HtmlWants& wants, HtmlScan& scan) 
   } else if (element.tag == GUMBO_TAG_BASE) {
     const char* href = attribute(element, "href");
     if (href && !scan.base_href) scan.base_href = href;
+  } else if (element.tag == GUMBO_TAG_META) {
+    const char* name = attribute(element, "name");
+    const char* content = attribute(element, "content");
+    if (wants.nofollow && name && content && ascii_iequals(trim(name, html_space), "robots"))
+      scan.nofollow = scan.nofollow || robots_says_nofollow(content);
   } else if (const char* name = link_attribute(element.tag, wants)) {
-    if (const char* value = attribute(element, name)) scan.refs.emplace_back(value);
+    const char* value = attribute(element, name);
+    if (!value) return;
+    scan.refs.emplace_back(value);
+    if (!wants.nofollow) return;
+    const char* rel = element.tag == GUMBO_TAG_A || element.tag == GUMBO_TAG_LINK ? attribute(element, "rel") : nullptr;
+    scan.ref_nofollow.push_back(rel && rel_says_nofollow(rel));
   }
 }
 

@@ -6,18 +6,21 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace volley {
 
-/// Links as extract() uses them: in document order, each once. gumbo's tree repeats an <a> that
-/// the adoption agency clones ("<a href=x><p>a<p>b"), and extract() drops the repeats.
-inline std::vector<std::string> first_of_each(const std::vector<std::string>& refs) {
-  std::vector<std::string> out;
-  for (const std::string& r : refs) {
-    bool seen = false;
-    for (const std::string& o : out) seen = seen || o == r;
-    if (!seen) out.push_back(r);
+/// Links as extract() uses them: in document order, each once, nofollow when every link to it
+/// is. gumbo's tree repeats an <a> that the adoption agency clones ("<a href=x><p>a<p>b"), and
+/// extract() drops the repeats. Without flags in the scan, every link is followed.
+inline std::vector<std::pair<std::string, bool>> first_of_each(const HtmlScan& scan) {
+  std::vector<std::pair<std::string, bool>> out;
+  for (std::size_t i = 0; i < scan.refs.size(); ++i) {
+    const bool nofollow = i < scan.ref_nofollow.size() && scan.ref_nofollow[i];
+    auto seen = std::find_if(out.begin(), out.end(), [&](const auto& o) { return o.first == scan.refs[i]; });
+    if (seen == out.end()) out.emplace_back(scan.refs[i], nofollow);
+    else seen->second = seen->second && nofollow;
   }
   return out;
 }
@@ -50,14 +53,16 @@ inline bool has_unclosed_a(std::string_view html) {
 /// elements when an <a> opens inside another; the scanner keeps source order. There the links
 /// must be the same but their order may differ.
 /// Moving elements can also put a later <title> or <base> first: then only whether there is one
-/// must agree.
+/// must agree. The robots nofollow and each link's rel nofollow must agree too.
 inline bool same_scan(std::string_view html, const HtmlScan& got, const HtmlScan& want) {
   const bool moved = contains_ignoring_case(html, "<table") || has_unclosed_a(html);
   if (moved ? got.title.has_value() != want.title.has_value() || got.base_href.has_value() != want.base_href.has_value()
             : got.title != want.title || got.base_href != want.base_href)
     return false;
-  std::vector<std::string> a = first_of_each(got.refs);
-  std::vector<std::string> b = first_of_each(want.refs);
+  const auto flags_fit = [](const HtmlScan& s) { return s.ref_nofollow.empty() || s.ref_nofollow.size() == s.refs.size(); };
+  if (got.nofollow != want.nofollow || !flags_fit(got) || !flags_fit(want)) return false;
+  auto a = first_of_each(got);
+  auto b = first_of_each(want);
   if (moved) {
     std::sort(a.begin(), a.end());
     std::sort(b.begin(), b.end());

@@ -31,7 +31,8 @@ Bookkeeping endpoints (never counted themselves):
 Paths (see ROUTES below for the full list): /ok /size/N /chunked/N
 /status/N /delay/MS /echo /notype /http10 /gzip /deflate /bomb /never /drip
 /stall /reset /empty /short /badchunk /garbage /bigheader /manyheaders /headers/N
-/badgzip /latin1 /site/... /tree/N /redirect/N /loop /to-file /to-gopher /to-host?url=U[&status=N][&ms=MS]
+/badgzip /latin1 /site/... /tree/N /grow/... /double?q=S /calendar?month=N /fan/N /leaf/N
+/redirect/N /loop /to-file /to-gopher /to-host?url=U[&status=N][&ms=MS]
 /cookies/N /flaky/KEY/N /retry-after/KEY/SECS /retry-after-date/KEY/SECS
 /retry-after-value/KEY?value=V (the retry-after paths take ?status=N, default 429)
 """
@@ -54,7 +55,7 @@ import threading
 import time
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 MAX_STALL = 30.0  # upper bound for every deliberately slow handler
 IDLE_TIMEOUT = 35.0  # keep-alive idle bound per connection
@@ -567,6 +568,31 @@ class Handler(BaseHTTPRequestHandler):
         body = "<html><head><title>page %d</title></head><body>%s</body></html>" % (n, links)
         self._respond(200, body, headers=[("ETag", etag)], ctype="text/html")
 
+    # Crawler traps (test_crawl_hostile): sites without end, each page generated from its URL.
+    def h_grow(self, rest, **kw):
+        """/grow/...: a path that grows a segment per page (/grow/x/x/x/...)."""
+        self._respond(200, '<a href="x/">deeper</a>\n', ctype="text/html")
+
+    def h_double(self, query=None, **kw):
+        """/double?q=S: a query that doubles per page (S = a, aa, aaaa, ...)."""
+        q = (query or {}).get("q", ["a"])[0]
+        self._respond(200, '<a href="/double?q=%s">next</a>\n' % quote(q + q), ctype="text/html")
+
+    def h_calendar(self, query=None, **kw):
+        """/calendar?month=N: an endless calendar, each month linking to the one before and after."""
+        n = int((query or {}).get("month", ["0"])[0])
+        body = '<a href="/calendar?month=%d">prev</a> <a href="/calendar?month=%d">next</a>\n' % (n - 1, n + 1)
+        self._respond(200, body, ctype="text/html")
+
+    def h_fan(self, n, **kw):
+        """/fan/N: one page of N links, to /leaf/0 .. /leaf/N-1."""
+        body = "".join('<a href="/leaf/%d">%d</a>\n' % (i, i) for i in range(int(n)))
+        self._respond(200, "<html><body>" + body + "</body></html>", ctype="text/html")
+
+    def h_leaf(self, n, **kw):
+        """/leaf/N: a page with no links."""
+        self._respond(200, "<html><body><p>leaf %s</p></body></html>" % n, ctype="text/html")
+
     def h_weirdtype(self, **kw):
         # JSON-hostile but legal-ish header bytes: quote, backslash, control
         # characters, valid UTF-8 (U+00E9) -- all must survive JSON encoding.
@@ -668,6 +694,11 @@ ROUTES = [(re.compile(rx), fn) for rx, fn in [
     (r"/site/(.*)", Handler.h_site),
     (r"/(robots\.txt|sitemap[\w.-]*)", Handler.h_site),  # a laid-out site's own, else 404
     (r"/tree/(\d+)", Handler.h_tree),
+    (r"/grow/(.*)", Handler.h_grow),
+    (r"/double", Handler.h_double),
+    (r"/calendar", Handler.h_calendar),
+    (r"/fan/(\d+)", Handler.h_fan),
+    (r"/leaf/(\d+)", Handler.h_leaf),
     (r"/redirect/(\d+)", Handler.h_redirect),
     (r"/loop", Handler.h_loop),
     (r"/to-file", Handler.h_to_file),

@@ -168,3 +168,32 @@ TEST_CASE("crawler: a bad line read takes its place in the crawl's count") {
   CHECK(bad.seq == 1);
   CHECK(a.seq == 2);
 }
+
+TEST_CASE("crawler: with --robots, nofollow links and the links of a nofollow page are not followed") {
+  for (const bool robots : {true, false}) {
+    Options o;
+    o.crawl = true;
+    o.robots = robots;
+    Crawler c(o, CrawlRules(o));
+    Job a = seed("http://a.test/");
+    REQUIRE(c.admit_seed(a));
+    Record r = line_of(a, {"http://a.test/1", "http://a.test/2", "http://a.test/3"});
+    r.extracted.link_nofollow = {false, true, false};
+    r.extracted.other_schemes = 2;  // mailto: and javascript: links, never among the links
+    c.expand(r);
+    const std::vector<std::string> first = robots ? std::vector<std::string>{"http://a.test/1", "http://a.test/3"}
+                                                  : std::vector<std::string>{"http://a.test/1", "http://a.test/2", "http://a.test/3"};
+    CHECK(drain(c) == first);
+    CHECK(count(c, "nofollow") == (robots ? 1 : 0));
+    CHECK(count(c, "scheme") == 2);
+
+    // A nofollow page (its robots meta tag): none of its links, whatever their rel.
+    Job b = seed("http://a.test/meta");
+    REQUIRE(c.admit_seed(b));
+    Record m = line_of(b, {"http://a.test/4", "http://a.test/5"});
+    m.extracted.nofollow = true;
+    c.expand(m);
+    CHECK(drain(c).size() == (robots ? 0u : 2u));
+    CHECK(count(c, "nofollow") == (robots ? 3 : 0));
+  }
+}

@@ -229,6 +229,91 @@ TEST_CASE("extract: a <base href> that is not http(s) is ignored") {
   CHECK(got.links == Strings{"http://e.test/d/y"});
 }
 
+namespace {
+
+ExtractConfig crawl_links() {
+  ExtractConfig cfg = links(ExtractConfig::Links::anchors);
+  cfg.crawl = true;
+  return cfg;
+}
+
+bool page_nofollow(const std::string& body) { return extract(crawl_links(), body, "text/html", "http://e.test/").nofollow; }
+
+using Flags = std::vector<bool>;
+
+}  // namespace
+
+TEST_CASE("extract: <meta name=robots> nofollow and none make the page nofollow; noindex alone does not") {
+  CHECK(page_nofollow("<head><meta name='robots' content='nofollow'></head><a href=x>x</a>"));
+  CHECK(page_nofollow("<meta name=ROBOTS content='NoIndex, NoFollow'>"));
+  CHECK(page_nofollow("<meta name=robots content='noindex,nofollow'>"));
+  CHECK(page_nofollow("<meta name=robots content='noindex nofollow'>"));  // as pages write it
+  CHECK(page_nofollow("<meta name=robots content=none>"));
+  CHECK(page_nofollow("<meta name=' Robots ' content=' nofollow '>"));
+  // A meta in the body is still the page's (a browser's tree has it; so do search engines).
+  CHECK(page_nofollow("<body><p>text<meta name=robots content=nofollow></p>"));
+  // Directives add up over several tags.
+  CHECK(page_nofollow("<meta name=robots content=noindex><meta name=robots content=nofollow>"));
+  CHECK_FALSE(page_nofollow("<meta name=robots content=noindex><a href=x>x</a>"));
+  CHECK_FALSE(page_nofollow("<meta name=robots content='index, follow, noarchive'>"));
+  CHECK_FALSE(page_nofollow("<meta name=robots content=nofollowx>"));
+  CHECK_FALSE(page_nofollow("<meta name=robots content=''>"));
+  CHECK_FALSE(page_nofollow("<meta name=description content=nofollow>"));
+  CHECK_FALSE(page_nofollow("<meta name=googlebot content=nofollow>"));  // robots only, for every agent
+  CHECK_FALSE(page_nofollow("<meta http-equiv=robots content=nofollow>"));
+  CHECK_FALSE(page_nofollow("<template><meta name=robots content=nofollow></template>"));
+  CHECK_FALSE(page_nofollow("<!-- <meta name=robots content=nofollow> -->"));
+  CHECK_FALSE(page_nofollow("<script>'<meta name=robots content=nofollow>'</script>"));
+}
+
+TEST_CASE("extract: rel=nofollow per link, a token of a space-separated list in any case") {
+  const std::string body =
+      "<a href=/1 rel=nofollow>1</a><a href=/2 rel='NoFollow external'>2</a><a href=/3 rel='external'>3</a>"
+      "<a href=/4 rel=nofollowed>4</a><a href=/5 rel=' ugc\tnofollow\n'>5</a><a href=/6>6</a>"
+      "<a href='mailto:x@e.test' rel=nofollow>m</a><a href=/7 rel='no-follow'>7</a>";
+  const auto got = extract(crawl_links(), body, "text/html", "http://e.test/");
+  CHECK(got.links == Strings{"http://e.test/1", "http://e.test/2", "http://e.test/3", "http://e.test/4",
+                             "http://e.test/5", "http://e.test/6", "http://e.test/7"});
+  // Parallel to the links: the mailto: link and its flag are both gone.
+  CHECK(got.link_nofollow == Flags{true, true, false, false, true, false, false});
+  CHECK_FALSE(got.nofollow);
+}
+
+TEST_CASE("extract: a URL linked with and without rel=nofollow is followable, in either order") {
+  const std::string body =
+      "<a href=/a rel=nofollow>1</a><a href=/a>2</a><a href=/b>3</a><a href=/b#x rel=nofollow>4</a>"
+      "<a href=/c rel=nofollow>5</a><a href=/c rel=nofollow>6</a>";
+  const auto got = extract(crawl_links(), body, "text/html", "http://e.test/");
+  CHECK(got.links == Strings{"http://e.test/a", "http://e.test/b", "http://e.test/c"});
+  CHECK(got.link_nofollow == Flags{false, false, true});
+}
+
+TEST_CASE("extract: a crawl counts the distinct links of other schemes") {
+  const std::string body =
+      "<a href='mailto:a@e.test'>1</a><a href='javascript:void(0)'>2</a><a href=' tel:+1'>3</a>"
+      "<a href='mailto:a@e.test'>again</a><a href='ftp://e.test/x'>4</a><a href='data:text/plain,x'>5</a>"
+      "<a href=/ok>ok</a><a href='1http:x'>relative</a><a href='java\nscript:x'>6</a>";
+  const auto got = extract(crawl_links(), body, "text/html", "http://e.test/");
+  CHECK(got.links == Strings{"http://e.test/ok"});
+  CHECK(got.other_schemes == 6);  // "1http:x" names no scheme: a relative link libcurl refuses
+  CHECK(extract(links(ExtractConfig::Links::anchors), body, "text/html", "http://e.test/").other_schemes == 0);
+}
+
+TEST_CASE("extract: without ExtractConfig::crawl nothing is flagged and no flag is kept") {
+  const std::string body = "<meta name=robots content=nofollow><a href=/1 rel=nofollow>1</a>";
+  const auto got = extract(links(ExtractConfig::Links::anchors), body, "text/html", "http://e.test/");
+  CHECK(got.links == Strings{"http://e.test/1"});
+  CHECK(got.link_nofollow.empty());
+  CHECK_FALSE(got.nofollow);
+  // --links all: rel counts on <link> too, not on the elements where it means nothing.
+  ExtractConfig all = crawl_links();
+  all.links = ExtractConfig::Links::all;
+  const auto resources = extract(all, "<link rel='nofollow stylesheet' href=/s.css><img rel=nofollow src=/i.png>",
+                                 "text/html", "http://e.test/");
+  CHECK(resources.links == Strings{"http://e.test/s.css", "http://e.test/i.png"});
+  CHECK(resources.link_nofollow == Flags{true, false});
+}
+
 TEST_CASE("extract: title and links only from HTML; a bare '<' body counts as HTML") {
   ExtractConfig cfg = title_only();
   cfg.links = ExtractConfig::Links::anchors;
