@@ -3,6 +3,7 @@
 #include "core/engine.hpp"
 #include "core/memory_cap.hpp"
 #include "core/signals.hpp"
+#include "crawl/crawler.hpp"
 #include "input/input_reader.hpp"
 #include "net/reactor.hpp"
 #include "output/jsonl_writer.hpp"
@@ -69,11 +70,13 @@ int run(const Options& options) {
   LinePlan plan;
   std::optional<ResumeFile> resume;
   std::optional<StateStore> state;
+  std::optional<Crawler> crawler;
   int out_fd = STDOUT_FILENO;
   try {
     // First of all: a flag's value that the plan or --max-memory refuses leaves every file as it
     // was, and makes no directory.
     plan = plan_lines(options);
+    if (options.crawl) crawler.emplace(options, CrawlRules(options));
     check_memory_fit(options, plan.has_body_work());
     // Missing directories are made as --save makes them (util/directories.hpp says why).
     if (!options.summary_json.empty()) {
@@ -107,7 +110,7 @@ int run(const Options& options) {
   try {
     Reactor reactor(options, plan.has_body_work());
     return run_engine(options, *input, writer, plan, reactor, wake_fd, {}, resume ? &*resume : nullptr,
-                      state ? &*state : nullptr);
+                      state ? &*state : nullptr, crawler ? &*crawler : nullptr);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return exit_usage;

@@ -8,6 +8,7 @@
 #include "core/scheduler.hpp"
 #include "core/stop_cause.hpp"
 #include "core/transport.hpp"
+#include "crawl/crawler.hpp"
 #include "net/error_kind.hpp"
 #include "output/line_plan.hpp"
 #include "output/log_text.hpp"
@@ -36,7 +37,7 @@ class Engine {
  public:
   Engine(const Options& o, InputSource& input, JsonlWriter& writer, const LinePlan& plan,
          Transport& transport, int wake_fd, std::function<int()> signalled, ResumeFile* resume,
-         StateSession* state)
+         StateSession* state, Crawler* crawler)
       : m_transport(transport),
         m_stop(transport, std::move(signalled), state),
         m_scheduler(o.per_host, o.rate, o.read_ahead, o.per_host_delay),
@@ -45,8 +46,9 @@ class Engine {
         m_rng(std::random_device{}()),
         m_outlet(o, input, writer, plan, m_now, m_stop, state, resume),
         m_path(o, m_scheduler, m_health, m_outlet, m_stop, state, m_now),
-        m_intake(o, input, writer, resume, state, m_health, m_path, m_outlet, m_stop, m_now),
-        m_memory(o.max_memory, current_rss_bytes) {
+        m_intake(o, input, writer, resume, state, m_health, m_path, m_outlet, m_stop, m_now, crawler),
+        m_memory(o.max_memory, current_rss_bytes),
+        m_crawler(crawler) {
     if (wake_fd >= 0 && !m_transport.watch(wake_fd, true)) m_stop.fail("cannot watch the signal descriptor");
     if (plan.has_body_work()) {
       const unsigned threads = BodyWorker::threads_for(m_transport.limit());
@@ -62,6 +64,9 @@ class Engine {
  private:
   int fetch_all();
   void read_input();
+  void read_frontier();
+  bool follows(Completion& c);
+  void emit(Record& r);
   void start_transfers(TimePoint now);
   void complete(Completion& c, TimePoint now);
   void give_up_host(const std::string& host_key, const std::string& why);
@@ -87,6 +92,7 @@ class Engine {
   RobotsPath m_path;
   Intake m_intake;
   MemoryCap m_memory;
+  Crawler* m_crawler;
   std::optional<BodyWorker> m_worker;
   std::vector<Completion> m_done;
   std::vector<Record> m_finished;
@@ -95,7 +101,32 @@ class Engine {
 void Engine::read_input() {
   m_intake.begin_turn();
   for (int n = 0; wants_input() && m_intake.may_read(n); ++n)
-    if (!m_intake.read_one()) return;
+    if (!m_intake.read_one()) break;
+  if (m_crawler) read_frontier();
+}
+
+// The pages a crawl found fill the window after the lines read: seeds are depth 0, and
+// breadth-first starts them first.
+void Engine::read_frontier() {
+  while (!m_stop.stopping() && wants_input()) {
+    std::optional<Job> job = m_crawler->next();
+    if (!job) return;
+    m_intake.admit_found(std::move(*job));
+  }
+}
+
+// A crawl follows a redirect only within its seed's scope and to a page not fetched yet (the
+// crawler marks the target seen): otherwise the 3xx is the URL's line.
+bool Engine::follows(Completion& c) {
+  if (m_crawler && c.record.redirect_url && !m_crawler->may_follow_redirect(c.job, *c.record.redirect_url))
+    return false;
+  return m_path.follow_redirect(c);
+}
+
+// A crawl's page goes out with its links followed: the crawler reads them as the line leaves.
+void Engine::emit(Record& r) {
+  if (m_crawler) m_crawler->expand(r);
+  m_outlet.emit(r);
 }
 
 // Records in the body worker count against the cap: that bounds the bodies held in memory.
@@ -149,13 +180,13 @@ void Engine::complete(Completion& c, TimePoint now) {
     return;
   }
   if (c.job.robots) return m_path.robots_known(c, now);
-  if (m_path.follow_redirect(c)) return;
+  if (follows(c)) return;
   m_outlet.stamp(r, c.job);
   if (m_worker && r.error == ErrorKind::none) {
     m_worker->submit(std::move(r));
     return;
   }
-  m_outlet.emit(r);
+  emit(r);
 }
 
 // --host-errors: the host's URLs not started end now instead of each waiting out its timeouts.
@@ -175,7 +206,7 @@ void Engine::collect_from_worker(bool wait) {
   if (!m_worker) return;
   m_finished.clear();
   m_worker->collect(m_finished, wait);
-  for (auto& r : m_finished) m_outlet.emit(r);
+  for (auto& r : m_finished) emit(r);
 }
 
 std::optional<Duration> Engine::wait_limit(TimePoint now) const {
@@ -234,7 +265,9 @@ int Engine::fetch_all() {
       if (m_stop.stopping()) break;
       start_transfers(m_now);
     }
-    if (m_intake.done() && m_scheduler.idle() && busy() == 0 && m_path.held() == 0) break;
+    if (m_intake.done() && m_scheduler.idle() && busy() == 0 && m_path.held() == 0 &&
+        !(m_crawler && m_crawler->pending()))
+      break;
     m_outlet.flush_if_due();
 
     m_intake.watch(m_transport, wants_input());
@@ -248,6 +281,7 @@ int Engine::fetch_all() {
   const int sig = m_stop.signal();
   if (sig || m_stop.failed()) interrupt(sig ? interrupted_message : std::string_view(m_stop.failure()));
   m_intake.warn_if_unchecked();
+  if (m_crawler) m_outlet.stats().set_not_followed(m_crawler->not_followed_counts());
   return m_outlet.finish(sig);
 }
 
@@ -255,12 +289,12 @@ int Engine::fetch_all() {
 
 int run_engine(const Options& options, InputSource& input, JsonlWriter& writer, const LinePlan& plan,
                Transport& transport, int wake_fd, std::function<int()> signalled, ResumeFile* resume,
-               StateStore* state) {
+               StateStore* state, Crawler* crawler) {
   // Owned here, lent to the engine's collaborators: the intake, the robots path and the outlet.
   std::optional<StateSession> session;
   if (state) session.emplace(*state, options);
   Engine engine(options, input, writer, plan, transport, wake_fd, std::move(signalled), resume,
-                session ? &*session : nullptr);
+                session ? &*session : nullptr, crawler);
   return engine.run();
 }
 

@@ -14,6 +14,7 @@ enum ExitCode : int {
   exit_broken_pipe = 141, // the reader of our output went away (as if killed by SIGPIPE)
 };
 
+class Crawler;
 class InputSource;
 class JsonlWriter;
 class ResumeFile;
@@ -26,9 +27,9 @@ struct LinePlan;
 /// transport (the engine's tests pass a fake). `wake_fd` (-1: none) is watched so that a signal ends a wait; `signalled` says which signal asks the run to stop
 /// (0: none; empty: the process's own, received_signal()). `resume` (null: none) is --resume's
 /// output file, which the writer writes to once the input is known to match it. `state`: the
-/// --state store, or null.
+/// --state store, or null. `crawler`: --crawl's frontier, or null.
 int run_engine(const Options& options, InputSource& input, JsonlWriter& writer, const LinePlan& plan,
                Transport& transport, int wake_fd, std::function<int()> signalled = {},
-               ResumeFile* resume = nullptr, StateStore* state = nullptr);
+               ResumeFile* resume = nullptr, StateStore* state = nullptr, Crawler* crawler = nullptr);
 
 }  // namespace volley

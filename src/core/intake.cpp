@@ -4,6 +4,7 @@
 #include "core/outlet.hpp"
 #include "core/stop_cause.hpp"
 #include "core/transport.hpp"
+#include "crawl/crawler.hpp"
 #include "input/shard.hpp"
 #include "output/jsonl_writer.hpp"
 #include "output/resume_file.hpp"
@@ -20,7 +21,7 @@ namespace volley {
 
 Intake::Intake(const Options& options, InputSource& input, JsonlWriter& writer, ResumeFile* resume,
                StateSession* state, HostHealth& health, RobotsPath& path, Outlet& outlet, StopCause& stop,
-               const TimePoint& now)
+               const TimePoint& now, Crawler* crawler)
     : m_options(options),
       m_input(input),
       m_writer(writer),
@@ -30,7 +31,8 @@ Intake::Intake(const Options& options, InputSource& input, JsonlWriter& writer, 
       m_path(path),
       m_outlet(outlet),
       m_stop(stop),
-      m_now(now) {
+      m_now(now),
+      m_crawler(crawler) {
   // --resume: no line goes out before the input is known to be the file's.
   if (resume_pending()) m_writer.hold(true);
 }
@@ -71,12 +73,21 @@ void Intake::take(InputItem& item) {
   if (!shard_takes(m_options.shard, item.error != ErrorKind::none, item.job.host_key)) {
     m_outlet.stats().add_other_shard();
   } else if (item.error != ErrorKind::none) {
+    // A crawl's seqs are its own count, which the lines of bad seeds take their places in.
+    if (m_crawler) m_crawler->number(item.job);
     m_outlet.end_unstarted(item.job, item.error, item.message);
-  } else if (const std::string* why = m_health.dead(item.job.host_key)) {
-    m_outlet.end_unstarted(item.job, ErrorKind::host_unreachable, *why);
-  } else if (!answer_from_store(item.job)) {
-    m_path.admit(std::move(item.job));
+  } else if (!m_crawler || m_crawler->admit_seed(item.job)) {
+    admit(item.job);
   }
+}
+
+void Intake::admit_found(Job job) { admit(job); }
+
+void Intake::admit(Job& job) {
+  if (const std::string* why = m_health.dead(job.host_key))
+    m_outlet.end_unstarted(job, ErrorKind::host_unreachable, *why);
+  else if (!answer_from_store(job))
+    m_path.admit(std::move(job));
 }
 
 // --resume: the input is checked against the output file as it is read (when it could not be

@@ -9,6 +9,7 @@
 
 namespace volley {
 
+class Crawler;
 class HostHealth;
 class JsonlWriter;
 class Outlet;
@@ -28,8 +29,10 @@ class Intake {
  public:
   /// `resume`: --resume's output file, or null; `state`: --state's session, or null. `now` is the
   /// loop turn's time, which the engine owns.
+  /// `crawler`: --crawl's, which takes each URL read as a seed, or null.
   Intake(const Options& options, InputSource& input, JsonlWriter& writer, ResumeFile* resume, StateSession* state,
-         HostHealth& health, RobotsPath& path, Outlet& outlet, StopCause& stop, const TimePoint& now);
+         HostHealth& health, RobotsPath& path, Outlet& outlet, StopCause& stop, const TimePoint& now,
+         Crawler* crawler = nullptr);
 
   /// A loop turn begins: a waiting pipe is tried again.
   void begin_turn() {
@@ -43,6 +46,8 @@ class Intake {
   /// Reads one item and sees it on its way; false when this turn reads no more (the pipe has
   /// nothing for now, or the run fails).
   bool read_one();
+  /// --crawl: a page the crawl found goes the way of a URL read (a dead host, --state, robots).
+  void admit_found(Job job);
   /// Has `transport` watch the input's pipe only while there is one to wait for and room to read.
   void watch(Transport& transport, bool window_has_room);
   bool reading() const { return m_phase.reading(); }
@@ -54,6 +59,7 @@ class Intake {
 
  private:
   void take(InputItem& item);
+  void admit(Job& job);
   bool resume_pending();
   bool done_before(const InputItem& item);
   void settle_resume();
@@ -69,6 +75,7 @@ class Intake {
   Outlet& m_outlet;
   StopCause& m_stop;
   const TimePoint& m_now;
+  Crawler* m_crawler;
   InputState m_phase;
   InputItem m_item;  // reused within a turn
 };

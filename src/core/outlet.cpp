@@ -47,6 +47,7 @@ void Outlet::stamp(Record& r, Job& job) {
         std::chrono::duration_cast<std::chrono::microseconds>(m_now - *job.first_start).count(), r.total_us);
   r.fetched_at_ms = job.started_at_ms;
   if (job.request && !job.request->meta.empty()) r.meta = job.request->meta;
+  r.crawl = job.crawl;
   if (m_state && job.state) m_state->stamp_and_store(r, job);
 }
 

@@ -91,6 +91,17 @@ std::string Stats::summary(double elapsed_seconds, std::uint64_t peak_rss, const
                   percentile(99));
     out += line;
   }
+  const Stats& run = this_run ? *this_run : *this;
+  if (!run.m_not_followed.empty()) {
+    out += "  links not followed:";
+    bool found = false;
+    for (const auto& [why, n] : run.m_not_followed) {
+      if (!n) continue;
+      out += ' ' + why + '=' + std::to_string(n);
+      found = true;
+    }
+    out += found ? "\n" : " none\n";
+  }
   out += "  peak RSS: " + human_bytes(peak_rss) + "\n";
   return out;
 }
@@ -127,6 +138,11 @@ std::string Stats::summary_json(double elapsed_seconds, int exit_status, std::ui
   }
   j["duration"] = elapsed_seconds;
   j["rate"] = elapsed_seconds > 0 ? static_cast<double>(run.m_fetched) / elapsed_seconds : 0.0;
+  if (!run.m_not_followed.empty()) {
+    // Every reason, zeros included, as for errors.
+    auto& skipped_links = j["not_followed"] = nlohmann::ordered_json::object();
+    for (const auto& [why, n] : run.m_not_followed) skipped_links[why] = n;
+  }
   j["peak_rss_bytes"] = peak_rss;
   j["exit_status"] = exit_status;
   return j.dump() + "\n";

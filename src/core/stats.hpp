@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace volley {
@@ -21,6 +22,9 @@ class Stats {
   void add_other_shard() { ++m_other_shards; }
   /// A URL read that --resume found done in the output file: it gets no new line.
   void add_skipped() { ++m_skipped; }
+  /// --crawl: the links found and not fetched, by reason (crawl/crawl_rules.hpp, NotFollowed), in
+  /// the order the summary shows them; the summary has no such part when never set.
+  void set_not_followed(std::vector<std::pair<std::string, std::uint64_t>> counts) { m_not_followed = std::move(counts); }
 
   /// Lines: every URL read.
   std::uint64_t done() const { return m_done; }
@@ -51,6 +55,7 @@ class Stats {
   /// "N URLs, N fetched in Ts (R/s)" and the counts that follow it on the summary's first line.
   std::string counts_line(double elapsed_seconds) const;
 
+  std::vector<std::pair<std::string, std::uint64_t>> m_not_followed;
   std::uint64_t m_done = 0;
   std::uint64_t m_fetched = 0;
   std::uint64_t m_errors = 0;

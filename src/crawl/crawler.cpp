@@ -104,6 +104,13 @@ void Crawler::expand(const Record& r) {
   }
 }
 
+std::vector<std::pair<std::string, std::uint64_t>> Crawler::not_followed_counts() const {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  for (std::size_t i = 0; i < not_followed_kinds; ++i)
+    out.emplace_back(not_followed_name(static_cast<NotFollowed>(i)), m_not_followed[i]);
+  return out;
+}
+
 std::optional<Job> Crawler::next() {
   if (m_frontier.empty()) return std::nullopt;
   Entry e = std::move(m_frontier.front());

@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace volley {
 
@@ -31,6 +33,8 @@ class Crawler {
   /// A URL read from the input: whether it is fetched (its job then carries its CrawlPage and a
   /// seq of the crawl's count) or makes no line (its canonical form seen already, or over a budget).
   bool admit_seed(Job& job);
+  /// Gives `job`, a line read that is no URL, the next seq of the crawl's count.
+  void number(Job& job) { job.seq = ++m_seq; }
   /// Whether the redirect of `job` to `next_url` may be followed: in the scope of its seed and
   /// not seen. The target is marked seen, so a page reached by a redirect and directly is
   /// fetched once.
@@ -41,8 +45,8 @@ class Crawler {
   std::optional<Job> next();
   /// Pages found and not handed out yet.
   std::size_t pending() const { return m_frontier.size(); }
-  /// Links not followed, by reason (NotFollowed).
-  const std::array<std::uint64_t, not_followed_kinds>& not_followed() const { return m_not_followed; }
+  /// Links not followed, by reason, named as the summary names them (not_followed_name).
+  std::vector<std::pair<std::string, std::uint64_t>> not_followed_counts() const;
 
  private:
   struct Entry {

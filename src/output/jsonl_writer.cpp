@@ -1,6 +1,7 @@
 #include "output/jsonl_writer.hpp"
 
 #include "core/signals.hpp"
+#include "crawl/crawl_page.hpp"
 #include "output/output_lock.hpp"
 #include "util/utf8.hpp"
 #include "util/wall_time.hpp"
@@ -125,6 +126,8 @@ bool present(Field field, const Record& r) {
     case Field::saved: return r.saved.has_value();
     case Field::changed: return r.changed.has_value();
     case Field::last_fetched: return r.last_fetched_ms.has_value();
+    case Field::depth: return r.crawl != nullptr;
+    case Field::parent: return r.crawl && !r.crawl->parent.empty();
     case Field::meta: return r.meta.has_value();
     case Field::id: return r.id.has_value();
     case Field::url: case Field::seq: case Field::redirects: case Field::size: case Field::time:
@@ -188,6 +191,8 @@ void append_value(std::string& out, Field field, const Record& r) {
     case Field::changed: out += *r.changed ? "true" : "false"; return;
     case Field::last_fetched: return append_time(out, *r.last_fetched_ms);
     case Field::cached: out += r.cached ? "true" : "false"; return;
+    case Field::depth: return append_int(out, r.crawl->depth);
+    case Field::parent: return append_string(out, r.crawl->parent);
     // A request object's meta is JSON already, checked and minified by json_text: valid UTF-8, no newline.
     case Field::meta: out += *r.meta; return;
     case Field::id: return append_string(out, *r.id);

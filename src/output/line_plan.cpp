@@ -16,9 +16,10 @@ LinePlan plan_lines(const Options& o) {
   f.extract.title = f.fields.title = o.title;
   if (o.links == "all")
     f.extract.links = ExtractConfig::Links::all;
-  else if (!o.links.empty())
-    f.extract.links = ExtractConfig::Links::anchors;
+  else if (!o.links.empty() || o.crawl)
+    f.extract.links = ExtractConfig::Links::anchors;  // a crawl follows what --links reports
   f.fields.links = !o.links.empty();
+  f.fields.crawl = o.crawl;
   for (const auto& spec : o.extract)
     if (auto err = f.extract.add_pattern(spec)) throw std::runtime_error("--extract " + spec + ": " + *err);
   f.fields.extract = !o.extract.empty();

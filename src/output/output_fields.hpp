@@ -14,13 +14,14 @@ struct OutputFields {
   bool headers = false;
   bool saved = false;
   bool state = false;  // changed, last_fetched, cached
+  bool crawl = false;  // depth, parent
 };
 
 /// Every field an output line can hold.
 enum class Field {
   url, seq, status, final_url, redirects, http_version, remote_ip, content_type, size, time, attempts,
   elapsed, fetched_at, error, title, links, extract, sha256, headers, saved,
-  changed, last_fetched, cached, meta, id,
+  changed, last_fetched, cached, depth, parent, meta, id,
 };
 
 /// When a field is on a line: always, or when its flag asked for it; and what a record without a
@@ -35,7 +36,7 @@ struct FieldSpec {
 
 /// The output schema: the fields in the order jsonl_writer writes them. docs/output.md lists the
 /// same fields in the same order, and a unit test holds the two together.
-inline constexpr std::array<FieldSpec, 25> output_fields{{
+inline constexpr std::array<FieldSpec, 27> output_fields{{
     {Field::url, "url", nullptr, ""},
     {Field::seq, "seq", nullptr, ""},
     {Field::status, "status", nullptr, ""},
@@ -59,6 +60,8 @@ inline constexpr std::array<FieldSpec, 25> output_fields{{
     {Field::changed, "changed", &OutputFields::state, "--state"},
     {Field::last_fetched, "last_fetched", &OutputFields::state, "--state"},
     {Field::cached, "cached", &OutputFields::state, "--state"},
+    {Field::depth, "depth", &OutputFields::crawl, "--crawl"},
+    {Field::parent, "parent", &OutputFields::crawl, "--crawl"},
     {Field::meta, "meta", nullptr, "\"meta\"", true},
     {Field::id, "id", nullptr, "--queue", true},
 }};

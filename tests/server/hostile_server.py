@@ -31,7 +31,7 @@ Bookkeeping endpoints (never counted themselves):
 Paths (see ROUTES below for the full list): /ok /size/N /chunked/N
 /status/N /delay/MS /echo /notype /http10 /gzip /deflate /bomb /never /drip
 /stall /reset /empty /short /badchunk /garbage /bigheader /manyheaders /headers/N
-/badgzip /latin1 /redirect/N /loop /to-file /to-gopher /to-host?url=U[&status=N][&ms=MS]
+/badgzip /latin1 /site/... /tree/N /redirect/N /loop /to-file /to-gopher /to-host?url=U[&status=N][&ms=MS]
 /cookies/N /flaky/KEY/N /retry-after/KEY/SECS /retry-after-date/KEY/SECS
 /retry-after-value/KEY?value=V (the retry-after paths take ?status=N, default 429)
 """
@@ -119,6 +119,7 @@ class State:
         self.count = 0
         self.count_by_path = {}
         self.requests = []
+        self.site = {}  # /site/...: the pages a test lays out (Handler.h_site)
 
     def reset(self):
         with self.lock:
@@ -524,6 +525,41 @@ class Handler(BaseHTTPRequestHandler):
         ctype, body = PAGES[name]
         self._respond(200, body, ctype=ctype)
 
+    def h_site(self, rest, **kw):
+        """A site a test lays out in state.site: raw path (query included) -> a dict with body
+        (str or bytes), and optionally status (200), ctype (text/html), headers (a list of pairs)
+        and etag, which a matching If-None-Match answers with 304."""
+        page = self.server.state.site.get(self.path)
+        if page is None:
+            return self._respond(404, "no such page\n")
+        headers = list(page.get("headers", ()))
+        etag = page.get("etag")
+        if etag is not None:
+            headers.append(("ETag", etag))
+            if self.headers.get("If-None-Match") == etag:
+                return self._respond(304, b"", headers=headers, ctype=None)
+        self._respond(page.get("status", 200), page.get("body", b""), headers=headers,
+                      ctype=page.get("ctype", "text/html"))
+
+    def h_tree(self, n, query=None, **kw):
+        """/tree/N?max=M&fan=F: page N (0 is the root) links to pages F*N+1 .. F*N+F up to M, with
+        the same query, and carries the ETag "tN[-V]" (V: the query's v) that If-None-Match meets with 304."""
+        n = int(n)
+        q = query or {}
+        top = int(q.get("max", ["14"])[0])
+        fan = max(1, min(int(q.get("fan", ["2"])[0]), 100))
+        version = q.get("v", [""])[0]
+        if n > top:
+            return self._respond(404, "no such page\n")
+        etag = '"t%d%s"' % (n, "-" + version if version else "")
+        if self.headers.get("If-None-Match") == etag:
+            return self._respond(304, b"", headers=[("ETag", etag)], ctype=None)
+        suffix = ("?" + self.path.split("?", 1)[1]) if "?" in self.path else ""
+        links = "".join('<a href="/tree/%d%s">%d</a>\n' % (c, suffix, c)
+                        for c in range(fan * n + 1, fan * n + fan + 1) if c <= top)
+        body = "<html><head><title>page %d</title></head><body>%s</body></html>" % (n, links)
+        self._respond(200, body, headers=[("ETag", etag)], ctype="text/html")
+
     def h_weirdtype(self, **kw):
         # JSON-hostile but legal-ish header bytes: quote, backslash, control
         # characters, valid UTF-8 (U+00E9) -- all must survive JSON encoding.
@@ -622,6 +658,8 @@ ROUTES = [(re.compile(rx), fn) for rx, fn in [
     (r"/latin1", Handler.h_latin1),
     (r"/weirdtype", Handler.h_weirdtype),
     (r"/page/([\w-]+)", Handler.h_page),
+    (r"/site/(.*)", Handler.h_site),
+    (r"/tree/(\d+)", Handler.h_tree),
     (r"/redirect/(\d+)", Handler.h_redirect),
     (r"/loop", Handler.h_loop),
     (r"/to-file", Handler.h_to_file),
