@@ -12,6 +12,7 @@
 #include "net/error_kind.hpp"
 #include "output/line_plan.hpp"
 #include "output/log_text.hpp"
+#include "output/resume_file.hpp"
 #include "robots/robots_path.hpp"
 #include "scrape/body_worker.hpp"
 #include "state/state_session.hpp"
@@ -126,6 +127,8 @@ bool Engine::follows(Completion& c) {
 // A crawl's page goes out with its links followed: the crawler reads them as the line leaves.
 void Engine::emit(Record& r) {
   if (m_crawler) m_crawler->expand(r);
+  // Fetched again for its links alone (--resume): its line is in the output already.
+  if (r.crawl && r.crawl->links_only) return;
   m_outlet.emit(r);
 }
 
@@ -293,6 +296,13 @@ int run_engine(const Options& options, InputSource& input, JsonlWriter& writer, 
   // Owned here, lent to the engine's collaborators: the intake, the robots path and the outlet.
   std::optional<StateSession> session;
   if (state) session.emplace(*state, options);
+  // --state keeps the crawl's pages and outlinks; --resume goes on from them, fetching again what
+  // the output has no finished line for.
+  if (crawler && session) {
+    std::function<bool(std::uint64_t)> has_line;
+    if (resume) has_line = [resume](std::uint64_t seq) { return resume->done(seq); };
+    crawler->use_store(session->crawl_store(), std::move(has_line));
+  }
   Engine engine(options, input, writer, plan, transport, wake_fd, std::move(signalled), resume,
                 session ? &*session : nullptr, crawler);
   return engine.run();

@@ -38,7 +38,8 @@ bool Crawler::take_budget(const std::string& host_key) {
 
 bool Crawler::admit_seed(Job& job) {
   const std::optional<std::string> canonical = canonical_url(job.target);
-  if (canonical && !m_seen.insert(url_fingerprint(*canonical))) {
+  const std::uint64_t fp = canonical ? url_fingerprint(*canonical) : 0;
+  if (canonical && !m_seen.insert(fp)) {
     skip(NotFollowed::seen);
     return false;
   }
@@ -50,8 +51,10 @@ bool Crawler::admit_seed(Job& job) {
   page->scope_root = m_rules.scope_root(job.target);
   page->base_priority = job.priority;
   job.priority = page_priority(*page);
-  job.crawl = std::move(page);
   job.seq = ++m_seq;
+  // A seed without a canonical form is no page of the crawl's (its line is an error).
+  if (m_store && canonical) m_store->admitted(StoredPage{job.seq, fp, job.url, *page, false});
+  job.crawl = std::move(page);
   return true;
 }
 
@@ -63,10 +66,23 @@ bool Crawler::may_follow_redirect(const Job& job, std::string_view next_url) {
   return m_seen.insert(url_fingerprint(*canonical));
 }
 
+// The links a page's line expands to: its body's, or for a 304 or a cached line (no body) the
+// ones stored from the body they confirm. Returns the stored ones, which `links` then points to.
+std::optional<std::vector<std::string>> Crawler::links_of(const Record& r, const std::vector<std::string>*& links) {
+  links = &r.extracted.links;
+  const bool unchanged = r.cached || (r.status == 304 && r.error == ErrorKind::none);
+  if (!m_store || !unchanged) return std::nullopt;
+  std::optional<std::vector<std::string>> stored = m_store->outlinks(r.url);
+  if (stored) links = &*stored;
+  return stored;
+}
+
 void Crawler::expand(const Record& r) {
   if (!r.crawl) return;
   const CrawlPage& from = *r.crawl;
-  for (const std::string& link : r.extracted.links) {
+  const std::vector<std::string>* links = nullptr;
+  const std::optional<std::vector<std::string>> stored = links_of(r, links);
+  for (const std::string& link : *links) {
     if (from.depth >= m_options.depth) {
       skip(NotFollowed::depth);
       continue;
@@ -100,7 +116,88 @@ void Crawler::expand(const Record& r) {
     page->parent = r.url;
     page->scope_root = from.scope_root;
     page->base_priority = from.base_priority;
-    m_frontier.push_back(Entry{std::move(parsed.url), std::move(page)});
+    const std::uint64_t seq = ++m_seq;
+    if (!m_store) {
+      m_frontier.push_back(Entry{seq, std::move(parsed.url), std::move(page)});
+      continue;
+    }
+    m_store->admitted(StoredPage{seq, fp, parsed.url, *page, false});
+    // Once a page has gone to the store alone, the ones after it follow it there: the frontier
+    // is read back in seq order, so it stays first in, first out.
+    if (m_on_disk == 0 && m_frontier.size() < frontier_window) {
+      m_frontier.push_back(Entry{seq, std::move(parsed.url), std::move(page)});
+    } else {
+      if (m_on_disk++ == 0) m_disk_cursor = seq - 1;
+    }
+  }
+  // After its links' rows, so that a page stored as done has every page it found stored too.
+  if (m_store) {
+    // A body's links are kept (none is a fact too); a 304, a cached line or an error keeps the
+    // ones stored before.
+    const bool body = r.status && r.status != 304 && r.error == ErrorKind::none && !r.cached;
+    m_store->expanded(r.seq, r.url, body ? &r.extracted.links : nullptr);
+  }
+}
+
+void Crawler::use_store(CrawlStore& store, std::function<bool(std::uint64_t)> has_line) {
+  m_store = &store;
+  if (!has_line) return;
+  m_has_line = std::move(has_line);
+  m_store->for_each_page_key([this](std::uint64_t fp, std::uint64_t seq) {
+    m_seen.insert(fp);
+    m_seq = std::max(m_seq, seq);
+    ++m_pages;
+  });
+  m_resume_until = m_seq;
+}
+
+// --resume: the stored pages, in seq order, that the output has no line for (fetched as they
+// were, under their seq) or whose links never reached the store (fetched for them alone).
+void Crawler::read_resumed() {
+  std::vector<StoredPage> rows = m_store->pages_after(m_resume_cursor, frontier_window / 2);
+  if (rows.empty()) {
+    m_resume_cursor = m_resume_until;
+    return;
+  }
+  for (StoredPage& p : rows) {
+    if (p.seq > m_resume_until) {
+      m_resume_cursor = m_resume_until;
+      return;
+    }
+    m_resume_cursor = p.seq;
+    const bool has_line = m_has_line(p.seq);
+    if (has_line && p.done) continue;
+    p.page.links_only = has_line;
+    m_frontier.push_back(Entry{p.seq, std::move(p.url), std::make_shared<CrawlPage>(std::move(p.page))});
+  }
+}
+
+// Only committed rows are read; they are a prefix of those handed over, as batches commit in
+// order. When the window is empty and the rest is still in the writer's hands, it is waited for.
+void Crawler::refill() {
+  while (m_frontier.size() < frontier_window / 2) {
+    if (m_resume_cursor < m_resume_until) {
+      read_resumed();
+      continue;
+    }
+    if (m_on_disk == 0) return;
+    std::vector<StoredPage> rows = m_store->pages_after(m_disk_cursor, frontier_window / 2);
+    if (rows.empty()) {
+      if (!m_frontier.empty()) return;
+      m_store->flush();
+      rows = m_store->pages_after(m_disk_cursor, frontier_window / 2);
+      // Nothing even then: writing failed, which ends the run; these pages are not fetched.
+      if (rows.empty()) {
+        m_on_disk = 0;
+        return;
+      }
+    }
+    for (StoredPage& p : rows) {
+      m_disk_cursor = p.seq;
+      if (p.page.depth == 0) continue;  // a seed, handed out when it was read
+      m_frontier.push_back(Entry{p.seq, std::move(p.url), std::make_shared<CrawlPage>(std::move(p.page))});
+      if (--m_on_disk == 0) break;
+    }
   }
 }
 
@@ -112,12 +209,13 @@ std::vector<std::pair<std::string, std::uint64_t>> Crawler::not_followed_counts(
 }
 
 std::optional<Job> Crawler::next() {
+  if (m_store) refill();
   if (m_frontier.empty()) return std::nullopt;
   Entry e = std::move(m_frontier.front());
   m_frontier.pop_front();
   ParsedLine parsed = parse_input_line(e.url);
   Job job;
-  job.seq = ++m_seq;
+  job.seq = e.seq;
   job.url = std::move(parsed.url);
   job.target = std::move(parsed.target);
   job.host_key = std::move(parsed.host_key);

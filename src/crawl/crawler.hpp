@@ -4,11 +4,13 @@
 #include "core/job.hpp"
 #include "core/record.hpp"
 #include "crawl/crawl_rules.hpp"
+#include "crawl/crawl_store.hpp"
 #include "crawl/seen_set.hpp"
 
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +32,16 @@ class Crawler {
   explicit Crawler(const Options& options, CrawlRules rules);
   ~Crawler();
 
+  /// --state (docs/crawl-state.md): every page admitted and every page's outlinks go to `store`;
+  /// the frontier keeps at most frontier_window pages in memory and reads the rest back; a 304 or
+  /// a cached line expands from the outlinks stored. With `has_line` (--resume), the crawl goes
+  /// on from the store's pages: their fingerprints are seen, the seqs go on from the highest, and
+  /// a page is fetched again unless `has_line(seq)` and its links are stored (with `has_line`
+  /// only, it is fetched for its links alone). Throws std::runtime_error when the store cannot be read.
+  void use_store(CrawlStore& store, std::function<bool(std::uint64_t)> has_line = {});
+  /// Pages of the frontier held in memory at most with a store.
+  static constexpr std::size_t frontier_window = 10000;
+
   /// A URL read from the input: whether it is fetched (its job then carries its CrawlPage and a
   /// seq of the crawl's count) or makes no line (its canonical form seen already, or over a budget).
   bool admit_seed(Job& job);
@@ -43,16 +55,23 @@ class Crawler {
   void expand(const Record& r);
   /// The next page to fetch; nullopt when the frontier is empty.
   std::optional<Job> next();
-  /// Pages found and not handed out yet.
-  std::size_t pending() const { return m_frontier.size(); }
+  /// Pages found and not handed out yet (with a store, at least one while --resume has stored
+  /// pages left to look at).
+  std::size_t pending() const {
+    return m_frontier.size() + m_on_disk + (m_resume_cursor < m_resume_until ? 1 : 0);
+  }
   /// Links not followed, by reason, named as the summary names them (not_followed_name).
   std::vector<std::pair<std::string, std::uint64_t>> not_followed_counts() const;
 
  private:
   struct Entry {
+    std::uint64_t seq;
     std::string url;
     std::shared_ptr<const CrawlPage> page;
   };
+  void refill();
+  void read_resumed();
+  std::optional<std::vector<std::string>> links_of(const Record& r, const std::vector<std::string>*& links);
   bool take_budget(const std::string& host_key);
   void skip(NotFollowed why) { ++m_not_followed[static_cast<std::size_t>(why)]; }
 
@@ -60,10 +79,20 @@ class Crawler {
   CrawlRules m_rules;
   SeenSet m_seen;
   std::deque<Entry> m_frontier;
-  std::uint64_t m_seq = 0;    // pages handed out: the seq of the next is one more
+  // Pages admitted (and lines of bad seeds): a page's seq is its place in this count, so that
+  // the store keeps the frontier in seq order.
+  std::uint64_t m_seq = 0;
   std::uint64_t m_pages = 0;  // pages admitted (seeds and links), for --max-pages
   std::unordered_map<std::string, std::uint64_t> m_per_host;  // --max-pages-per-host
   std::array<std::uint64_t, not_followed_kinds> m_not_followed{};
+  // With a store: pages admitted while the window was full are read back from it, in seq order
+  // from m_disk_cursor; --resume's stored pages up to m_resume_until, from m_resume_cursor.
+  CrawlStore* m_store = nullptr;
+  std::function<bool(std::uint64_t)> m_has_line;
+  std::uint64_t m_on_disk = 0;
+  std::uint64_t m_disk_cursor = 0;
+  std::uint64_t m_resume_cursor = 0;
+  std::uint64_t m_resume_until = 0;
 };
 
 }  // namespace volley
