@@ -302,6 +302,16 @@ int run_engine(const Options& options, InputSource& input, JsonlWriter& writer, 
     std::function<bool(std::uint64_t)> has_line;
     if (resume) has_line = [resume](std::uint64_t seq) { return resume->done(seq); };
     crawler->use_store(session->crawl_store(), std::move(has_line));
+    if (resume) {
+      // An interrupted line's page is fetched again with a line: only its seq counts.
+      resume->for_each_line([crawler](const ResumeLine& l) {
+        if (l.interrupted())
+          crawler->resume_line(l.seq, {}, -1, {});
+        else
+          crawler->resume_line(l.seq, l.url, l.depth, l.parent);
+      });
+      crawler->resumed_lines_read();
+    }
   }
   Engine engine(options, input, writer, plan, transport, wake_fd, std::move(signalled), resume,
                 session ? &*session : nullptr, crawler);

@@ -44,6 +44,8 @@ class CrawlStore {
   virtual std::uint64_t committed_seq() = 0;
   /// Waits until every page handed over is committed (or writing failed).
   virtual void flush() = 0;
+  /// --resume: the committed page of `fingerprint`; nullopt when there is none.
+  virtual std::optional<StoredPage> page_of(std::uint64_t fingerprint) = 0;
   /// --resume: each stored page's fingerprint and seq, in no order.
   virtual void for_each_page_key(const std::function<void(std::uint64_t fingerprint, std::uint64_t seq)>& f) = 0;
 };

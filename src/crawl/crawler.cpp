@@ -151,6 +151,55 @@ void Crawler::use_store(CrawlStore& store, std::function<bool(std::uint64_t)> ha
   m_resume_until = m_seq;
 }
 
+void Crawler::resume_line(std::uint64_t seq, const std::string& url, int depth, const std::string& parent) {
+  m_seq = std::max(m_seq, seq);
+  const std::optional<std::string> canonical = canonical_url(url);
+  if (!canonical || depth < 0) return;
+  const std::uint64_t fp = url_fingerprint(*canonical);
+  if (!m_seen.insert(fp)) return;
+  ++m_pages;
+  m_unstored.emplace(url, Unstored{seq, fp, depth, parent});
+}
+
+// Where an unstored page sits: as its line says, and under the scope of the seed it descends
+// from, found through its parents (stored, or unstored too). nullopt when the chain breaks.
+std::optional<CrawlPage> Crawler::unstored_page(const std::string& url, int hops) {
+  const auto it = m_unstored.find(url);
+  if (it == m_unstored.end() || hops > m_options.depth + 1) return std::nullopt;
+  CrawlPage page;
+  page.depth = it->second.depth;
+  page.parent = it->second.parent;
+  if (page.parent.empty()) {
+    page.scope_root = m_rules.scope_root(parse_input_line(url).target);
+    return page;
+  }
+  std::optional<CrawlPage> from = unstored_page(page.parent, hops + 1);
+  if (!from) {
+    const std::optional<std::string> canonical = canonical_url(page.parent);
+    if (!canonical) return std::nullopt;
+    std::optional<StoredPage> stored = m_store->page_of(url_fingerprint(*canonical));
+    if (!stored) return std::nullopt;
+    from = std::move(stored->page);
+  }
+  page.scope_root = from->scope_root;
+  page.base_priority = from->base_priority;
+  return page;
+}
+
+void Crawler::resumed_lines_read() {
+  std::vector<std::pair<std::uint64_t, std::string>> by_seq;
+  for (const auto& [url, u] : m_unstored) by_seq.emplace_back(u.seq, url);
+  std::sort(by_seq.begin(), by_seq.end());
+  for (const auto& [seq, url] : by_seq) {
+    std::optional<CrawlPage> page = unstored_page(url, 0);
+    if (!page) continue;
+    m_store->admitted(StoredPage{seq, m_unstored.at(url).fingerprint, url, *page, false});
+    page->links_only = true;
+    m_frontier.push_back(Entry{seq, url, std::make_shared<CrawlPage>(std::move(*page))});
+  }
+  m_unstored.clear();
+}
+
 // --resume: the stored pages, in seq order, that the output has no line for (fetched as they
 // were, under their seq) or whose links never reached the store (fetched for them alone).
 void Crawler::read_resumed() {

@@ -39,6 +39,13 @@ class Crawler {
   /// a page is fetched again unless `has_line(seq)` and its links are stored (with `has_line`
   /// only, it is fetched for its links alone). Throws std::runtime_error when the store cannot be read.
   void use_store(CrawlStore& store, std::function<bool(std::uint64_t)> has_line = {});
+  /// --resume, after use_store(): a line of the output file. A page with a line whose row never
+  /// reached the store (killed before its batch was committed) is taken as seen, and fetched
+  /// again for its links alone: they never reached the store either. Seqs go on after the
+  /// highest line's. Then resumed_lines_read().
+  void resume_line(std::uint64_t seq, const std::string& url, int depth, const std::string& parent);
+  /// Puts the pages resume_line() found unstored into the frontier, with their seed's scope.
+  void resumed_lines_read();
   /// Pages of the frontier held in memory at most with a store.
   static constexpr std::size_t frontier_window = 10000;
 
@@ -93,6 +100,15 @@ class Crawler {
   std::uint64_t m_disk_cursor = 0;
   std::uint64_t m_resume_cursor = 0;
   std::uint64_t m_resume_until = 0;
+  // resume_line()'s pages with a line and no row, by URL: few (a batch's worth at most).
+  struct Unstored {
+    std::uint64_t seq;
+    std::uint64_t fingerprint;
+    int depth;
+    std::string parent;
+  };
+  std::unordered_map<std::string, Unstored> m_unstored;
+  std::optional<CrawlPage> unstored_page(const std::string& url, int hops);
 };
 
 }  // namespace volley

@@ -35,6 +35,9 @@ struct ResumeLine {
   std::int64_t total_us = 0;  // time.total
   int attempts = 0;
   bool cached = false;
+  // --crawl's (docs/crawl-state.md: a page with a line the state file never heard of).
+  int depth = -1;      // -1: none
+  std::string parent;  // empty: none (a seed)
 
   bool interrupted() const { return error == ErrorKind::interrupted; }
 };

@@ -2,6 +2,7 @@
 
 #include "output/resume.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ class ResumeFile {
     m_check.accept();
     return commit();
   }
+  /// Reads the file again and calls `f` with each line that parses, the partial last one aside.
+  void for_each_line(const std::function<void(const ResumeLine&)>& f) const;
   bool done(std::uint64_t seq) const { return m_scanner.state().done(seq); }
   /// The file's lines (ResumeScanner::earlier, ResumeState), for a summary of the whole file.
   const Stats& earlier() const { return m_scanner.earlier(); }

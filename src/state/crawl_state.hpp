@@ -21,6 +21,7 @@ class CrawlState : public CrawlStore {
   }
   std::uint64_t committed_seq() override { return m_writer.committed_seq(); }
   void flush() override { m_writer.flush(); }
+  std::optional<StoredPage> page_of(std::uint64_t fingerprint) override { return m_store.page_of(fingerprint); }
   void for_each_page_key(const std::function<void(std::uint64_t, std::uint64_t)>& f) override {
     m_store.for_each_page_key(f);
   }

@@ -121,6 +121,21 @@ std::vector<std::string> split_links(std::string_view text) {
 std::int64_t to_column(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 std::uint64_t from_column(std::int64_t v) { return static_cast<std::uint64_t>(v); }
 
+// A row of select_pages_sql's columns.
+StoredPage page_from_row(sqlite3_stmt* s) {
+  StoredPage p;
+  p.seq = from_column(sqlite3_column_int64(s, 0));
+  p.fingerprint = from_column(sqlite3_column_int64(s, 1));
+  p.url = column_text(s, 2).value_or("");
+  p.page.depth = sqlite3_column_int(s, 3);
+  p.page.parent = column_text(s, 4).value_or("");
+  p.page.scope_root = column_text(s, 5).value_or("");
+  p.page.base_priority = sqlite3_column_int(s, 6);
+  p.page.from_sitemap = sqlite3_column_int(s, 7) != 0;
+  p.done = sqlite3_column_int(s, 8) != 0;
+  return p;
+}
+
 }  // namespace
 
 StateStore::StateStore(const std::string& path, std::chrono::milliseconds wait)
@@ -397,23 +412,30 @@ std::vector<StoredPage> StateStore::pages_after(std::uint64_t after, std::size_t
   sqlite3_bind_int64(s, 2, static_cast<sqlite3_int64>(limit));
   std::vector<StoredPage> pages;
   int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    StoredPage& p = pages.emplace_back();
-    p.seq = from_column(sqlite3_column_int64(s, 0));
-    p.fingerprint = from_column(sqlite3_column_int64(s, 1));
-    p.url = column_text(s, 2).value_or("");
-    p.page.depth = sqlite3_column_int(s, 3);
-    p.page.parent = column_text(s, 4).value_or("");
-    p.page.scope_root = column_text(s, 5).value_or("");
-    p.page.base_priority = sqlite3_column_int(s, 6);
-    p.page.from_sitemap = sqlite3_column_int(s, 7) != 0;
-    p.done = sqlite3_column_int(s, 8) != 0;
-  }
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) pages.push_back(page_from_row(s));
   sqlite3_reset(s);
   sqlite3_clear_bindings(s);
   if (rc != SQLITE_DONE)
     throw std::runtime_error("state file " + m_path + ": cannot read: " + sqlite3_errmsg(m_read));
   return pages;
+}
+
+// When a crawl resumes, for the few pages whose lines went out before their rows were committed.
+std::optional<StoredPage> StateStore::page_of(std::uint64_t fingerprint) {
+  begin_read();
+  sqlite3_stmt* s = nullptr;
+  const std::string sql = std::string(select_pages_sql).substr(0, std::string(select_pages_sql).find(" WHERE")) +
+                          " WHERE fingerprint = ?1";
+  if (sqlite3_prepare_v2(m_read, sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
+    throw std::runtime_error("state file " + m_path + ": cannot read: " + sqlite3_errmsg(m_read));
+  sqlite3_bind_int64(s, 1, to_column(fingerprint));
+  std::optional<StoredPage> found;
+  const int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) found = page_from_row(s);
+  sqlite3_finalize(s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    throw std::runtime_error("state file " + m_path + ": cannot read: " + sqlite3_errmsg(m_read));
+  return found;
 }
 
 // Once, when a crawl resumes: a statement of its own, as the shared ones are for the loop.

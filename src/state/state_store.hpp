@@ -103,6 +103,8 @@ class StateStore {
   std::optional<std::vector<std::string>> outlinks(const std::string& url);
   /// Up to `limit` pages with a seq above `after`, in seq order.
   std::vector<StoredPage> pages_after(std::uint64_t after, std::size_t limit);
+  /// The page of `fingerprint`; nullopt when there is none.
+  std::optional<StoredPage> page_of(std::uint64_t fingerprint);
   /// Each page's fingerprint and seq.
   void for_each_page_key(const std::function<void(std::uint64_t, std::uint64_t)>& f);
 
