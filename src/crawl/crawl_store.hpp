@@ -29,7 +29,7 @@ class CrawlStore {
  public:
   virtual ~CrawlStore() = default;
 
-  /// A page joined the crawl under `page.seq` (seqs are handed over in increasing order).
+  /// A page joined the crawl under `page.seq`.
   virtual void admitted(const StoredPage& page) = 0;
   /// Page `seq`'s line went out (or its body was fetched again only for its links) and its links
   /// were followed. `links`: the links of its body, kept as the outlinks of `url` for a later
@@ -40,7 +40,7 @@ class CrawlStore {
   virtual std::optional<std::vector<std::string>> outlinks(const std::string& url) = 0;
   /// Up to `limit` committed pages with a seq above `after`, in seq order.
   virtual std::vector<StoredPage> pages_after(std::uint64_t after, std::size_t limit) = 0;
-  /// The highest seq whose page is committed (0: none).
+  /// The highest seq of the pages this run handed over that is committed (0: none yet).
   virtual std::uint64_t committed_seq() = 0;
   /// Waits until every page handed over is committed (or writing failed).
   virtual void flush() = 0;

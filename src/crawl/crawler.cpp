@@ -222,7 +222,8 @@ void Crawler::read_resumed() {
 }
 
 // Only committed rows are read; they are a prefix of those handed over, as batches commit in
-// order. When the window is empty and the rest is still in the writer's hands, it is waited for.
+// order. When the window is empty and the rest is still in the writer's hands, it is waited for
+// (at most one batch's commit).
 void Crawler::refill() {
   while (m_frontier.size() < frontier_window / 2) {
     if (m_resume_cursor < m_resume_until) {
@@ -230,16 +231,18 @@ void Crawler::refill() {
       continue;
     }
     if (m_on_disk == 0) return;
-    std::vector<StoredPage> rows = m_store->pages_after(m_disk_cursor, frontier_window / 2);
-    if (rows.empty()) {
+    // Rows are read only once this run has committed past the cursor: before its first commit
+    // the file still holds the last crawl's pages (a new crawl deletes them in its first batch).
+    if (m_store->committed_seq() <= m_disk_cursor) {
       if (!m_frontier.empty()) return;
       m_store->flush();
-      rows = m_store->pages_after(m_disk_cursor, frontier_window / 2);
-      // Nothing even then: writing failed, which ends the run; these pages are not fetched.
-      if (rows.empty()) {
-        m_on_disk = 0;
-        return;
-      }
+    }
+    std::vector<StoredPage> rows;
+    if (m_store->committed_seq() > m_disk_cursor) rows = m_store->pages_after(m_disk_cursor, frontier_window / 2);
+    // Nothing even then: writing failed, which ends the run; these pages are not fetched.
+    if (rows.empty()) {
+      m_on_disk = 0;
+      return;
     }
     for (StoredPage& p : rows) {
       m_disk_cursor = p.seq;

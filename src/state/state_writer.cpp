@@ -115,9 +115,9 @@ void StateWriter::run() {
     } catch (const std::exception& e) {
       why = e.what();
     }
-    // Pages come in increasing seq, so the batch's last is the highest committed.
-    if (why.empty() && !batch.pages.empty())
-      m_committed_seq.store(batch.pages.back().seq, std::memory_order_release);
+    if (why.empty())
+      for (const StoredPage& p : batch.pages)
+        if (p.seq > m_committed_seq.load(std::memory_order_relaxed)) m_committed_seq.store(p.seq, std::memory_order_release);
     batch.clear();
     lock.lock();
     m_writing = false;

@@ -28,13 +28,13 @@ class StateWriter {
   void put(RequestKey key, StoredRow row);
   /// An origin's robots.txt (--robots), written with the next batch.
   void put_robots(std::string robots_url, StoredRobots robots);
-  /// A crawl's page admitted (CrawlStore::admitted); pages come in increasing seq.
+  /// A crawl's page admitted (CrawlStore::admitted).
   void put_page(StoredPage page);
   /// A crawl's page expanded (CrawlStore::expanded).
   void put_done(PageDone done);
   /// A new crawl: the last one's pages are deleted first thing in the next batch.
   void clear_pages();
-  /// The highest seq of a page put_page() handed over that is committed (0: none yet).
+  /// The highest seq of the pages put_page() handed over that are committed (0: none yet).
   std::uint64_t committed_seq() const { return m_committed_seq.load(std::memory_order_acquire); }
   /// Waits until everything handed over is committed, or writing has failed or stopped.
   void flush();

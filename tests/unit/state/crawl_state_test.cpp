@@ -267,3 +267,32 @@ TEST_CASE("crawl_state: --resume fetches what has no line, refetches for links w
   CHECK(got == want);
   CHECK(writer.close().empty());
 }
+
+TEST_CASE("crawl_state: a new crawl never reads back the last one's pages, deleted by its first batch") {
+  ScratchDir dir;
+  StateStore store(dir / "state.db");
+  StoreBatch last_night;
+  for (std::uint64_t seq = 1; seq <= 40000; ++seq) last_night.pages.push_back(page(seq, "/old" + std::to_string(seq)));
+  store.put(last_night);
+  // No batch is due before the frontier has run through its window: nothing of tonight's is
+  // committed, the clearing of last night's pages included.
+  StateWriter writer(store, 100000, 10s);
+  CrawlState crawl(store, writer);
+  writer.clear_pages();
+  Options options;
+  options.crawl = true;
+  Crawler crawler(options, CrawlRules(options));
+  crawler.use_store(crawl);
+  Job seed = seed_job("http://a.test/");
+  REQUIRE(crawler.admit_seed(seed));
+  std::vector<std::string> links;
+  for (std::size_t i = 0; i < Crawler::frontier_window + 100; ++i) links.push_back("http://a.test/p" + std::to_string(i));
+  crawler.expand(line_of(seed, links));
+  std::size_t i = 0;
+  while (std::optional<Job> job = crawler.next()) {
+    REQUIRE(i < links.size());
+    CHECK(job->url == links[i++]);
+  }
+  CHECK(i == links.size());
+  CHECK(writer.close().empty());
+}
