@@ -40,8 +40,13 @@ _volley() {
       -A | --user-agent | -u | --user | --resolve | -x | --proxy | -m | --timeout | --max-time | --connect-timeout | \
       --stall-timeout | --retries | --retry | --retry-delay | --retry-max-delay | --max-redirects | \
       --max-body | --extract | --match-status | --filter-status | --max-age | --queue | --group | \
-      --consumer | --claim-after | --max-deliveries | --results)
+      --consumer | --claim-after | --max-deliveries | --results | --depth | --level | --include | --exclude | \
+      --max-pages | --max-pages-per-host)
       return # a value of the user's own
+      ;;
+    --scope)
+      COMPREPLY=($(compgen -W "host prefix domain any" -- "$cur"))
+      return
       ;;
     --links) # an optional value: a or all, else the word is a URL or a flag
       COMPREPLY=($(compgen -W "a all" -- "$cur") $(compgen -f -- "$cur"))
@@ -61,7 +66,8 @@ _volley() {
       --compressed --timeout --max-time --connect-timeout --stall-timeout --retries --retry
       --retry-delay --retry-max-delay --max-redirects --location
       --max-body --title --links --links=all --extract --hash --headers --save --match-status
-      --filter-status --state --max-age --quiet --silent --show-error --summary-json --verbose
+      --filter-status --crawl --recursive --depth --level --scope --include --exclude --max-pages
+      --max-pages-per-host --sitemap --state --max-age --quiet --silent --show-error --summary-json --verbose
       --queue --group --consumer --claim-after --max-deliveries --results --drain" -- "$cur"))
     return
   fi

@@ -41,6 +41,13 @@ std::optional<std::string> queue_conflict(const Options& o, const FlagFacts& fac
 }
 
 // --resume and -a read or extend a file: on stdout there is nothing to read back or append to.
+// A crawl's frontier lives in one process: the links one shard finds to another shard's hosts
+// would have nowhere to go (docs/crawl.md).
+std::optional<std::string> crawl_conflict(const Options& o, const FlagFacts& facts) {
+  if (o.crawl && facts.shard_given) return "--crawl does not apply to --shard: crawl each set of seeds in a run of its own";
+  return std::nullopt;
+}
+
 std::optional<std::string> output_conflict(const Options& o, const FlagFacts& facts) {
   if (o.output.empty() && o.resume)
     return "--resume needs -o FILE: it fetches what FILE has no line for yet, and appends to it";
@@ -61,6 +68,7 @@ std::optional<FlagConflict> check_flag_rules(const Options& o, const FlagFacts& 
   if (o.queue.empty() && o.urls.empty() && o.inputs.empty() && facts.stdin_terminal)
     return FlagConflict{usage_text, true};
   if (auto message = output_conflict(o, facts)) return FlagConflict{*message};
+  if (auto message = crawl_conflict(o, facts)) return FlagConflict{*message};
   return std::nullopt;
 }
 

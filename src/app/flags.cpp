@@ -271,11 +271,11 @@ void declare_crawl_flags(CLI::App& app, Options& o) {
   app.option_defaults()->group("Crawl");
   auto* crawl = app.add_flag("-r,--crawl,--recursive", o.crawl,
                              "Also fetch the links of each HTML page fetched, in --scope, each URL once");
-  app.add_option("--depth,--level", o.depth, "With --crawl: follow links N pages deep from a seed (default 5); 0: seeds only")
+  app.add_option("--depth,--level", o.depth, "With --crawl: follow links N pages deep from a seed; 0: seeds only")
       ->check(CLI::Range(0, 1000000))
       ->needs(crawl)
       ->option_text("N");
-  app.add_option("--scope", o.scope, "With --crawl: follow links on the seed's host (default), prefix (its directory), domain or any")
+  app.add_option("--scope", o.scope, "With --crawl: where links may lead: host (the seed's host:port), prefix (its directory), domain (its registrable domain) or any")
       ->check(CLI::IsMember({"host", "prefix", "domain", "any"}))
       ->needs(crawl)
       ->option_text("WHERE");
@@ -287,11 +287,14 @@ void declare_crawl_flags(CLI::App& app, Options& o) {
       ->allow_extra_args(false)
       ->needs(crawl)
       ->option_text("REGEX");
-  app.add_option("--max-pages", o.max_pages, "With --crawl: stop after N lines")
+  // 0 is refused, so the 0 that stands for "no budget" is no default to show.
+  app.add_option("--max-pages", o.max_pages, "With --crawl: N pages at most, one line each (default: no limit)")
+      ->default_str("")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 62))
       ->needs(crawl)
       ->option_text("N");
-  app.add_option("--max-pages-per-host", o.max_pages_per_host, "With --crawl: fetch N pages of one host:port at most")
+  app.add_option("--max-pages-per-host", o.max_pages_per_host, "With --crawl: N pages of one host:port at most (default: no limit)")
+      ->default_str("")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 62))
       ->needs(crawl)
       ->option_text("N");

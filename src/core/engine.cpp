@@ -46,7 +46,7 @@ class Engine {
         m_health(o.host_errors),
         m_rng(std::random_device{}()),
         m_outlet(o, input, writer, plan, m_now, m_stop, state, resume),
-        m_path(o, m_scheduler, m_health, m_outlet, m_stop, state, m_now),
+        m_path(o, m_scheduler, m_health, m_outlet, m_stop, state, m_now, crawler),
         m_intake(o, input, writer, resume, state, m_health, m_path, m_outlet, m_stop, m_now, crawler),
         m_memory(o.max_memory, current_rss_bytes),
         m_crawler(crawler) {

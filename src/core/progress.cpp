@@ -114,7 +114,8 @@ Progress::Progress(const Options& options, TimePoint start)
       m_log(options.verbose),
       m_start(start),
       m_last_log(start) {
-  if ((m_draw || m_log) && options.queue.empty())
+  // A crawl's total is what it will find, which no count of its seeds says.
+  if ((m_draw || m_log) && options.queue.empty() && !options.crawl)
     m_count = std::make_unique<InputLineCount>(options.urls, options.inputs);
 }
 

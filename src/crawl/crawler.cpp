@@ -62,8 +62,20 @@ bool Crawler::may_follow_redirect(const Job& job, std::string_view next_url) {
   if (!job.crawl) return true;
   const std::optional<std::string> canonical = canonical_url(next_url);
   if (!canonical) return true;  // the redirect rules refuse it, with their own error
-  if (m_rules.check(next_url, *canonical, job.crawl->scope_root)) return false;
-  return m_seen.insert(url_fingerprint(*canonical));
+  // Counted as links are: a hop not followed is a page the crawl does not fetch.
+  if (const auto why = m_rules.check(next_url, *canonical, job.crawl->scope_root)) {
+    skip(*why);
+    return false;
+  }
+  if (m_seen.insert(url_fingerprint(*canonical))) return true;
+  skip(NotFollowed::seen);
+  return false;
+}
+
+bool Crawler::drop_disallowed(const Job& job) {
+  if (!job.crawl || job.crawl->depth == 0 || job.redirects) return false;
+  skip(NotFollowed::robots);
+  return true;
 }
 
 // The links a page's line expands to: its body's, or for a 304 or a cached line (no body) the
@@ -82,6 +94,9 @@ void Crawler::expand(const Record& r) {
   const CrawlPage& from = *r.crawl;
   const std::vector<std::string>* links = nullptr;
   const std::optional<std::vector<std::string>> stored = links_of(r, links);
+  // The pages found on one page share their place in the crawl: one CrawlPage for all of them,
+  // so that a page waiting in the frontier costs its URL and a pointer.
+  std::shared_ptr<const CrawlPage> found;
   for (const std::string& link : *links) {
     if (from.depth >= m_options.depth) {
       skip(NotFollowed::depth);
@@ -111,21 +126,24 @@ void Crawler::expand(const Record& r) {
       continue;
     }
     m_seen.insert(fp);
-    auto page = std::make_shared<CrawlPage>();
-    page->depth = from.depth + 1;
-    page->parent = r.url;
-    page->scope_root = from.scope_root;
-    page->base_priority = from.base_priority;
+    if (!found) {
+      auto page = std::make_shared<CrawlPage>();
+      page->depth = from.depth + 1;
+      page->parent = r.url;
+      page->scope_root = from.scope_root;
+      page->base_priority = from.base_priority;
+      found = std::move(page);
+    }
     const std::uint64_t seq = ++m_seq;
     if (!m_store) {
-      m_frontier.push_back(Entry{seq, std::move(parsed.url), std::move(page)});
+      m_frontier.push_back(Entry{seq, std::move(parsed.url), found});
       continue;
     }
-    m_store->admitted(StoredPage{seq, fp, parsed.url, *page, false});
+    m_store->admitted(StoredPage{seq, fp, parsed.url, *found, false});
     // Once a page has gone to the store alone, the ones after it follow it there: the frontier
     // is read back in seq order, so it stays first in, first out.
     if (m_on_disk == 0 && m_frontier.size() < frontier_window) {
-      m_frontier.push_back(Entry{seq, std::move(parsed.url), std::move(page)});
+      m_frontier.push_back(Entry{seq, std::move(parsed.url), found});
     } else {
       if (m_on_disk++ == 0) m_disk_cursor = seq - 1;
     }

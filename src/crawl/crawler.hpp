@@ -58,6 +58,9 @@ class Crawler {
   /// not seen. The target is marked seen, so a page reached by a redirect and directly is
   /// fetched once.
   bool may_follow_redirect(const Job& job, std::string_view next_url);
+  /// Whether `job`, which robots.txt disallows, is a page the crawl found (not a seed, not a
+  /// redirect hop of a page under way): then it is a link not followed and makes no line.
+  bool drop_disallowed(const Job& job);
   /// A page's line goes out: the links of its body that pass the rules join the frontier.
   void expand(const Record& r);
   /// The next page to fetch; nullopt when the frontier is empty.

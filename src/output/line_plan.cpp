@@ -36,8 +36,10 @@ LinePlan plan_lines(const Options& o) {
 }
 
 void process_body(const LinePlan& f, Record& r) {
-  // A line the status filters drop leaves nothing behind: no file, no parsing.
-  if (!f.keeps(r)) {
+  // A line the status filters drop leaves nothing behind: no file, no parsing; but a crawl goes
+  // on through it (`--match-status 404` finds the dead links of a site by crawling its 200s).
+  const bool kept = f.keeps(r);
+  if (!kept && !(r.crawl && r.error == ErrorKind::none)) {
     r.body.clear();
     return;
   }
@@ -45,7 +47,7 @@ void process_body(const LinePlan& f, Record& r) {
     const auto view = [](const std::optional<std::string>& s) { return s ? std::string_view(*s) : std::string_view(); };
     r.extracted = extract(f.extract, r.body, view(r.content_type), view(r.final_url));
   }
-  if (r.error == ErrorKind::none && f.store) {
+  if (kept && r.error == ErrorKind::none && f.store) {
     std::string error;
     std::string path = f.store->save(r.seq, r.body, error);
     if (!path.empty()) {

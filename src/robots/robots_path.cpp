@@ -3,6 +3,7 @@
 #include "core/host_health.hpp"
 #include "core/outlet.hpp"
 #include "core/stop_cause.hpp"
+#include "crawl/crawler.hpp"
 #include "input/url_check.hpp"
 #include "net/redirect.hpp"
 #include "net/request_setup.hpp"
@@ -18,14 +19,15 @@
 namespace volley {
 
 RobotsPath::RobotsPath(const Options& options, Scheduler& scheduler, HostHealth& health, Outlet& outlet,
-                       StopCause& stop, StateSession* state, const TimePoint& now)
+                       StopCause& stop, StateSession* state, const TimePoint& now, Crawler* crawler)
     : m_options(options),
       m_scheduler(scheduler),
       m_health(health),
       m_outlet(outlet),
       m_stop(stop),
       m_state(state),
-      m_now(now) {
+      m_now(now),
+      m_crawler(crawler) {
   if (options.robots) m_gate.emplace(robots_product_token(options.user_agent));
 }
 
@@ -43,7 +45,7 @@ void RobotsPath::through_gate(Job job) {
   switch (a.kind) {
     case RobotsGate::Admission::Kind::go: return queue(std::move(job));
     case RobotsGate::Admission::Kind::disallowed:
-      return m_outlet.end_unstarted(job, ErrorKind::robots_disallowed, robots_denial(job, a.message));
+      return disallow(job, a.message);
     case RobotsGate::Admission::Kind::held:
       if (a.fetch && !robots_from_store(*a.fetch)) m_scheduler.push(std::move(*a.fetch));
       return;
@@ -80,8 +82,14 @@ void RobotsPath::robots_known(Completion& c, TimePoint now) {
 // An origin's verdict: its Crawl-delay paces the host, and the URLs that waited for it go on or end.
 void RobotsPath::release(RobotsGate::Verdict v, const std::string& host_key, TimePoint now) {
   if (v.crawl_delay) m_scheduler.pace_host(host_key, from_seconds(*v.crawl_delay), now);
-  for (Job& job : v.disallowed) m_outlet.end_unstarted(job, ErrorKind::robots_disallowed, robots_denial(job, v.message));
+  for (Job& job : v.disallowed) disallow(job, v.message);
   for (Job& job : v.allowed) queue(std::move(job));
+}
+
+// A page a crawl found that robots.txt disallows is a link not followed (docs/crawl.md).
+void RobotsPath::disallow(Job& job, const std::string& message) {
+  if (m_crawler && m_crawler->drop_disallowed(job)) return;
+  m_outlet.end_unstarted(job, ErrorKind::robots_disallowed, robots_denial(job, message));
 }
 
 void RobotsPath::abandon(const std::string& robots_url, const std::string& why) {

@@ -14,6 +14,7 @@
 
 namespace volley {
 
+class Crawler;
 class HostHealth;
 class Outlet;
 class StateSession;
@@ -28,8 +29,9 @@ class StopCause;
 class RobotsPath {
  public:
   /// `now` is the loop turn's time, which the engine owns. `state`: --state's session, or null.
+  /// `crawler`: --crawl's, whose pages found and disallowed make no line; or null.
   RobotsPath(const Options& options, Scheduler& scheduler, HostHealth& health, Outlet& outlet, StopCause& stop,
-             StateSession* state, const TimePoint& now);
+             StateSession* state, const TimePoint& now, Crawler* crawler = nullptr);
 
   /// A URL to fetch: queued, held for its origin's robots.txt, or ended as disallowed.
   void admit(Job job) {
@@ -54,6 +56,7 @@ class RobotsPath {
   void through_gate(Job job);
   bool robots_from_store(const Job& fetch);
   void release(RobotsGate::Verdict v, const std::string& host_key, TimePoint now);
+  void disallow(Job& job, const std::string& message);
 
   const Options& m_options;
   Scheduler& m_scheduler;
@@ -62,6 +65,7 @@ class RobotsPath {
   StopCause& m_stop;
   StateSession* m_state;
   const TimePoint& m_now;
+  Crawler* m_crawler;
   std::optional<RobotsGate> m_gate;  // --robots
 };
 

@@ -448,6 +448,13 @@ class TestHelp(VolleyTestCase):
         self.assertIn("volley enqueue", text)
         self.assertIn("volley enqueue --help", text)
         self.assertRegex(text, r"--concurrency N +Transfers in flight at most \(default 50\)")
+        # Each default said once, and a budget the flags refuse to set to 0 shown as what 0 stands for.
+        crawl = text[text.index("\nCrawl:"):text.index("\nWork queue:")]
+        for flag in ("--depth", "--scope", "--max-pages", "--max-pages-per-host"):
+            entry = re.search(r"(?m)^  %s[ ,].*(\n {20,}\S.*)*" % flag, crawl).group(0)
+            self.assertEqual(entry.count("default"), 1, entry)
+        self.assertNotIn("(default 0)", crawl)
+        self.assertIn("(default: no limit)", crawl)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Every shell, SQL and Python example of README.md and docs/{cron,fleet,state,behaviour,output}.md
+"""Every shell, SQL and Python example of README.md and docs/{cron,fleet,state,behaviour,output,crawl}.md
 runs as written, against servers on loopback, so a doc cannot drift from the binary.
 
 What runs: each fenced block names its language, and the test fails on a fence that names none.
@@ -20,6 +20,7 @@ How an example meets the local servers, the one substitution (Scratch.substitute
   - the scratch directory holds the files the docs name: urls.txt (URLs of a local test server),
     products.json and items.json, out.jsonl (a real run's lines) and state.db (a real --state
     run's file); /srv/crawl, the docs' crawl directory, is the scratch directory;
+  - https://example.com/, the site the docs crawl, is SITE (below), on the test server's /site/;
   - redis://queue:6379 and redis://queue.internal:6379 name a redis-server of the test's own,
     and redis-cli talks to it;
   - PATH starts with the built volley and with stubs: `mail` and `alert` record each call in
@@ -49,8 +50,8 @@ from harness import VolleyTestCase  # noqa: E402
 import test_fleet  # noqa: E402  (its redis-server fixture)
 
 ROOT = os.path.normpath(os.path.join(harness.HERE, "..", ".."))
-DOCUMENTS = ("README.md", "docs/cron.md", "docs/fleet.md", "docs/state.md", "docs/crawl-state.md", "docs/behaviour.md",
-             "docs/output.md")
+DOCUMENTS = ("README.md", "docs/cron.md", "docs/fleet.md", "docs/state.md", "docs/behaviour.md", "docs/output.md",
+             "docs/crawl.md", "docs/crawl-state.md")
 RUN = {"sh", "bash", "cron", "sql", "python"}
 NOT_RUN = {"json", "yaml", "ini", "text"}
 SKIP = re.compile(r"^<!-- doc-test: skip \((.+)\) -->$")
@@ -96,6 +97,35 @@ def shard_of(host, n):
     return h % n + 1
 
 
+# The docs' https://example.com/, laid out on the test server's /site/ (hostile_server.h_site): a
+# redirect (/docs to /docs/), a PDF, a dead link, a mailto: and another site's link, and ETags, so
+# a night after the first meets 304s.
+SITE = {
+    "": '<title>Example</title><a href="docs">Docs</a> <a href="blog/">Blog</a>'
+        ' <a href="about.html#team">About</a> <a href="missing.html">Old page</a>'
+        ' <a href="mailto:hello@example.com">Mail</a> <a href="https://example.org/">Elsewhere</a>',
+    "about.html": '<title>About</title><a href="./">Home</a> <a href="docs/">Docs</a>',
+    "docs/": '<title>Docs</title><a href="intro.html">Intro</a> <a href="api.html">API</a>'
+             ' <a href="guide.pdf">Guide (PDF)</a> <a href="../">Home</a>',
+    "docs/intro.html": '<title>Intro</title><a href="api.html">API</a> <a href="../blog/">Blog</a>',
+    "docs/api.html": '<title>API</title><a href="intro.html#start">Intro</a>',
+    "blog/": '<title>Blog</title><a href="2026/first.html">First</a> <a href="2026/second.html">Second</a>',
+    "blog/2026/first.html": '<title>First</title><a href="second.html">Next</a> <a href="../../docs/api.html">API</a>',
+    "blog/2026/second.html": '<title>Second</title><a href="first.html">Previous</a>',
+}
+
+
+def lay_out_site(case):
+    """SITE on the case's server; returns its base URL, what https://example.com/ stands for."""
+    pages = case.srv.state.site
+    for i, (path, body) in enumerate(SITE.items()):
+        pages["/site/" + path] = {"body": body, "etag": '"v%d"' % i}
+    pages["/site/docs/guide.pdf"] = {"body": b"%PDF-1.4\n", "ctype": "application/pdf"}
+    pages["/site/docs"] = {"status": 301, "body": b"", "headers": [("Location", "/site/docs/")]}
+    pages["/site/missing.html"] = {"status": 404, "body": "gone\n", "ctype": "text/plain"}
+    return case.url("/site/")
+
+
 STUBS = {
     # What would have been sent: the arguments and stdin, one record a call.
     "mail": '#!/bin/sh\n{ echo "mail $*"; cat; echo; } >> "$DOC_TEST_DIR/mail.log"\n',
@@ -120,6 +150,7 @@ class Scratch:
                 f.write(text)
             os.chmod(path, 0o755)
         self.redis_url, self.redis_port = redis_url, redis_port
+        self.site_url = lay_out_site(case)
         self.urls = [case.url("/page/links"), case.url("/page/latin1-title"), case.url("/ok"),
                      case.url("/status/404")]
         self.write("urls.txt", "".join(u + "\n" for u in self.urls))
@@ -149,6 +180,7 @@ class Scratch:
     def substitute(self, text):
         """SUBSTITUTIONS: the docs' names of places, turned into the local ones."""
         text = text.replace("/srv/crawl", self.dir)
+        text = text.replace("https://example.com/", self.site_url)
         if self.redis_url:
             for name in ("redis://queue:6379", "redis://queue.internal:6379"):
                 text = text.replace(name, self.redis_url)
@@ -281,6 +313,10 @@ class TestDocsRun(VolleyTestCase):
     def test_output(self):
         self.run_document("docs/output.md")
 
+    def test_crawl(self):
+        _, ran = self.run_document("docs/crawl.md")
+        self.assertGreaterEqual(ran, 4)
+
 
 @unittest.skipIf(MISSING, "the docs' examples need %s (scripts/test.sh installs them)" % ", ".join(MISSING))
 class TestDocsPromises(VolleyTestCase):
@@ -366,6 +402,25 @@ class TestDocsPromises(VolleyTestCase):
         r = s.sh("volley --resume -i list.txt -o out.jsonl")
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stderr.decode().strip(), shown[0].text.strip())
+
+    def test_crawl_examples_print_what_they_say(self):
+        s = Scratch(self)
+
+        def run(text):
+            r = s.sh(s.substitute(self.block("docs/crawl.md", text).text))
+            self.assertEqual(r.returncode, 0, r.stderr.decode())
+            return r.stdout.decode()
+        # Two links deep: the seed (no parent), then pages each found on a page of the crawl.
+        lines = [json.loads(ln) for ln in run("--depth 2").splitlines()]
+        self.assertEqual(sorted(ln["depth"] for ln in lines), [0] + [1] * 4 + [2] * 5)
+        urls = {ln["url"] for ln in lines}
+        self.assertEqual([ln["parent"] for ln in lines if ln["depth"] == 0], [None])
+        self.assertTrue(all(ln["parent"] in urls for ln in lines if ln["depth"]), lines)
+        # The broken-link report: the one dead link, and the home page that has it.
+        dead = [json.loads(ln) for ln in run("on: .parent").splitlines()]
+        self.assertEqual([(d["url"], d["status"], d["on"]) for d in dead],
+                         [(s.site_url + "missing.html", 404, s.site_url)])
+        self.assertEqual(run("--max-pages 3").split(), ["3"])
 
     def test_summary_json_example_has_a_real_summarys_keys(self):
         example = [b for b in blocks_of("docs/output.md") if b.lang == "json" and '"exit_status"' in b.text]

@@ -528,8 +528,10 @@ class Handler(BaseHTTPRequestHandler):
     def h_site(self, rest, **kw):
         """A site a test lays out in state.site: raw path (query included) -> a dict with body
         (str or bytes), and optionally status (200), ctype (text/html), headers (a list of pairs)
-        and etag, which a matching If-None-Match answers with 304."""
-        page = self.server.state.site.get(self.path)
+        and etag, which a matching If-None-Match answers with 304. A key that starts with the Host
+        header ("a.test:8080/site/x") is that host's page, before one for every host."""
+        site = self.server.state.site
+        page = site.get(self.headers.get("Host", "") + self.path, site.get(self.path))
         if page is None:
             return self._respond(404, "no such page\n")
         headers = list(page.get("headers", ()))
@@ -543,9 +545,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def h_tree(self, n, query=None, **kw):
         """/tree/N?max=M&fan=F: page N (0 is the root) links to pages F*N+1 .. F*N+F up to M, with
-        the same query, and carries the ETag "tN[-V]" (V: the query's v) that If-None-Match meets with 304."""
+        the same query, and carries the ETag "tN[-V]" (V: the query's v) that If-None-Match meets
+        with 304; &ms=MS answers after MS milliseconds."""
         n = int(n)
         q = query or {}
+        ms = int(q.get("ms", ["0"])[0])
+        if ms and self._wait(ms / 1000.0):
+            self.close_connection = True
+            return
         top = int(q.get("max", ["14"])[0])
         fan = max(1, min(int(q.get("fan", ["2"])[0]), 1000))
         version = q.get("v", [""])[0]
@@ -659,6 +666,7 @@ ROUTES = [(re.compile(rx), fn) for rx, fn in [
     (r"/weirdtype", Handler.h_weirdtype),
     (r"/page/([\w-]+)", Handler.h_page),
     (r"/site/(.*)", Handler.h_site),
+    (r"/(robots\.txt|sitemap[\w.-]*)", Handler.h_site),  # a laid-out site's own, else 404
     (r"/tree/(\d+)", Handler.h_tree),
     (r"/redirect/(\d+)", Handler.h_redirect),
     (r"/loop", Handler.h_loop),

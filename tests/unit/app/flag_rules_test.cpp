@@ -69,6 +69,13 @@ TEST_CASE("flag_rules: each rule, with the exact message") {
       {{"u"}, "standard output is closed: give -o FILE or an open stdout", false, true},
       {{"-o", "out.jsonl", "u"}, "", false, true},
       {{"--queue", q, "--results", "redis://127.0.0.1/lines"}, "", false, true},
+      {{"--queue", q, "--crawl"}, "--crawl does not apply to --queue: crawl from a list or stdin"},
+      {{"--crawl", "--resume", "-o", "out.jsonl", "u"},
+       "--resume of a --crawl needs --state FILE: the pages found and not yet fetched are kept there"},
+      {{"--crawl", "--resume", "-o", "out.jsonl", "--state", "s.db", "u"}, ""},
+      {{"--crawl", "--shard", "1/2", "u"},
+       "--crawl does not apply to --shard: crawl each set of seeds in a run of its own"},
+      {{"--crawl", "--shard", "1/1", "u"}, ""},
   };
   for (const Row& row : rows) {
     std::string given;

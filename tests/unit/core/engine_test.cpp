@@ -1,5 +1,6 @@
 #include "core/engine.hpp"
 #include "core/transport.hpp"
+#include "crawl/crawler.hpp"
 #include "input/input_reader.hpp"
 #include "input/input_state.hpp"
 #include "output/jsonl_writer.hpp"
@@ -152,6 +153,7 @@ struct Setup {
   std::size_t block = 64 * 1024;  // 1: every line is written at once
   std::string* out_path = nullptr;
   StateStore* state = nullptr;  // --state
+  Crawler* crawler = nullptr;   // --crawl
 };
 
 // The engine as main runs it, quiet, over `input` into `fd` (which the writer closes): lines planned
@@ -162,7 +164,7 @@ int run_into(Options o, InputSource& input, int fd, Transport& t, const Setup& s
   o.progress = false;
   const LinePlan plan = plan_lines(o);
   JsonlWriter writer(fd, plan.fields, setup.block);
-  return run_engine(o, input, writer, plan, t, -1, setup.signalled, resume, setup.state);
+  return run_engine(o, input, writer, plan, t, -1, setup.signalled, resume, setup.state, setup.crawler);
 }
 
 Run run_fake(const Options& o, FakeTransport& t, const Setup& setup = {}) {
@@ -1192,4 +1194,78 @@ TEST_CASE("engine: --max-age answers a URL fetched recently from the store, with
   CHECK(cached["time"]["total"] == 0);
   CHECK(cached["fetched_at"] == cached["last_fetched"]);
   CHECK(two.lines[1]["cached"] == false);
+}
+
+namespace {
+
+// A binary tree of pages on a.test: /N links to /2N+1 and /2N+2 while they are at most `top`.
+void serve_tree(FakeTransport& t, int top) {
+  t.respond = [top](const Job& job, Record& r) {
+    const int n = std::stoi(job.target.substr(job.target.rfind('/') + 1));
+    r.status = 200;
+    r.content_type = "text/html";
+    r.final_url = job.target;
+    for (int c = 2 * n + 1; c <= 2 * n + 2 && c <= top; ++c) r.body += "<a href='/" + std::to_string(c) + "'>x</a>";
+  };
+}
+
+int page_of(const nlohmann::json& line) {
+  const std::string url = line["url"];
+  return std::stoi(url.substr(url.rfind('/') + 1));
+}
+
+}  // namespace
+
+TEST_CASE("engine: a crawl fetches each page of a tree once, breadth-first, with its depth and parent") {
+  Options o;
+  o.crawl = true;
+  o.urls = {"http://a.test/0"};
+  FakeTransport t(1);
+  serve_tree(t, 30);
+  Crawler crawler(o, CrawlRules(o));
+  Setup s;
+  s.crawler = &crawler;
+  const Run r = run_fake(o, t, s);
+  CHECK(r.status == exit_ok);
+  REQUIRE(r.lines.size() == 31);
+  std::set<int> pages;
+  int last_depth = 0;
+  for (const auto& line : r.lines) {  // by seq: the order pages were handed out, one at a time
+    const int n = page_of(line);
+    pages.insert(n);
+    const int depth = line["depth"];
+    CHECK(depth >= last_depth);
+    last_depth = depth;
+    if (n == 0)
+      CHECK(line["parent"].is_null());
+    else
+      CHECK(line["parent"] == "http://a.test/" + std::to_string((n - 1) / 2));
+  }
+  CHECK(pages.size() == 31);
+  CHECK(last_depth == 4);
+}
+
+TEST_CASE("engine: a crawl cut by a signal gives each page handed out one line, and no other") {
+  Options o;
+  o.crawl = true;
+  o.concurrency = 4;
+  o.urls = {"http://a.test/0"};
+  FakeTransport t(4);
+  serve_tree(t, 1000);
+  int answered = 0;
+  const auto respond = t.respond;
+  t.respond = [&](const Job& job, Record& r) {
+    ++answered;
+    respond(job, r);
+  };
+  Crawler crawler(o, CrawlRules(o));
+  Setup s;
+  s.crawler = &crawler;
+  s.signalled = [&] { return answered >= 20 ? SIGTERM : 0; };
+  const Run r = run_fake(o, t, s);
+  CHECK(r.status == 128 + SIGTERM);
+  std::set<std::uint64_t> seqs;
+  for (const auto& line : r.lines) CHECK(seqs.insert(line["seq"].get<std::uint64_t>()).second);
+  CHECK(*seqs.rbegin() == seqs.size());  // 1..N: nothing handed out is without its line
+  CHECK(r.lines.size() >= t.starts.size());
 }

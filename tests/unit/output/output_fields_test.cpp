@@ -1,3 +1,4 @@
+#include "crawl/crawl_page.hpp"
 #include "output/jsonl_writer.hpp"
 #include "output/output_fields.hpp"
 
@@ -39,7 +40,10 @@ TEST_CASE("output_fields: a line with every flag holds every field, in the table
   r.url = "http://x/";
   r.meta = "{}";
   r.id = "1700000000000-0";
-  OutputFields fields{true, true, true, true, true, true, true};
+  auto page = std::make_shared<CrawlPage>();
+  page->parent = "http://x/up";
+  r.crawl = page;
+  OutputFields fields{true, true, true, true, true, true, true, true};
   std::string line;
   append_json_line(line, r, fields);
   const auto j = nlohmann::ordered_json::parse(line);
