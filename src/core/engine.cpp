@@ -109,7 +109,10 @@ void Engine::read_input() {
 // The pages a crawl found fill the window after the lines read: seeds are depth 0, and
 // breadth-first starts them first.
 void Engine::read_frontier() {
-  while (!m_stop.stopping() && wants_input()) {
+  // With --state the frontier lives on disk: the scheduler holds no more of it than the crawler
+  // keeps in memory, or the read-ahead window (100,000 jobs, 32 MiB) would hold it instead.
+  const std::size_t most = m_crawler->on_disk() ? Crawler::frontier_window : SIZE_MAX;
+  while (!m_stop.stopping() && wants_input() && m_scheduler.held() < most) {
     std::optional<Job> job = m_crawler->next();
     if (!job) return;
     m_intake.admit_found(std::move(*job));

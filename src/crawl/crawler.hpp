@@ -46,6 +46,8 @@ class Crawler {
   void resume_line(std::uint64_t seq, const std::string& url, int depth, const std::string& parent);
   /// Puts the pages resume_line() found unstored into the frontier, with their seed's scope.
   void resumed_lines_read();
+  /// Whether the frontier beyond frontier_window lives in a store (use_store()).
+  bool on_disk() const { return m_store != nullptr; }
   /// Pages of the frontier held in memory at most with a store.
   static constexpr std::size_t frontier_window = 10000;
 
