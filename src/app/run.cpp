@@ -96,7 +96,9 @@ int run(const Options& options) {
         throw std::runtime_error("cannot open output " + options.output + ": " + why);
     if (options.resume) {
       resume.emplace(options.output);
-      if (std::string why = resume->check_inputs_ahead(options.urls, options.inputs); !why.empty())
+      if (std::string why = options.crawl ? resume->accept_crawl()
+                                          : resume->check_inputs_ahead(options.urls, options.inputs);
+          !why.empty())
         throw std::runtime_error(why);
       out_fd = resume->output_fd();
     } else if (!options.output.empty()) {

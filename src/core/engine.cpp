@@ -12,6 +12,7 @@
 #include "net/error_kind.hpp"
 #include "output/line_plan.hpp"
 #include "output/log_text.hpp"
+#include "output/resume_file.hpp"
 #include "robots/robots_path.hpp"
 #include "scrape/body_worker.hpp"
 #include "state/state_session.hpp"
@@ -114,7 +115,10 @@ void Engine::read_frontier() {
     if (!fetch) break;
     m_scheduler.push(std::move(*fetch));
   }
-  while (!m_stop.stopping() && wants_input()) {
+  // With --state the frontier lives on disk: the scheduler holds no more of it than the crawler
+  // keeps in memory, or the read-ahead window (100,000 jobs, 32 MiB) would hold it instead.
+  const std::size_t most = m_crawler->on_disk() ? Crawler::frontier_window : SIZE_MAX;
+  while (!m_stop.stopping() && wants_input() && m_scheduler.held() < most) {
     std::optional<Job> job = m_crawler->next();
     if (!job) return;
     m_intake.admit_found(std::move(*job));
@@ -132,6 +136,8 @@ bool Engine::follows(Completion& c) {
 // A crawl's page goes out with its links followed: the crawler reads them as the line leaves.
 void Engine::emit(Record& r) {
   if (m_crawler) m_crawler->expand(r);
+  // Fetched again for its links alone (--resume): its line is in the output already.
+  if (r.crawl && r.crawl->links_only) return;
   m_outlet.emit(r);
 }
 
@@ -304,6 +310,23 @@ int run_engine(const Options& options, InputSource& input, JsonlWriter& writer, 
   // Owned here, lent to the engine's collaborators: the intake, the robots path and the outlet.
   std::optional<StateSession> session;
   if (state) session.emplace(*state, options);
+  // --state keeps the crawl's pages and outlinks; --resume goes on from them, fetching again what
+  // the output has no finished line for.
+  if (crawler && session) {
+    std::function<bool(std::uint64_t)> has_line;
+    if (resume) has_line = [resume](std::uint64_t seq) { return resume->done(seq); };
+    crawler->use_store(session->crawl_store(), std::move(has_line));
+    if (resume) {
+      // An interrupted line's page is fetched again with a line: only its seq counts.
+      resume->for_each_line([crawler](const ResumeLine& l) {
+        if (l.interrupted())
+          crawler->resume_line(l.seq, {}, -1, {});
+        else
+          crawler->resume_line(l.seq, l.url, l.depth, l.parent);
+      });
+      crawler->resumed_lines_read();
+    }
+  }
   Engine engine(options, input, writer, plan, transport, wake_fd, std::move(signalled), resume,
                 session ? &*session : nullptr, crawler);
   return engine.run();

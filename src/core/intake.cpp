@@ -58,7 +58,8 @@ bool Intake::read_one() {
       return true;
     case InputSource::Status::again: m_phase.wait(); return false;
     case InputSource::Status::item:
-      if (m_resume) {
+      // A crawl's seqs are its own count: the state file says which pages are done.
+      if (m_resume && !m_crawler) {
         if (done_before(m_item)) return true;
         if (m_stop.failed()) return false;
       }
@@ -84,6 +85,11 @@ void Intake::take(InputItem& item) {
 void Intake::admit_found(Job job) { admit(job); }
 
 void Intake::admit(Job& job) {
+  // Fetched again for its links alone (--resume): it has its line, and needs the body, not a 304.
+  if (job.crawl && job.crawl->links_only) {
+    if (!m_health.dead(job.host_key)) m_path.admit(std::move(job));
+    return;
+  }
   if (const std::string* why = m_health.dead(job.host_key))
     m_outlet.end_unstarted(job, ErrorKind::host_unreachable, *why);
   else if (!answer_from_store(job))
@@ -137,6 +143,8 @@ bool Intake::answer_from_store(Job& job) {
   Record r;
   m_outlet.stamp(r, job);
   fill_cached(r, *row);
+  // A cached page expands to the links stored from the body it stands for.
+  if (m_crawler) m_crawler->expand(r);
   m_outlet.emit(r);
   return true;
 }

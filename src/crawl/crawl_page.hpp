@@ -14,6 +14,9 @@ struct CrawlPage {
   std::string scope_root;  // CrawlRules::scope_root of its seed
   std::int32_t base_priority = 0;  // its seed's "priority": a page's own is this less its depth
   bool from_sitemap = false;       // seeded from a sitemap rather than read or linked
+  // --resume: its line is in the output but its links never reached the state file, so it is
+  // fetched again for them only, and makes no second line (docs/crawl-state.md).
+  bool links_only = false;
 };
 
 }  // namespace volley

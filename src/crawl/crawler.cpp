@@ -40,7 +40,8 @@ bool Crawler::take_budget(const std::string& host_key) {
 
 bool Crawler::admit_seed(Job& job) {
   const std::optional<std::string> canonical = canonical_url(job.target);
-  if (canonical && !m_seen.insert(url_fingerprint(*canonical))) {
+  const std::uint64_t fp = canonical ? url_fingerprint(*canonical) : 0;
+  if (canonical && !m_seen.insert(fp)) {
     skip(NotFollowed::seen);
     return false;
   }
@@ -52,9 +53,11 @@ bool Crawler::admit_seed(Job& job) {
   page->scope_root = m_rules.scope_root(job.target);
   page->base_priority = job.priority;
   job.priority = page_priority(*page);
+  job.seq = ++m_seq;
+  // A seed without a canonical form is no page of the crawl's (its line is an error).
+  if (m_store && canonical) m_store->admitted(StoredPage{job.seq, fp, job.url, *page, false});
   if (m_sitemaps) m_sitemaps->seed(job, page->scope_root, page->base_priority);
   job.crawl = std::move(page);
-  job.seq = ++m_seq;
   return true;
 }
 
@@ -79,24 +82,36 @@ bool Crawler::drop_disallowed(const Job& job) {
   return true;
 }
 
+// For a 304 or a cached line (no body), the links stored from the body they confirm; nullopt
+// when the line's own body's links are the ones (or nothing is stored).
+std::optional<std::vector<std::string>> Crawler::stored_links(const Record& r) {
+  const bool unchanged = r.cached || (r.status == 304 && r.error == ErrorKind::none);
+  if (!m_store || !unchanged) return std::nullopt;
+  return m_store->outlinks(r.url);
+}
+
 void Crawler::expand(const Record& r) {
   if (!r.crawl) return;
   const CrawlPage& from = *r.crawl;
+  const std::optional<std::vector<std::string>> stored = stored_links(r);
+  const std::vector<std::string>& links = stored ? *stored : r.extracted.links;
   // The pages found on one page share their place in the crawl: one CrawlPage for all of them,
   // so that a page waiting in the frontier costs its URL and a pointer.
   std::shared_ptr<const CrawlPage> found;
   // Never fetched at any depth, so counted as such first; extract() keeps no list of them.
   m_not_followed[static_cast<std::size_t>(NotFollowed::scheme)] += r.extracted.other_schemes;
-  const std::vector<bool>& link_nofollow = r.extracted.link_nofollow;
-  for (std::size_t i = 0; i < r.extracted.links.size(); ++i) {
-    const std::string& link = r.extracted.links[i];
+  // The flags are the body's: links from the store (a 304) have none, and are followed.
+  const std::vector<bool> no_flags;
+  const std::vector<bool>& link_nofollow = stored ? no_flags : r.extracted.link_nofollow;
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    const std::string& link = links[i];
     if (from.depth >= m_options.depth) {
       skip(NotFollowed::depth);
       continue;
     }
     // Under --robots, rel="nofollow" and the page's own robots meta hold a link back.
     const bool nofollow = m_options.robots && (r.extracted.nofollow || (i < link_nofollow.size() && link_nofollow[i]));
-    std::optional<std::string> url = admit_found(link, from.scope_root, nofollow);
+    std::optional<Admitted> url = admit_found(link, from.scope_root, nofollow);
     if (!url) continue;
     if (!found) {
       auto page = std::make_shared<CrawlPage>();
@@ -106,7 +121,128 @@ void Crawler::expand(const Record& r) {
       page->base_priority = from.base_priority;
       found = std::move(page);
     }
-    m_frontier.push_back(Entry{std::move(*url), found});
+    push_found(std::move(*url), found);
+  }
+  // After its links' rows, so that a page stored as done has every page it found stored too.
+  if (m_store) {
+    // A body's links are kept (none is a fact too); a 304, a cached line or an error keeps the
+    // ones stored before.
+    const bool body = r.status && r.status != 304 && r.error == ErrorKind::none && !r.cached;
+    m_store->expanded(r.seq, r.url, body ? &r.extracted.links : nullptr);
+  }
+}
+
+void Crawler::use_store(CrawlStore& store, std::function<bool(std::uint64_t)> has_line) {
+  m_store = &store;
+  if (!has_line) return;
+  m_has_line = std::move(has_line);
+  m_store->for_each_page_key([this](std::uint64_t fp, std::uint64_t seq) {
+    m_seen.insert(fp);
+    m_seq = std::max(m_seq, seq);
+    ++m_pages;
+  });
+  m_resume_until = m_seq;
+}
+
+void Crawler::resume_line(std::uint64_t seq, const std::string& url, int depth, const std::string& parent) {
+  m_seq = std::max(m_seq, seq);
+  const std::optional<std::string> canonical = canonical_url(url);
+  if (!canonical || depth < 0) return;
+  const std::uint64_t fp = url_fingerprint(*canonical);
+  if (!m_seen.insert(fp)) return;
+  ++m_pages;
+  m_unstored.emplace(url, Unstored{seq, fp, depth, parent});
+}
+
+// Where an unstored page sits: as its line says, and under the scope of the seed it descends
+// from, found through its parents (stored, or unstored too). nullopt when the chain breaks.
+std::optional<CrawlPage> Crawler::unstored_page(const std::string& url, int hops) {
+  const auto it = m_unstored.find(url);
+  if (it == m_unstored.end() || hops > m_options.depth + 1) return std::nullopt;
+  CrawlPage page;
+  page.depth = it->second.depth;
+  page.parent = it->second.parent;
+  if (page.parent.empty()) {
+    page.scope_root = m_rules.scope_root(parse_input_line(url).target);
+    return page;
+  }
+  std::optional<CrawlPage> from = unstored_page(page.parent, hops + 1);
+  if (!from) {
+    const std::optional<std::string> canonical = canonical_url(page.parent);
+    if (!canonical) return std::nullopt;
+    std::optional<StoredPage> stored = m_store->page_of(url_fingerprint(*canonical));
+    if (!stored) return std::nullopt;
+    from = std::move(stored->page);
+  }
+  page.scope_root = from->scope_root;
+  page.base_priority = from->base_priority;
+  return page;
+}
+
+void Crawler::resumed_lines_read() {
+  std::vector<std::pair<std::uint64_t, std::string>> by_seq;
+  for (const auto& [url, u] : m_unstored) by_seq.emplace_back(u.seq, url);
+  std::sort(by_seq.begin(), by_seq.end());
+  for (const auto& [seq, url] : by_seq) {
+    std::optional<CrawlPage> page = unstored_page(url, 0);
+    if (!page) continue;
+    m_store->admitted(StoredPage{seq, m_unstored.at(url).fingerprint, url, *page, false});
+    page->links_only = true;
+    m_frontier.push_back(Entry{seq, url, std::make_shared<CrawlPage>(std::move(*page))});
+  }
+  m_unstored.clear();
+}
+
+// --resume: the stored pages, in seq order, that the output has no line for (fetched as they
+// were, under their seq) or whose links never reached the store (fetched for them alone).
+void Crawler::read_resumed() {
+  std::vector<StoredPage> rows = m_store->pages_after(m_resume_cursor, frontier_window / 2);
+  if (rows.empty()) {
+    m_resume_cursor = m_resume_until;
+    return;
+  }
+  for (StoredPage& p : rows) {
+    if (p.seq > m_resume_until) {
+      m_resume_cursor = m_resume_until;
+      return;
+    }
+    m_resume_cursor = p.seq;
+    const bool has_line = m_has_line(p.seq);
+    if (has_line && p.done) continue;
+    p.page.links_only = has_line;
+    m_frontier.push_back(Entry{p.seq, std::move(p.url), std::make_shared<CrawlPage>(std::move(p.page))});
+  }
+}
+
+// Only committed rows are read; they are a prefix of those handed over, as batches commit in
+// order. When the window is empty and the rest is still in the writer's hands, it is waited for
+// (at most one batch's commit).
+void Crawler::refill() {
+  while (m_frontier.size() < frontier_window / 2) {
+    if (m_resume_cursor < m_resume_until) {
+      read_resumed();
+      continue;
+    }
+    if (m_on_disk == 0) return;
+    // Rows are read only once this run has committed past the cursor: before its first commit
+    // the file still holds the last crawl's pages (a new crawl deletes them in its first batch).
+    if (m_store->committed_seq() <= m_disk_cursor) {
+      if (!m_frontier.empty()) return;
+      m_store->flush();
+    }
+    std::vector<StoredPage> rows;
+    if (m_store->committed_seq() > m_disk_cursor) rows = m_store->pages_after(m_disk_cursor, frontier_window / 2);
+    // Nothing even then: writing failed, which ends the run; these pages are not fetched.
+    if (rows.empty()) {
+      m_on_disk = 0;
+      return;
+    }
+    for (StoredPage& p : rows) {
+      m_disk_cursor = p.seq;
+      if (p.page.depth == 0) continue;  // a seed, handed out when it was read
+      m_frontier.push_back(Entry{p.seq, std::move(p.url), std::make_shared<CrawlPage>(std::move(p.page))});
+      if (--m_on_disk == 0) break;
+    }
   }
 }
 
@@ -119,7 +255,7 @@ void Crawler::sitemap_fetched(const Job& job, const Record& r) {
   m_sitemaps->fetched(job, r, listed);
   std::shared_ptr<const CrawlPage> found;  // one for the sitemap's pages, as for a page's links
   for (SitemapSeeder::Found& f : listed) {
-    std::optional<std::string> url = admit_found(f.url, f.scope_root, false);
+    std::optional<Admitted> url = admit_found(f.url, f.scope_root, false);
     if (!url) continue;
     if (!found) {
       auto page = std::make_shared<CrawlPage>();
@@ -129,11 +265,11 @@ void Crawler::sitemap_fetched(const Job& job, const Record& r) {
       page->from_sitemap = true;
       found = std::move(page);
     }
-    m_frontier.push_back(Entry{std::move(*url), found});
+    push_found(std::move(*url), found);
   }
 }
 
-std::optional<std::string> Crawler::admit_found(const std::string& link, std::string_view scope_root, bool nofollow) {
+std::optional<Crawler::Admitted> Crawler::admit_found(const std::string& link, std::string_view scope_root, bool nofollow) {
   const std::optional<std::string> canonical = canonical_url(link);
   if (!canonical) {
     skip(NotFollowed::scheme);
@@ -164,7 +300,24 @@ std::optional<std::string> Crawler::admit_found(const std::string& link, std::st
     return std::nullopt;
   }
   m_seen.insert(fp);
-  return std::move(parsed.url);
+  return Admitted{std::move(parsed.url), fp};
+}
+
+// A page admitted joins the frontier under the next seq; with a store, its row goes there too.
+void Crawler::push_found(Admitted a, const std::shared_ptr<const CrawlPage>& page) {
+  const std::uint64_t seq = ++m_seq;
+  if (!m_store) {
+    m_frontier.push_back(Entry{seq, std::move(a.url), page});
+    return;
+  }
+  m_store->admitted(StoredPage{seq, a.fingerprint, a.url, *page, false});
+  // Once a page has gone to the store alone, the ones after it follow it there: the frontier
+  // is read back in seq order, so it stays first in, first out.
+  if (m_on_disk == 0 && m_frontier.size() < frontier_window) {
+    m_frontier.push_back(Entry{seq, std::move(a.url), page});
+  } else if (m_on_disk++ == 0) {
+    m_disk_cursor = seq - 1;
+  }
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> Crawler::not_followed_counts() const {
@@ -175,12 +328,13 @@ std::vector<std::pair<std::string, std::uint64_t>> Crawler::not_followed_counts(
 }
 
 std::optional<Job> Crawler::next() {
+  if (m_store) refill();
   if (m_frontier.empty()) return std::nullopt;
   Entry e = std::move(m_frontier.front());
   m_frontier.pop_front();
   ParsedLine parsed = parse_input_line(e.url);
   Job job;
-  job.seq = ++m_seq;
+  job.seq = e.seq;
   job.url = std::move(parsed.url);
   job.target = std::move(parsed.target);
   job.host_key = std::move(parsed.host_key);

@@ -103,6 +103,9 @@ std::optional<ResumeLine> parse_resume_line(std::string_view line) {
     out.error = error_kind_from_name(*kind_text);
   }
   read_outcome(*members, out);
+  read_number(member(*members, "\"depth\""), out.depth);
+  if (const JsonMember* parent = member(*members, "\"parent\""); parent && parent->value != "null")
+    out.parent = decode_string(parent->value).value_or("");
   return out;
 }
 

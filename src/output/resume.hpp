@@ -35,6 +35,9 @@ struct ResumeLine {
   std::int64_t total_us = 0;  // time.total
   int attempts = 0;
   bool cached = false;
+  // --crawl's (docs/crawl-state.md: a page with a line the state file never heard of).
+  int depth = -1;      // -1: none
+  std::string parent;  // empty: none (a seed)
 
   bool interrupted() const { return error == ErrorKind::interrupted; }
 };
@@ -175,6 +178,9 @@ class ResumeCheck {
   void add(std::uint64_t seq, std::string_view url);
   /// The input ended (after the last URL given to add()).
   void end_of_input();
+  /// A --crawl's file: its seqs are the crawl's own count, not the input's, so there is nothing
+  /// to check them against; the state file knows which page each seq is (docs/crawl-state.md).
+  void accept() { m_verdict = Verdict::match; }
   /// pending until the input has passed the file's highest seq (or ended).
   Verdict verdict() const { return m_verdict; }
   const ResumeMismatch& mismatch() const { return m_mismatch; }

@@ -110,6 +110,17 @@ void ResumeFile::read_inputs(const std::vector<std::string>& urls, const std::ve
     throw std::runtime_error(std::string("cannot read stdin again: ") + std::strerror(errno));
 }
 
+void ResumeFile::for_each_line(const std::function<void(const ResumeLine&)>& f) const {
+  LineSplitter split;
+  const std::uint64_t keep = m_scanner.keep_bytes();
+  read_all(m_fd, [&](std::string_view bytes) {
+    split.feed(bytes, [&](std::string_view text, std::uint64_t offset) {
+      if (offset >= keep) return;
+      if (auto line = parse_resume_line(text)) f(*line);
+    });
+  });
+}
+
 std::string ResumeFile::mismatch_message() const {
   MismatchFinder finder(m_check.mismatch());
   read_all(m_fd, [&finder](std::string_view bytes) { finder.feed(bytes); });

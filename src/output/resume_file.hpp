@@ -2,6 +2,7 @@
 
 #include "output/resume.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,14 @@ class ResumeFile {
   /// as it reads it. Returns why the run must not go on (the input is not the file's), else "".
   [[nodiscard]] std::string check_inputs_ahead(const std::vector<std::string>& urls, const std::vector<std::string>& inputs);
 
+  /// --crawl: takes the file as the crawl's without reading the input (ResumeCheck::accept) and
+  /// cuts the partial last line. Empty, or why it failed.
+  [[nodiscard]] std::string accept_crawl() {
+    m_check.accept();
+    return commit();
+  }
+  /// Reads the file again and calls `f` with each line that parses, the partial last one aside.
+  void for_each_line(const std::function<void(const ResumeLine&)>& f) const;
   bool done(std::uint64_t seq) const { return m_scanner.state().done(seq); }
   /// The file's lines (ResumeScanner::earlier, ResumeState), for a summary of the whole file.
   const Stats& earlier() const { return m_scanner.earlier(); }

@@ -5,7 +5,11 @@
 namespace volley {
 
 StateSession::StateSession(StateStore& store, const Options& options)
-    : m_store(store), m_options(options), m_writer(store) {}
+    : m_store(store), m_options(options), m_writer(store), m_crawl(store, m_writer) {
+  // A crawl without --resume is a new one (the next night's): the last one's pages are no frontier
+  // of it, while the outlinks stay for its 304s.
+  if (options.crawl && !options.resume) m_writer.clear_pages();
+}
 
 std::optional<StoredRow> StateSession::admit(Job& job, std::int64_t now_ms) {
   auto entry = std::make_shared<StateEntry>();

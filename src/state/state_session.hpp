@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/options.hpp"
+#include "state/crawl_state.hpp"
 #include "state/state_rules.hpp"
 #include "state/state_store.hpp"
 #include "state/state_writer.hpp"
@@ -36,6 +37,8 @@ class StateSession {
   /// Keeps a robots.txt answer for the next runs when it decides for a day: a 2xx or 4xx. A 5xx,
   /// or no answer, decides only this run (RFC 9309 2.3.1.4: the site may be back tomorrow).
   void keep_robots(const std::string& robots_url, long status, std::string_view body, std::int64_t now_ms);
+  /// --crawl: the crawl's pages and outlinks in the same file, through the same writer.
+  CrawlStore& crawl_store() { return m_crawl; }
   /// Why the store cannot be written; empty while it can.
   [[nodiscard]] std::string failure() { return m_writer.failure(); }
   /// Writes the rows that wait and stops the writer; says why a write failed (empty: none did).
@@ -45,6 +48,7 @@ class StateSession {
   StateStore& m_store;
   const Options& m_options;
   StateWriter m_writer;
+  CrawlState m_crawl;
 };
 
 }  // namespace volley

@@ -1,11 +1,13 @@
 #pragma once
 
+#include "crawl/crawl_store.hpp"
 #include "state/state_rules.hpp"
 #include "state/state_waits.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -23,6 +25,29 @@ struct StoredRobots {
   std::int64_t fetched_at = 0;  // Unix ms
   long status = 0;
   std::string body;
+};
+
+/// A crawl's page whose line went out (CrawlStore::expanded): marked done, and its outlinks kept
+/// when it had a body to take them from.
+struct PageDone {
+  std::uint64_t seq = 0;
+  std::string url;
+  std::optional<std::vector<std::string>> links;
+};
+
+/// What one transaction writes. The crawl's pages are written before their `done` marks, so a
+/// page admitted and expanded within one batch ends up done.
+struct StoreBatch {
+  bool clear_pages = false;  // a new crawl: the last one's pages go first
+  std::vector<std::pair<RequestKey, StoredRow>> rows;
+  std::vector<std::pair<std::string, StoredRobots>> robots;
+  std::vector<StoredPage> pages;
+  std::vector<PageDone> done;
+
+  /// What counts towards a batch's size and the writer's capacity (robots.txt answers ride along).
+  std::size_t size() const { return rows.size() + pages.size() + done.size(); }
+  bool empty() const { return !clear_pages && size() == 0 && robots.empty(); }
+  void clear() { *this = StoreBatch{}; }
 };
 
 /// Another process holds the state file (StateStore's lock) for longer than the wait allowed.
@@ -47,8 +72,9 @@ struct StateInUse : std::runtime_error {
 /// it (a -v note says so), and only then does a write fail.
 class StateStore {
  public:
-  // 2: the robots table (a file of version 1 gains it when opened).
-  static constexpr int schema_version = 2;
+  // 2: the robots table; 3: the crawl's tables (crawl_pages, crawl_links). An older file gains
+  // what it lacks when opened, its rows kept.
+  static constexpr int schema_version = 3;
   static constexpr std::chrono::milliseconds busy_wait = std::chrono::seconds(60);
 
   /// Creates the file and its table when missing. Throws StateInUse, or std::runtime_error saying
@@ -69,6 +95,18 @@ class StateStore {
   /// replacing). Throws std::runtime_error, the transaction rolled back.
   void put(const std::vector<std::pair<RequestKey, StoredRow>>& rows,
            const std::vector<std::pair<std::string, StoredRobots>>& robots = {});
+  /// Writes everything `batch` holds in one transaction, in the order StoreBatch says.
+  void put(const StoreBatch& batch);
+
+  // The crawl's tables, read on lookup()'s connection and thread, so they see what is committed.
+  /// The outlinks stored for the page read as `url`; nullopt when none are.
+  std::optional<std::vector<std::string>> outlinks(const std::string& url);
+  /// Up to `limit` pages with a seq above `after`, in seq order.
+  std::vector<StoredPage> pages_after(std::uint64_t after, std::size_t limit);
+  /// The page of `fingerprint`; nullopt when there is none.
+  std::optional<StoredPage> page_of(std::uint64_t fingerprint);
+  /// Each page's fingerprint and seq.
+  void for_each_page_key(const std::function<void(std::uint64_t, std::uint64_t)>& f);
 
  private:
   void close_all();
@@ -82,6 +120,11 @@ class StateStore {
   sqlite3_stmt* m_upsert = nullptr;
   sqlite3_stmt* m_select_robots = nullptr;
   sqlite3_stmt* m_upsert_robots = nullptr;
+  sqlite3_stmt* m_insert_page = nullptr;
+  sqlite3_stmt* m_mark_done = nullptr;
+  sqlite3_stmt* m_upsert_links = nullptr;
+  sqlite3_stmt* m_select_links = nullptr;
+  sqlite3_stmt* m_select_pages = nullptr;
   BusyWait m_write_busy, m_read_busy;
   std::atomic<std::uint64_t> m_commits{0};  // put()'s transactions so far
   bool m_reading = false;                   // m_read holds a read transaction

@@ -51,7 +51,7 @@ import test_fleet  # noqa: E402  (its redis-server fixture)
 
 ROOT = os.path.normpath(os.path.join(harness.HERE, "..", ".."))
 DOCUMENTS = ("README.md", "docs/cron.md", "docs/fleet.md", "docs/state.md", "docs/behaviour.md", "docs/output.md",
-             "docs/crawl.md")
+             "docs/crawl.md", "docs/crawl-state.md")
 RUN = {"sh", "bash", "cron", "sql", "python"}
 NOT_RUN = {"json", "yaml", "ini", "text"}
 SKIP = re.compile(r"^<!-- doc-test: skip \((.+)\) -->$")
@@ -302,6 +302,10 @@ class TestDocsRun(VolleyTestCase):
     def test_state(self):
         _, ran = self.run_document("docs/state.md")
         self.assertGreaterEqual(ran, 3)
+
+    def test_crawl_state(self):
+        _, ran = self.run_document("docs/crawl-state.md")
+        self.assertGreaterEqual(ran, 4)
 
     def test_behaviour(self):
         self.run_document("docs/behaviour.md")

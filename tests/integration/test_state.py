@@ -338,7 +338,7 @@ class StateTest(harness.VolleyTestCase):
         self.res.set("/a", b"alpha", etag='"a"', last_modified="Tue, 01 Jan 2030 00:00:00 GMT")
         self.volley(["/a"])
         with sqlite3.connect(self.db) as db:
-            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 2)
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 3)
             self.assertEqual(db.execute("PRAGMA journal_mode").fetchone()[0], "wal")
             db.row_factory = sqlite3.Row
             row = dict(db.execute("SELECT * FROM fetches").fetchone())

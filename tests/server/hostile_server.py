@@ -555,7 +555,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         top = int(q.get("max", ["14"])[0])
-        fan = max(1, min(int(q.get("fan", ["2"])[0]), 100))
+        fan = max(1, min(int(q.get("fan", ["2"])[0]), 1000))
         version = q.get("v", [""])[0]
         if n > top:
             return self._respond(404, "no such page\n")

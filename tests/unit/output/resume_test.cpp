@@ -68,6 +68,20 @@ TEST_CASE("resume: a line gives the outcome the summary counts, and defaults for
   CHECK(l->error == ErrorKind::other);
 }
 
+TEST_CASE("resume: a crawl's line gives its depth and parent; a list's has neither") {
+  auto l = parse_resume_line(R"({"url":"http://a/x","seq":4,"error":null,"depth":2,"parent":"http://a/\u00e9"})");
+  REQUIRE(l);
+  CHECK(l->depth == 2);
+  CHECK(l->parent == "http://a/\xc3\xa9");
+  l = parse_resume_line(R"({"url":"http://a/","seq":1,"error":null,"depth":0,"parent":null})");
+  REQUIRE(l);
+  CHECK(l->depth == 0);
+  CHECK(l->parent.empty());
+  l = parse_resume_line(R"({"url":"http://a/","seq":1,"error":null})");
+  REQUIRE(l);
+  CHECK(l->depth == -1);
+}
+
 TEST_CASE("resume: the summary's earlier counts leave interrupted lines to the run") {
   const auto s = scan(line(1, url_of(1)) + line(2, url_of(2), "interrupted") + line(3, url_of(3), "dns") +
                       line(4, url_of(4), "interrupted") + line(4, url_of(4)));

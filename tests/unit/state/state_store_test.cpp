@@ -59,7 +59,7 @@ TEST_CASE("state_store: a new file gets the table, WAL and the schema version") 
   ScratchDir dir;
   const std::string path = dir / "state.db";
   { StateStore store(path); }
-  CHECK(query(path, "PRAGMA user_version") == "2\n");
+  CHECK(query(path, "PRAGMA user_version") == "3\n");
   CHECK(query(path, "PRAGMA journal_mode") == "wal\n");
   CHECK(query(path, "SELECT count(*) FROM fetches") == "0\n");
 }
@@ -78,7 +78,7 @@ TEST_CASE("state_store: a version 1 file gains the robots table, its rows kept")
   REQUIRE(sqlite3_exec(db, "DROP TABLE robots; PRAGMA user_version=1", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
   StateStore store(path);
-  CHECK(query(path, "PRAGMA user_version") == "2\n");
+  CHECK(query(path, "PRAGMA user_version") == "3\n");
   CHECK(store.lookup(key("http://a.test/"))->fetched_at == 5);
   CHECK_FALSE(store.lookup_robots("http://a.test:80/robots.txt"));
   store.put({}, {{"http://a.test:80/robots.txt", StoredRobots{7, 200, std::string("User-agent: *\0x", 15)}}});
