@@ -10,6 +10,7 @@
 #include "core/transport.hpp"
 #include "crawl/crawler.hpp"
 #include "net/error_kind.hpp"
+#include "net/redirect.hpp"
 #include "output/line_plan.hpp"
 #include "output/log_text.hpp"
 #include "output/resume_file.hpp"
@@ -49,7 +50,8 @@ class Engine {
         m_path(o, m_scheduler, m_health, m_outlet, m_stop, state, m_now, crawler),
         m_intake(o, input, writer, resume, state, m_health, m_path, m_outlet, m_stop, m_now, crawler),
         m_memory(o.max_memory, current_rss_bytes),
-        m_crawler(crawler) {
+        m_crawler(crawler),
+        m_max_redirects(o.max_redirects) {
     if (wake_fd >= 0 && !m_transport.watch(wake_fd, true)) m_stop.fail("cannot watch the signal descriptor");
     if (plan.has_body_work()) {
       const unsigned threads = BodyWorker::threads_for(m_transport.limit());
@@ -94,6 +96,7 @@ class Engine {
   Intake m_intake;
   MemoryCap m_memory;
   Crawler* m_crawler;
+  const int m_max_redirects;
   std::optional<BodyWorker> m_worker;
   std::vector<Completion> m_done;
   std::vector<Record> m_finished;
@@ -128,7 +131,8 @@ void Engine::read_frontier() {
 // A crawl follows a redirect only within its seed's scope and to a page not fetched yet (the
 // crawler marks the target seen): otherwise the 3xx is the URL's line.
 bool Engine::follows(Completion& c) {
-  if (m_crawler && c.record.redirect_url && !m_crawler->may_follow_redirect(c.job, *c.record.redirect_url))
+  if (m_crawler && follows_redirect(c.job, c.record, m_max_redirects) &&
+      !m_crawler->may_follow_redirect(c.job, *c.record.redirect_url))
     return false;
   return m_path.follow_redirect(c);
 }
@@ -282,7 +286,9 @@ int Engine::fetch_all() {
       if (m_stop.stopping()) break;
       start_transfers(m_now);
     }
-    if (m_intake.done() && m_scheduler.idle() && busy() == 0 && m_path.held() == 0 &&
+    // A crawl whose --max-pages is spent makes no more lines, whatever the input still holds.
+    const bool no_more_input = m_intake.done() || (m_crawler && m_crawler->budget_spent());
+    if (no_more_input && m_scheduler.idle() && busy() == 0 && m_path.held() == 0 &&
         !(m_crawler && m_crawler->pending()))
       break;
     m_outlet.flush_if_due();

@@ -75,8 +75,7 @@ void Intake::take(InputItem& item) {
     m_outlet.stats().add_other_shard();
   } else if (item.error != ErrorKind::none) {
     // A crawl's seqs are its own count, which the lines of bad seeds take their places in.
-    if (m_crawler) m_crawler->number(item.job);
-    m_outlet.end_unstarted(item.job, item.error, item.message);
+    if (!m_crawler || m_crawler->number(item.job)) m_outlet.end_unstarted(item.job, item.error, item.message);
   } else if (!m_crawler || m_crawler->admit_seed(item.job)) {
     admit(item.job);
   }

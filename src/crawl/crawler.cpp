@@ -3,6 +3,7 @@
 #include "crawl/canonical_url.hpp"
 #include "crawl/crawl_page.hpp"
 #include "input/url_check.hpp"
+#include "net/curl_ptr.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -17,6 +18,15 @@ std::int32_t page_priority(const CrawlPage& page) {
   const std::int64_t p = std::int64_t{page.base_priority} - page.depth;
   return static_cast<std::int32_t>(std::clamp<std::int64_t>(p, std::numeric_limits<std::int32_t>::min(),
                                                             std::numeric_limits<std::int32_t>::max()));
+}
+
+// libcurl's own spelling of a seed (`127.1` is 127.0.0.1, `http:///h/` is http://h/): its
+// pages' links are resolved against it, so its scope root and seen key are taken from it too.
+std::string as_fetched(const std::string& target) {
+  const CurlUrl u(curl_url());
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, target.c_str(), 0) != CURLUE_OK) return target;
+  const CurlChars text = url_part(u.get(), CURLUPART_URL, CURLU_NO_DEFAULT_PORT);
+  return text ? std::string(text.get()) : target;
 }
 
 }  // namespace
@@ -38,8 +48,19 @@ bool Crawler::take_budget(const std::string& host_key) {
   return true;
 }
 
+bool Crawler::number(Job& job) {
+  if (budget_spent()) {
+    skip(NotFollowed::budget);
+    return false;
+  }
+  ++m_pages;
+  job.seq = ++m_seq;
+  return true;
+}
+
 bool Crawler::admit_seed(Job& job) {
-  const std::optional<std::string> canonical = canonical_url(job.target);
+  const std::string fetched = as_fetched(job.target);
+  const std::optional<std::string> canonical = canonical_url(fetched);
   const std::uint64_t fp = canonical ? url_fingerprint(*canonical) : 0;
   if (canonical && !m_seen.insert(fp)) {
     skip(NotFollowed::seen);
@@ -50,7 +71,7 @@ bool Crawler::admit_seed(Job& job) {
     return false;
   }
   auto page = std::make_shared<CrawlPage>();
-  page->scope_root = m_rules.scope_root(job.target);
+  page->scope_root = m_rules.scope_root(fetched);
   page->base_priority = job.priority;
   job.priority = page_priority(*page);
   job.seq = ++m_seq;
@@ -65,20 +86,25 @@ bool Crawler::may_follow_redirect(const Job& job, std::string_view next_url) {
   if (!job.crawl) return true;
   const std::optional<std::string> canonical = canonical_url(next_url);
   if (!canonical) return true;  // the redirect rules refuse it, with their own error
-  // Counted as links are: a hop not followed is a page the crawl does not fetch.
+  // Another spelling of the page itself (`%7E` to `~`, a cookie check's 302 to its own URL) is
+  // the page, seen already: --max-redirects bounds it.
+  if (canonical_url(as_fetched(job.target)) == canonical) return true;
   if (const auto why = m_rules.check(next_url, *canonical, job.crawl->scope_root)) {
-    skip(*why);
-    return false;
+    // A seed is fetched whatever --include and --exclude say, and so is where it leads.
+    const bool seed = job.crawl->depth == 0 && !job.crawl->from_sitemap;
+    if (!(seed && *why == NotFollowed::excluded)) return false;
   }
-  if (m_seen.insert(url_fingerprint(*canonical))) return true;
-  skip(NotFollowed::seen);
-  return false;
+  return m_seen.insert(url_fingerprint(*canonical));
 }
 
 bool Crawler::drop_disallowed(const Job& job) {
   // A page a sitemap listed is a page found, though at depth 0.
   if (!job.crawl || (job.crawl->depth == 0 && !job.crawl->from_sitemap) || job.redirects) return false;
   skip(NotFollowed::robots);
+  // Its line is not written, so its place in the budgets is given back: --max-pages stays
+  // the number of lines.
+  --m_pages;
+  if (m_options.max_pages_per_host) --m_per_host[job.host_key];
   return true;
 }
 
@@ -103,15 +129,19 @@ void Crawler::expand(const Record& r) {
   // The flags are the body's: links from the store (a 304) have none, and are followed.
   const std::vector<bool> no_flags;
   const std::vector<bool>& link_nofollow = stored ? no_flags : r.extracted.link_nofollow;
+  // The links of a page at --depth pass the rules all the same, so that each is counted under
+  // the first reason that holds, in the documented order (docs/crawl.md).
+  const bool too_deep = from.depth >= m_options.depth;
   for (std::size_t i = 0; i < links.size(); ++i) {
     const std::string& link = links[i];
-    if (from.depth >= m_options.depth) {
-      skip(NotFollowed::depth);
-      continue;
-    }
     // Under --robots, rel="nofollow" and the page's own robots meta hold a link back.
     const bool nofollow = m_options.robots && (r.extracted.nofollow || (i < link_nofollow.size() && link_nofollow[i]));
-    std::optional<Admitted> url = admit_found(link, from.scope_root, nofollow);
+    std::optional<NotFollowed> held;
+    if (too_deep)
+      held = NotFollowed::depth;
+    else if (nofollow)
+      held = NotFollowed::nofollow;
+    std::optional<Admitted> url = admit_found(link, from.scope_root, held);
     if (!url) continue;
     if (!found) {
       auto page = std::make_shared<CrawlPage>();
@@ -255,7 +285,7 @@ void Crawler::sitemap_fetched(const Job& job, const Record& r) {
   m_sitemaps->fetched(job, r, listed);
   std::shared_ptr<const CrawlPage> found;  // one for the sitemap's pages, as for a page's links
   for (SitemapSeeder::Found& f : listed) {
-    std::optional<Admitted> url = admit_found(f.url, f.scope_root, false);
+    std::optional<Admitted> url = admit_found(f.url, f.scope_root, std::nullopt);
     if (!url) continue;
     if (!found) {
       auto page = std::make_shared<CrawlPage>();
@@ -269,7 +299,8 @@ void Crawler::sitemap_fetched(const Job& job, const Record& r) {
   }
 }
 
-std::optional<Crawler::Admitted> Crawler::admit_found(const std::string& link, std::string_view scope_root, bool nofollow) {
+std::optional<Crawler::Admitted> Crawler::admit_found(const std::string& link, std::string_view scope_root,
+                                                      std::optional<NotFollowed> held) {
   const std::optional<std::string> canonical = canonical_url(link);
   if (!canonical) {
     skip(NotFollowed::scheme);
@@ -279,10 +310,9 @@ std::optional<Crawler::Admitted> Crawler::admit_found(const std::string& link, s
     skip(*why);
     return std::nullopt;
   }
-  // After the rules, so that this counts the links only nofollow held back. A record may carry
-  // links without flags (ExtractConfig::crawl off): those are followed.
-  if (nofollow) {
-    skip(NotFollowed::nofollow);
+  // After the rules: `held` (depth, nofollow) counts the links only it held back.
+  if (held) {
+    skip(*held);
     return std::nullopt;
   }
   const std::uint64_t fp = url_fingerprint(*canonical);

@@ -55,11 +55,15 @@ class Crawler {
   /// A URL read from the input: whether it is fetched (its job then carries its CrawlPage and a
   /// seq of the crawl's count) or makes no line (its canonical form seen already, or over a budget).
   bool admit_seed(Job& job);
-  /// Gives `job`, a line read that is no URL, the next seq of the crawl's count.
-  void number(Job& job) { job.seq = ++m_seq; }
-  /// Whether the redirect of `job` to `next_url` may be followed: in the scope of its seed and
-  /// not seen. The target is marked seen, so a page reached by a redirect and directly is
-  /// fetched once.
+  /// Gives `job`, a line read that is no URL, the next seq of the crawl's count; false when
+  /// --max-pages is spent, and it makes no line (the budget bounds the lines, whatever is read).
+  bool number(Job& job);
+  /// Whether --max-pages is spent: nothing read from now on makes a line.
+  bool budget_spent() const { return m_options.max_pages && m_pages >= m_options.max_pages; }
+  /// Whether the redirect of `job` (one the redirect rules follow) to `next_url` may be
+  /// followed: in the scope of its seed and not seen. The target is marked seen, so a page
+  /// reached by a redirect and directly is fetched once. Not counted in not_followed: the page
+  /// has its line, the 3xx.
   bool may_follow_redirect(const Job& job, std::string_view next_url);
   /// Whether `job`, which robots.txt disallows, is a page the crawl found (not a seed, not a
   /// redirect hop of a page under way): then it is a link not followed and makes no line.
@@ -107,7 +111,8 @@ class Crawler {
   };
   // A link or a sitemap's location that passes the rules, the seen set and the budgets: its URL
   // as parsed, marked seen; nullopt when it is skipped (and counted).
-  std::optional<Admitted> admit_found(const std::string& link, std::string_view scope_root, bool nofollow);
+  std::optional<Admitted> admit_found(const std::string& link, std::string_view scope_root,
+                                      std::optional<NotFollowed> held);
   void push_found(Admitted a, const std::shared_ptr<const CrawlPage>& page);
   void skip(NotFollowed why) { ++m_not_followed[static_cast<std::size_t>(why)]; }
 

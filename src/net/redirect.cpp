@@ -16,14 +16,21 @@ bool becomes_get(long status, const RequestSetup& setup) {
   return (status == 301 || status == 302) && setup.base == RequestSetup::Base::post && setup.custom_method.empty();
 }
 
+// A 304 is no redirect, whatever Location it carries; libcurl follows none either.
+bool is_redirect(const Record& r, int max_redirects) {
+  return r.error == ErrorKind::none && r.redirect_url && r.status && *r.status >= 300 && *r.status <= 399 &&
+         *r.status != 304 && max_redirects > 0;
+}
+
 }  // namespace
+
+bool follows_redirect(const Job& job, const Record& r, int max_redirects) {
+  return is_redirect(r, max_redirects) && job.redirects < max_redirects && robots_target(*r.redirect_url);
+}
 
 RedirectStep next_redirect(Job& job, const Record& r, int max_redirects, const RequestSetup& setup) {
   RedirectStep step;
-  // A 304 is no redirect, whatever Location it carries; libcurl follows none either.
-  if (r.error != ErrorKind::none || !r.redirect_url || !r.status || *r.status < 300 || *r.status > 399 ||
-      *r.status == 304 || max_redirects <= 0)
-    return step;
+  if (!is_redirect(r, max_redirects)) return step;
   if (job.redirects >= max_redirects) {
     step.kind = RedirectStep::Kind::too_many;
     step.message = "Maximum (" + std::to_string(max_redirects) + ") redirects followed";

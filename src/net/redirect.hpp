@@ -32,4 +32,8 @@ struct RedirectStep {
 /// With `max_redirects` 0 nothing is followed.
 RedirectStep next_redirect(Job& job, const Record& r, int max_redirects, const RequestSetup& setup);
 
+/// Whether next_redirect would follow response `r` of `job` (a `follow`, not a stop, too_many or
+/// blocked), without changing the job: what a crawl asks before it judges the hop.
+bool follows_redirect(const Job& job, const Record& r, int max_redirects);
+
 }  // namespace volley

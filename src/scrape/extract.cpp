@@ -106,10 +106,16 @@ std::optional<PlainJoin> plain_join_for(CURLU* base) {
   const std::size_t path = authority == std::string::npos ? authority : text->find('/', authority + 3);
   if (path == std::string::npos) return std::nullopt;
   const std::string_view without_query = std::string_view(*text).substr(0, text->find('?'));
+  // libcurl rewrites these as it joins: an empty segment at the path's start (`//x`) and an IPv6
+  // zone id (`%25eth0`), so such a base goes through it for every reference.
+  if (without_query.find("//", path) != std::string_view::npos ||
+      std::string_view(*text).substr(0, path).find('%') != std::string_view::npos)
+    return std::nullopt;
   return PlainJoin{text->substr(0, path), std::string(without_query.substr(0, without_query.rfind('/') + 1))};
 }
 
-// A reference libcurl would only append to the base, changing nothing: printable ASCII that no
+// A reference libcurl would only append to the base (one plain_join_for accepts), changing
+// nothing: printable ASCII that no
 // escaping touches, no scheme (no ':'), query, fragment or escape, not "//" (another host), no
 // "." or ".." segment. Anything else goes through libcurl.
 bool is_plain_path(std::string_view ref) {

@@ -5,6 +5,7 @@ budgets, redirects, politeness, and the flags a crawl refuses. The sites are the
 
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -219,6 +220,64 @@ class TestCrawl(VolleyTestCase):
         self.assertEqual(sorted((o["url"], o["parent"]) for o in r.lines),
                          [(self.url("/site/gone1"), self.url("/site/")),
                           (self.url("/site/gone2"), self.url("/site/a"))])
+
+    # Found in review: each of these lost pages or did not end.
+
+    def test_a_redirect_not_followed_does_not_hide_its_target(self):
+        self.lay_out({
+            "/site/": page("/site/r1", "/site/d"),
+            "/site/r1": dict(status=302, headers=[("Location", "/site/r2")], body=""),
+            "/site/r2": dict(status=302, headers=[("Location", "/site/c")], body=""),
+            "/site/d": page("/site/c"),
+            "/site/c": page(),
+        })
+        self.crawl("-c", "1", "--max-redirects", "1", self.url("/site/"), rc=1)  # r1: too_many_redirects
+        self.assertIn("/site/c", self.paths_seen())
+
+    def test_a_redirect_to_another_spelling_of_the_page_is_followed(self):
+        self.lay_out({
+            "/site/": page("/site/%7Euser/"),
+            "/site/%7Euser/": dict(status=301, headers=[("Location", "/site/~user/")], body=""),
+            "/site/~user/": page("deep"),
+            "/site/~user/deep": page(),
+        })
+        self.crawl(self.url("/site/"))
+        self.assertIn("/site/~user/deep", self.paths_seen())  # resolved against the final URL
+
+    def test_a_seeds_own_redirect_is_followed_whatever_include_says(self):
+        self.lay_out({
+            "/site/": dict(status=302, headers=[("Location", "/site/en/")], body=""),
+            "/site/en/": page("/site/en/docs/a", "/site/en/blog/b"),
+            "/site/en/docs/a": page(),
+        })
+        self.crawl("--include", "/docs/", self.url("/site/"))
+        self.assertEqual(sorted(self.paths_seen()), ["/site/", "/site/en/", "/site/en/docs/a"])
+
+    def test_a_seed_spelled_otherwise_by_libcurl_keeps_its_scope(self):
+        self.crawl("--depth", "1", "http://127.1:%d/tree/0?max=2" % self.port)
+        self.assertEqual(sorted(self.paths_seen()), ["/tree/0?max=2", "/tree/1?max=2", "/tree/2?max=2"])
+
+    def test_max_pages_bounds_the_lines_of_bad_seeds_too(self):
+        r = self.crawl("--max-pages", "2", rc=1,
+                       input="%s\nnot a url\nzz zz\n%s\n" % (self.url("/tree/0?max=0"), self.url("/tree/1?max=9")))
+        self.assertEqual(len(r.lines), 2, r.describe())
+
+    def test_max_pages_ends_the_run_with_its_input_still_open(self):
+        p = subprocess.Popen([harness.volley_path(), "--crawl", "-q", "--max-pages", "3"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            p.stdin.write((self.url("/tree/0?max=100") + "\n").encode())
+            p.stdin.flush()
+            rc = p.wait(timeout=20)  # stdin still open: the spent budget ends the run
+            self.assertEqual(rc, 0)
+            self.assertEqual(len(p.stdout.read().splitlines()), 3)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            p.stdin.close()
+            p.stdout.close()
+            p.stderr.close()
 
     def test_bad_flags_end_before_any_request(self):
         for args in (["--depth", "-1"], ["--depth", "x"], ["--scope", "nowhere"], ["--include", "("],

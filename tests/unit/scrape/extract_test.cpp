@@ -449,7 +449,9 @@ std::string curl_join(const std::string& base, const std::string& ref) {
 
 TEST_CASE("extract: plain paths joined as text give what libcurl gives") {
   const std::vector<std::string> bases{"http://a.test/", "http://a.test/dir/page.html?q=1", "https://a.test:8443/x/y/",
-                                       "http://u:p@a.test/d/", "http://a.test", "http://a.test/dir/sub"};
+                                       "http://u:p@a.test/d/", "http://a.test", "http://a.test/dir/sub",
+                                       // libcurl drops the empty segment as it joins (found in review)
+                                       "http://a.test//x"};
   const std::vector<std::string> refs{"p.html", "/abs/p", "a/b/c", "x;y=1", "a//b", "~user/", "d-e_f.g",
                                       "/", "@x", "a+b(c)!$*,'", "a=b&c", "dir/", "/a/b/", ".x", "..x/y", "x.", "x..",
                                       // through libcurl: dot segments, queries, escapes, schemes, hosts
