@@ -50,6 +50,7 @@ class Engine {
         m_path(o, m_scheduler, m_health, m_outlet, m_stop, state, m_now, crawler),
         m_intake(o, input, writer, resume, state, m_health, m_path, m_outlet, m_stop, m_now, crawler),
         m_memory(o.max_memory, current_rss_bytes),
+        m_state(state),
         m_crawler(crawler),
         m_max_redirects(o.max_redirects) {
     if (wake_fd >= 0 && !m_transport.watch(wake_fd, true)) m_stop.fail("cannot watch the signal descriptor");
@@ -95,6 +96,7 @@ class Engine {
   RobotsPath m_path;
   Intake m_intake;
   MemoryCap m_memory;
+  StateSession* m_state;
   Crawler* m_crawler;
   const int m_max_redirects;
   std::optional<BodyWorker> m_worker;
@@ -295,6 +297,7 @@ int Engine::fetch_all() {
 
     m_intake.watch(m_transport, wants_input());
     m_done.clear();
+    if (m_state) m_state->before_wait();
     m_now = m_transport.poll(wait_limit(m_now), m_done);
     for (auto& c : m_done) complete(c, m_now);
     collect_from_worker(false);

@@ -37,6 +37,8 @@ class StateSession {
   /// Keeps a robots.txt answer for the next runs when it decides for a day: a 2xx or 4xx. A 5xx,
   /// or no answer, decides only this run (RFC 9309 2.3.1.4: the site may be back tomorrow).
   void keep_robots(const std::string& robots_url, long status, std::string_view body, std::int64_t now_ms);
+  /// The loop is about to wait: the store's read snapshot is let go (StateStore::end_read).
+  void before_wait() { m_store.end_read(); }
   /// --crawl: the crawl's pages and outlinks in the same file, through the same writer.
   CrawlStore& crawl_store() { return m_crawl; }
   /// Why the store cannot be written; empty while it can.

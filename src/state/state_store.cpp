@@ -251,6 +251,12 @@ void StateStore::begin_read() {
   }
 }
 
+void StateStore::end_read() {
+  if (!m_reading) return;
+  sqlite3_exec(m_read, "COMMIT", nullptr, nullptr, nullptr);
+  m_reading = false;
+}
+
 std::optional<StoredRow> StateStore::lookup(const RequestKey& key) {
   begin_read();
   sqlite3_stmt* s = m_select;

@@ -108,6 +108,11 @@ class StateStore {
   /// Each page's fingerprint and seq.
   void for_each_page_key(const std::function<void(std::uint64_t, std::uint64_t)>& f);
 
+  /// Ends the shared read transaction (begin_read). While one is open the WAL cannot restart from
+  /// its beginning, however often it is checkpointed: a run that reads all the time (a crawl's
+  /// frontier) grew it to 1.6 GB. The loop calls this before it waits.
+  void end_read();
+
  private:
   void close_all();
   void begin_read();
