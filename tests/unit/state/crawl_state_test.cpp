@@ -1,6 +1,7 @@
 #include "crawl/crawler.hpp"
 #include "input/url_check.hpp"
 #include "scratch_dir.hpp"
+#include "sqlite_query.hpp"
 #include "state/crawl_state.hpp"
 #include "state/state_store.hpp"
 #include "state/state_writer.hpp"
@@ -27,24 +28,6 @@ StoredPage page(std::uint64_t seq, const std::string& path, int depth = 1) {
   p.page.scope_root = "http://a.test";
   p.page.base_priority = -3;
   return p;
-}
-
-std::string query(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_stmt* s = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
-  std::string out;
-  while (sqlite3_step(s) == SQLITE_ROW) {
-    for (int i = 0; i < sqlite3_column_count(s); ++i) {
-      const auto* t = sqlite3_column_text(s, i);
-      out += (i ? "|" : "") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
-    }
-    out += '\n';
-  }
-  sqlite3_finalize(s);
-  sqlite3_close(db);
-  return out;
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "scratch_dir.hpp"
+#include "sqlite_query.hpp"
 #include "state/state_store.hpp"
 #include "state/state_writer.hpp"
 #include "stored_row.hpp"
@@ -22,23 +23,6 @@ StoredRow row(long status, const std::string& sha256) {
   r.final_url = "http://a.test/x";
   r.size = 12;
   return r;
-}
-
-// What another program (the sqlite3 shell) reads from the file.
-std::string query(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_stmt* s = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
-  std::string out;
-  while (sqlite3_step(s) == SQLITE_ROW) {
-    const auto* t = sqlite3_column_text(s, 0);
-    out += t ? reinterpret_cast<const char*>(t) : "NULL";
-    out += '\n';
-  }
-  sqlite3_finalize(s);
-  sqlite3_close(db);
-  return out;
 }
 
 // Polls until `sql` answers `expected` or `within` has passed; returns the last answer.
